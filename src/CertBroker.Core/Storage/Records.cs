@@ -1,0 +1,115 @@
+namespace CertBroker.Core.Storage;
+
+/// <summary>Where one SCEP transaction stands.</summary>
+public enum TransactionState
+{
+    Pending = 0,
+    Issued = 1,
+    Failed = 2,
+}
+
+/// <summary>
+/// One SCEP transaction: every message with the same profile and transactionID belongs to it (RFC 8894 §3.2.1.1).
+/// </summary>
+public sealed record EnrolmentTransaction
+{
+    public long Id { get; init; }
+
+    public required string Profile { get; init; }
+
+    /// <summary>The transactionID exactly as the client sent it.</summary>
+    public required string TransactionId { get; init; }
+
+    /// <summary>SCEP messageType number of the request that created or last updated it (19 PKCSReq, 17 RenewalReq).</summary>
+    public required int MessageType { get; init; }
+
+    public required TransactionState State { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the CSR's SubjectPublicKeyInfo; a re-send with another key is refused.</summary>
+    public required string PublicKeySha256 { get; init; }
+
+    /// <summary>Subject of the CSR in RFC 4514 form.</summary>
+    public required string Subject { get; init; }
+
+    public string? RequesterAddress { get; init; }
+
+    /// <summary>Content-encryption algorithm of the request envelope, e.g. "AES-256-CBC", "DES-CBC".</summary>
+    public string? ContentEncryptionAlgorithm { get; init; }
+
+    /// <summary>Digest algorithm of the request signature, e.g. "SHA-256".</summary>
+    public string? DigestAlgorithm { get; init; }
+
+    /// <summary>Signature algorithm of the request, e.g. "RSA-PKCS1", "RSA-PSS".</summary>
+    public string? SignatureAlgorithm { get; init; }
+
+    /// <summary>RFC 8894 failInfo name when <see cref="State"/> is Failed, e.g. "badRequest".</summary>
+    public string? FailInfo { get; init; }
+
+    /// <summary>The CSR as received (DER), kept so a pending request can be issued later.</summary>
+    public byte[]? CertificationRequest { get; init; }
+
+    /// <summary>Serial (lower-case hex) of the certificate issued for this transaction.</summary>
+    public string? CertificateSerial { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A certificate the broker issued (or, later, imported), with the facts reports need.</summary>
+public sealed record CertificateRecord
+{
+    /// <summary>Serial number as lower-case hex without leading zero bytes beyond DER's sign byte.</summary>
+    public required string Serial { get; init; }
+
+    public required string Profile { get; init; }
+
+    public required string Issuer { get; init; }
+
+    public required string Subject { get; init; }
+
+    public required IReadOnlyList<string> SubjectAlternativeNames { get; init; }
+
+    public required DateTimeOffset NotBefore { get; init; }
+
+    public required DateTimeOffset NotAfter { get; init; }
+
+    /// <summary>"RSA", "EC" or "DSA".</summary>
+    public required string KeyAlgorithm { get; init; }
+
+    /// <summary>Modulus length for RSA, field size for EC.</summary>
+    public required int KeySize { get; init; }
+
+    /// <summary>Signature algorithm of the certificate, e.g. "sha256RSA".</summary>
+    public required string SignatureAlgorithm { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the DER certificate.</summary>
+    public required string ThumbprintSha256 { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the SubjectPublicKeyInfo.</summary>
+    public required string PublicKeySha256 { get; init; }
+
+    public required byte[] Der { get; init; }
+
+    /// <summary>The SCEP transaction that produced it, if any.</summary>
+    public string? TransactionId { get; init; }
+
+    public required DateTimeOffset IssuedAt { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>RFC 5280 CRLReason code when revoked.</summary>
+    public int? RevocationReason { get; init; }
+}
+
+/// <summary>The result of recording an issued certificate for a transaction.</summary>
+/// <param name="Certificate">The certificate now bound to the transaction: the new one, or the one an earlier
+/// message of the same transaction already obtained (then <paramref name="AlreadyIssued"/> is true).</param>
+public sealed record IssueOutcome(CertificateRecord Certificate, bool AlreadyIssued);
+
+/// <summary>A certificate serial number that is already taken; the caller issues again with a fresh serial.</summary>
+public sealed class DuplicateSerialException(string serial)
+    : Exception($"Serial number {serial} is already in use.")
+{
+    public string Serial { get; } = serial;
+}
