@@ -1,0 +1,26 @@
+namespace CertBroker.Scep;
+
+/// <summary>
+/// GetCACaps keywords (RFC 8894 §3.5.2). Order matters to some clients: certmonger takes the first cipher named, so
+/// the strongest goes first.
+/// </summary>
+public static class CaCapabilities
+{
+    public const string Aes = "AES";
+    public const string Des3 = "DES3";
+    public const string GetNextCaCert = "GetNextCACert";
+    public const string PostPkiOperation = "POSTPKIOperation";
+    public const string Renewal = "Renewal";
+    public const string Sha1 = "SHA-1";
+    public const string Sha256 = "SHA-256";
+    public const string Sha512 = "SHA-512";
+    public const string ScepStandard = "SCEPStandard";
+
+    /// <summary>The response body: one keyword a line, LF-separated (RFC 8894 §3.5.2 allows LF or CRLF).</summary>
+    public static string Format(IEnumerable<string> capabilities) => string.Join('\n', capabilities);
+
+    /// <summary>Parses a GetCACaps body; case-insensitive, CRLF or LF.</summary>
+    public static IReadOnlySet<string> Parse(string body) =>
+        body.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+}

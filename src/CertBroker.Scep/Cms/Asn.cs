@@ -1,0 +1,155 @@
+using System.Formats.Asn1;
+using System.Text;
+
+namespace CertBroker.Scep.Cms;
+
+/// <summary>An AlgorithmIdentifier (RFC 5280 §4.1.1.2) with its parameters kept encoded.</summary>
+public readonly record struct AlgorithmIdentifier(string Oid, ReadOnlyMemory<byte> Parameters)
+{
+    public bool HasParameters => !Parameters.IsEmpty;
+}
+
+/// <summary>Small ASN.1 helpers shared by the CMS readers and writers.</summary>
+internal static class Asn
+{
+    public static AlgorithmIdentifier ReadAlgorithmIdentifier(AsnReader reader)
+    {
+        AsnReader sequence = reader.ReadSequence();
+        string oid = sequence.ReadObjectIdentifier();
+        ReadOnlyMemory<byte> parameters = sequence.HasData ? sequence.ReadEncodedValue() : ReadOnlyMemory<byte>.Empty;
+        return new AlgorithmIdentifier(oid, parameters);
+    }
+
+    /// <summary>Writes an AlgorithmIdentifier; NULL parameters are written for the algorithms whose old parsers expect them.</summary>
+    public static void WriteAlgorithmIdentifier(AsnWriter writer, string oid, bool nullParameters = true)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(oid);
+            if (nullParameters)
+            {
+                writer.WriteNull();
+            }
+        }
+    }
+
+    public static void WriteAlgorithmIdentifier(AsnWriter writer, string oid, ReadOnlySpan<byte> encodedParameters)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(oid);
+            writer.WriteEncodedValue(encodedParameters);
+        }
+    }
+
+    /// <summary>
+    /// Reads any universal character string without validating its alphabet: certmonger, for one, sends
+    /// PrintableString values holding characters PrintableString does not allow.
+    /// </summary>
+    public static string ReadLenientString(AsnReader reader)
+    {
+        Asn1Tag tag = reader.PeekTag();
+        if (tag.TagClass != TagClass.Universal)
+        {
+            throw new AsnContentException($"Expected a character string, found {tag}.");
+        }
+
+        if (reader.TryReadPrimitiveCharacterStringBytes(tag, out ReadOnlyMemory<byte> bytes))
+        {
+            return DecodeText((UniversalTagNumber)tag.TagValue, bytes.Span);
+        }
+
+        // Constructed (BER) strings: let the reader reassemble the segments.
+        byte[] buffer = reader.ReadOctetString(new Asn1Tag(TagClass.Universal, tag.TagValue, isConstructed: true));
+        return DecodeText((UniversalTagNumber)tag.TagValue, buffer);
+    }
+
+    private static string DecodeText(UniversalTagNumber type, ReadOnlySpan<byte> bytes) => type switch
+    {
+        UniversalTagNumber.BMPString => Encoding.BigEndianUnicode.GetString(bytes),
+        UniversalTagNumber.UniversalString => Encoding.UTF32.GetString(bytes),
+        UniversalTagNumber.UTF8String => Encoding.UTF8.GetString(bytes),
+        _ => IsUtf8(bytes) ? Encoding.UTF8.GetString(bytes) : Encoding.Latin1.GetString(bytes),
+    };
+
+    private static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+
+    /// <summary>
+    /// The hashAlgorithm of RSASSA-PSS-params or RSAES-OAEP-params (RFC 4055 §3.1, §4.1): both start with
+    /// hashAlgorithm [0], defaulting to SHA-1.
+    /// </summary>
+    public static System.Security.Cryptography.HashAlgorithmName RsaParametersHash(AlgorithmIdentifier algorithm)
+    {
+        if (!algorithm.HasParameters)
+        {
+            return System.Security.Cryptography.HashAlgorithmName.SHA1;
+        }
+
+        AsnReader parameters = new AsnReader(algorithm.Parameters, AsnEncodingRules.BER).ReadSequence();
+        var hashTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        return parameters.HasData && parameters.PeekTag().HasSameClassAndValue(hashTag)
+            ? DigestAlgorithms.FromOid(ReadAlgorithmIdentifier(parameters.ReadSequence(hashTag)).Oid)
+            : System.Security.Cryptography.HashAlgorithmName.SHA1;
+    }
+}
+
+/// <summary>IssuerAndSerialNumber (RFC 5652 §10.2.4), with both parts kept as sent.</summary>
+public readonly record struct IssuerAndSerial(ReadOnlyMemory<byte> IssuerName, ReadOnlyMemory<byte> SerialNumber)
+{
+    public static IssuerAndSerial Read(AsnReader reader)
+    {
+        AsnReader sequence = reader.ReadSequence();
+        ReadOnlyMemory<byte> issuer = sequence.ReadEncodedValue();
+        ReadOnlyMemory<byte> serial = sequence.ReadIntegerBytes();
+        return new IssuerAndSerial(issuer, serial);
+    }
+
+    public static IssuerAndSerial Of(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        new(certificate.IssuerName.RawData, certificate.SerialNumberBytes);
+
+    public void Write(AsnWriter writer)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(IssuerName.Span);
+            // Written as the certificate carries it, so a negative or padded serial still matches the recipient's cert.
+            try
+            {
+                writer.WriteInteger(SerialNumber.Span);
+            }
+            catch (ArgumentException)
+            {
+                writer.WriteIntegerUnsigned(TrimSign(SerialNumber.Span));
+            }
+        }
+    }
+
+    public bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        SerialEquals(SerialNumber.Span, certificate.SerialNumberBytes.Span)
+        && IssuerName.Span.SequenceEqual(certificate.IssuerName.RawData);
+
+    /// <summary>Serial as lower-case hex of its unsigned big-endian value.</summary>
+    public string SerialHex => Convert.ToHexStringLower(TrimSign(SerialNumber.Span));
+
+    // INTEGER content may carry a leading 0x00 sign byte that X509Certificate2.SerialNumberBytes keeps too; compare
+    // the unsigned magnitudes so both spellings match.
+    private static bool SerialEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => TrimSign(a).SequenceEqual(TrimSign(b));
+
+    internal static ReadOnlySpan<byte> TrimSign(ReadOnlySpan<byte> value)
+    {
+        while (value.Length > 1 && value[0] == 0)
+        {
+            value = value[1..];
+        }
+
+        return value;
+    }
+}
+
+/// <summary>The subjectKeyIdentifier form of a CMS signer or recipient identifier.</summary>
+internal static class SubjectKeyIdentifier
+{
+    public static bool Matches(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ReadOnlySpan<byte> identifier) =>
+        certificate.Extensions[Oids.SubjectKeyIdentifierExtension] is System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension extension
+        && extension.SubjectKeyIdentifierBytes.Span.SequenceEqual(identifier);
+}
