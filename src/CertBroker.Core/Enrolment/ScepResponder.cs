@@ -1,0 +1,172 @@
+using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Issuing;
+using CertBroker.Core.Profiles;
+using CertBroker.Core.Storage;
+using CertBroker.Scep;
+using CertBroker.Scep.Cms;
+
+namespace CertBroker.Core.Enrolment;
+
+/// <summary>
+/// Answers PKIOperation messages (RFC 8894 §3.3). Refusals of a message we could read are signed CertRep FAILUREs
+/// with a failInfo; the reason stays in <see cref="ScepResult.Reason"/> for the log.
+/// </summary>
+public sealed class ScepResponder
+{
+    private readonly IRegistrationAuthority _ra;
+    private readonly ICertificateIssuer _issuer;
+    private readonly ICrlPublisher _crls;
+    private readonly IEnrolmentStore _enrolments;
+    private readonly ICertificateStore _certificates;
+    private readonly EnrolmentHandler _enrolmentHandler;
+    private readonly TimeProvider _time;
+
+    public ScepResponder(
+        IRegistrationAuthority ra,
+        ICertificateIssuer issuer,
+        ICrlPublisher crls,
+        IEnrolmentStore enrolments,
+        ICertificateStore certificates,
+        TimeProvider time)
+    {
+        _ra = ra;
+        _issuer = issuer;
+        _crls = crls;
+        _enrolments = enrolments;
+        _certificates = certificates;
+        _time = time;
+        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time);
+    }
+
+    public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)
+    {
+        PkiMessage request;
+        try
+        {
+            request = PkiMessage.Read(message);
+        }
+        catch (ScepFormatException ex)
+        {
+            return ScepResult.Malformed(ex.InnerException is null ? ex.Message : $"{ex.Message} {ex.InnerException.Message}");
+        }
+        catch (ScepFailureException ex)
+        {
+            // An algorithm we do not know in a message we cannot verify: nothing trustworthy to answer.
+            return ScepResult.Malformed(ex.Message);
+        }
+
+        var reply = new Reply(request, _ra, _time.GetUtcNow());
+        if (!request.SignatureValid)
+        {
+            return reply.Failure(FailInfo.BadMessageCheck, "Request signature does not verify.");
+        }
+
+        try
+        {
+            if (request.MessageType is not (MessageType.PkcsReq or MessageType.RenewalReq or MessageType.CertPoll or MessageType.GetCert or MessageType.GetCrl))
+            {
+                return reply.Failure(FailInfo.BadRequest, $"Unsupported messageType {(int)request.MessageType}.");
+            }
+
+            DecryptedContent content = request.DecryptMessageData(_ra.DecryptionKeys);
+            reply.Algorithm = content.Algorithm;
+            return request.MessageType switch
+            {
+                MessageType.CertPoll => await PollAsync(profile, request, content, reply, cancellationToken).ConfigureAwait(false),
+                MessageType.GetCert => await GetCertAsync(content, reply, cancellationToken).ConfigureAwait(false),
+                MessageType.GetCrl => await GetCrlAsync(content, reply, cancellationToken).ConfigureAwait(false),
+                _ => await _enrolmentHandler.HandleAsync(new EnrolmentContext(profile, request, content, requesterAddress, reply), cancellationToken)
+                    .ConfigureAwait(false),
+            };
+        }
+        catch (ScepFailureException ex)
+        {
+            return reply.Failure(ex.FailInfo, ex.Message);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            // Key or name material in the request that the platform refuses to handle.
+            return reply.Failure(FailInfo.BadRequest, $"Request content refused by the crypto library: {ex.Message}");
+        }
+    }
+
+    // CertPoll (RFC 8894 §3.3.3): the transactionID finds the request; IssuerAndSubject only has to parse.
+    private async Task<ScepResult> PollAsync(ScepProfile profile, PkiMessage request, DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    {
+        CertRep.ReadIssuerAndSubject(content.Content);
+        EnrolmentTransaction? transaction = await _enrolments.FindTransactionAsync(profile.Name, request.TransactionId, cancellationToken).ConfigureAwait(false);
+        switch (transaction?.State)
+        {
+            case TransactionState.Issued when transaction.CertificateSerial is not null:
+                CertificateRecord? record = await _certificates.FindBySerialAsync(transaction.CertificateSerial, cancellationToken).ConfigureAwait(false);
+                return record is null
+                    ? reply.Failure(FailInfo.BadCertId, "Issued certificate is missing from the store.")
+                    : reply.Success(_enrolmentHandler.CertificatesFor(profile, record), null, "Poll answered with the issued certificate.", record.Serial);
+            case TransactionState.Pending:
+                return reply.Pending("Request still pending.");
+            case TransactionState.Failed:
+                return reply.Failure(ParseFailInfo(transaction.FailInfo), "Request was refused earlier.");
+            default:
+                return reply.Failure(FailInfo.BadCertId, "No request with this transactionID.");
+        }
+    }
+
+    // GetCert (RFC 8894 §3.3.4): any certificate this CA issued, by issuer and serial.
+    private async Task<ScepResult> GetCertAsync(DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    {
+        IssuerAndSerial wanted = CertRep.ReadIssuerAndSerial(content.Content);
+        if (!IsOurIssuer(wanted))
+        {
+            return reply.Failure(FailInfo.BadCertId, "GetCert names another issuer.");
+        }
+
+        CertificateRecord? record = await _certificates.FindBySerialAsync(wanted.SerialHex, cancellationToken).ConfigureAwait(false);
+        return record is null
+            ? reply.Failure(FailInfo.BadCertId, $"No certificate with serial {wanted.SerialHex}.")
+            : reply.Success([record.Der], null, "GetCert answered.", record.Serial);
+    }
+
+    // GetCRL (RFC 8894 §3.3.4): the CRL of the CA that issued the named certificate.
+    private async Task<ScepResult> GetCrlAsync(DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    {
+        IssuerAndSerial wanted = CertRep.ReadIssuerAndSerial(content.Content);
+        if (!IsOurIssuer(wanted))
+        {
+            return reply.Failure(FailInfo.BadCertId, "GetCRL names another issuer.");
+        }
+
+        byte[] crl = await _crls.GetCurrentCrlAsync(cancellationToken).ConfigureAwait(false);
+        return reply.Success([], [crl], "GetCRL answered.");
+    }
+
+    private bool IsOurIssuer(IssuerAndSerial wanted)
+    {
+        X509Certificate2 ca = _issuer.CaChain[0];
+        if (wanted.IssuerName.Span.SequenceEqual(ca.SubjectName.RawData))
+        {
+            return true;
+        }
+
+        // The same name in other string types still names our CA.
+        try
+        {
+            return new X500DistinguishedName(wanted.IssuerName.Span).Name == ca.Subject;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static FailInfo ParseFailInfo(string? name) => name switch
+    {
+        "badAlg" => FailInfo.BadAlg,
+        "badMessageCheck" => FailInfo.BadMessageCheck,
+        "badTime" => FailInfo.BadTime,
+        "badCertId" => FailInfo.BadCertId,
+        _ => FailInfo.BadRequest,
+    };
+}
+
+/// <summary>One PKCSReq or RenewalReq on its way through the pipeline.</summary>
+internal sealed record EnrolmentContext(ScepProfile Profile, PkiMessage Request, DecryptedContent Content, string? RequesterAddress, Reply Reply);

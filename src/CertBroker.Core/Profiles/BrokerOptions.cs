@@ -1,0 +1,81 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace CertBroker.Core.Profiles;
+
+/// <summary>Top-level broker settings, bound from the <c>CertBroker</c> configuration section.</summary>
+public sealed class BrokerOptions
+{
+    public const string SectionName = "CertBroker";
+
+    /// <summary>The profile served at <c>/scep</c> and on the NDES and Cisco paths.</summary>
+    public const string DefaultProfileName = "default";
+
+    /// <summary>Where the SQLite database, the logs and generated dev keys live. Default <c>./data</c>.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>Enrolment profiles by name. A <c>default</c> profile exists even when none is configured.</summary>
+    public Dictionary<string, ProfileOptions> Profiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Fixed SCEP paths and the profile each serves. Default: <c>/certsrv/mscep/mscep.dll</c>,
+    /// <c>/certsrv/mscep/mscep.dll/pkiclient.exe</c> and <c>/cgi-bin/pkiclient.exe</c> serve <c>default</c>.
+    /// </summary>
+    public Dictionary<string, string> PathProfiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Largest SCEP message accepted, decoded, in bytes. Default 65536 (64 KiB).</summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    public static IReadOnlyDictionary<string, string> DefaultPathProfiles { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/certsrv/mscep/mscep.dll"] = DefaultProfileName,
+        ["/certsrv/mscep/mscep.dll/pkiclient.exe"] = DefaultProfileName,
+        ["/cgi-bin/pkiclient.exe"] = DefaultProfileName,
+    };
+}
+
+/// <summary>How a profile authorises a first enrolment (renewals are authorised by the current certificate).</summary>
+public enum ChallengeMode
+{
+    /// <summary>A static password from <see cref="ProfileOptions.ChallengePassword"/>; with none configured, every request is refused.</summary>
+    Static,
+
+    /// <summary>No challenge: anyone who can reach the endpoint enrols. Must be chosen explicitly.</summary>
+    None,
+}
+
+/// <summary>One enrolment profile (<c>CertBroker:Profiles:&lt;name&gt;</c>).</summary>
+public sealed class ProfileOptions
+{
+    /// <summary>The static challenge password. Unset by default, which refuses requests unless <see cref="Challenge"/> is None.</summary>
+    public string? ChallengePassword { get; set; }
+
+    /// <summary>Challenge mode. Default <see cref="ChallengeMode.Static"/>.</summary>
+    public ChallengeMode Challenge { get; set; } = ChallengeMode.Static;
+
+    /// <summary>Validity of issued certificates in days. Default 365.</summary>
+    public int ValidityDays { get; set; } = 365;
+
+    /// <summary>keyUsage of issued certificates (names of <see cref="X509KeyUsageFlags"/>). Default DigitalSignature, KeyEncipherment.</summary>
+    public List<X509KeyUsageFlags> KeyUsage { get; set; } = [];
+
+    /// <summary>Extended key usages: OIDs or the names ClientAuth, ServerAuth, IpsecIke, EmailProtection, CodeSigning. Default ClientAuth.</summary>
+    public List<string> ExtendedKeyUsage { get; set; } = [];
+
+    /// <summary>Whether a CertRep SUCCESS also carries the CA chain. Cisco needs it, Juniper refuses it. Default true.</summary>
+    public bool IncludeCaCertificates { get; set; } = true;
+
+    /// <summary>Whether renewal (RenewalReq, or PKCSReq signed with a current certificate) is allowed without a challenge. Default true.</summary>
+    public bool AllowRenewal { get; set; } = true;
+
+    /// <summary>Renewal only in the last N days of the current certificate's life. Unset by default (any time while valid).</summary>
+    public int? RenewalWindowDays { get; set; }
+
+    /// <summary>Renewal only in the last N percent of the current certificate's life. Unset by default.</summary>
+    public int? RenewalWindowPercent { get; set; }
+
+    /// <summary>Content-encryption capabilities advertised, strongest first (AES, DES3). Default both.</summary>
+    public List<string> Ciphers { get; set; } = [];
+
+    /// <summary>Digest capabilities advertised (SHA-512, SHA-256, SHA-1). Default all three.</summary>
+    public List<string> Digests { get; set; } = [];
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Profiles;
+
+/// <summary>Reports every configuration problem at once, naming the key and the offending value.</summary>
+public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrokerOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            failures.Add($"{BrokerOptions.SectionName}:{nameof(BrokerOptions.DataDir)} must not be empty.");
+        }
+
+        if (options.MaxMessageBytes is < 1024 or > 1024 * 1024)
+        {
+            failures.Add($"{BrokerOptions.SectionName}:{nameof(BrokerOptions.MaxMessageBytes)} must be between 1024 and 1048576; got {options.MaxMessageBytes}.");
+        }
+
+        foreach ((string profileName, ProfileOptions profile) in options.Profiles)
+        {
+            string prefix = $"{BrokerOptions.SectionName}:Profiles:{profileName}";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(profileName, "^[A-Za-z0-9._-]{1,64}$"))
+            {
+                failures.Add($"{prefix}: profile names use letters, digits, '.', '_' and '-' only; got '{profileName}'.");
+            }
+
+            if (profile.ValidityDays is < 1 or > 3650)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.ValidityDays)} must be between 1 and 3650; got {profile.ValidityDays}.");
+            }
+
+            if (profile.Challenge == ChallengeMode.None && !string.IsNullOrEmpty(profile.ChallengePassword))
+            {
+                failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=None contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");
+            }
+
+            if (profile.RenewalWindowPercent is < 1 or > 100)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowPercent)} must be between 1 and 100; got {profile.RenewalWindowPercent}.");
+            }
+
+            if (profile.RenewalWindowDays is < 1)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowDays)} must be at least 1; got {profile.RenewalWindowDays}.");
+            }
+
+            foreach (string eku in profile.ExtendedKeyUsage.Where(e => !ScepProfile.IsKnownExtendedKeyUsage(e)))
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.ExtendedKeyUsage)}: '{eku}' is neither an OID nor one of {string.Join(", ", ScepProfile.ExtendedKeyUsageNames)}.");
+            }
+
+            foreach (string cipher in profile.Ciphers.Where(c => c is not (Scep.CaCapabilities.Aes or Scep.CaCapabilities.Des3)))
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.Ciphers)}: '{cipher}' is not AES or DES3.");
+            }
+
+            foreach (string digest in profile.Digests.Where(d => d is not (Scep.CaCapabilities.Sha1 or Scep.CaCapabilities.Sha256 or Scep.CaCapabilities.Sha512)))
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.Digests)}: '{digest}' is not SHA-1, SHA-256 or SHA-512.");
+            }
+        }
+
+        foreach ((string path, string profile) in options.PathProfiles)
+        {
+            if (!path.StartsWith('/'))
+            {
+                failures.Add($"{BrokerOptions.SectionName}:PathProfiles: path '{path}' must start with '/'.");
+            }
+
+            if (!profile.Equals(BrokerOptions.DefaultProfileName, StringComparison.OrdinalIgnoreCase) && !options.Profiles.ContainsKey(profile))
+            {
+                failures.Add($"{BrokerOptions.SectionName}:PathProfiles:{path} names profile '{profile}', which is not configured.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

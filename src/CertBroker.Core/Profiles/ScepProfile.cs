@@ -1,0 +1,85 @@
+using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Issuing;
+using CertBroker.Scep;
+
+namespace CertBroker.Core.Profiles;
+
+/// <summary>A profile resolved from configuration, with defaults applied and names turned into values once.</summary>
+public sealed class ScepProfile
+{
+    private static readonly Dictionary<string, string> EkuNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ClientAuth"] = "1.3.6.1.5.5.7.3.2",
+        ["ServerAuth"] = "1.3.6.1.5.5.7.3.1",
+        ["CodeSigning"] = "1.3.6.1.5.5.7.3.3",
+        ["EmailProtection"] = "1.3.6.1.5.5.7.3.4",
+        ["IpsecIke"] = "1.3.6.1.5.5.7.3.17",
+    };
+
+    public ScepProfile(string name, ProfileOptions options)
+    {
+        Name = name;
+        Options = options;
+        X509KeyUsageFlags usage = X509KeyUsageFlags.None;
+        foreach (X509KeyUsageFlags flag in options.KeyUsage)
+        {
+            usage |= flag;
+        }
+
+        if (usage == X509KeyUsageFlags.None)
+        {
+            usage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment;
+        }
+
+        List<string> ekus = options.ExtendedKeyUsage.Count == 0
+            ? [EkuNames["ClientAuth"]]
+            : options.ExtendedKeyUsage.Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
+        Template = new CertificateTemplate(TimeSpan.FromDays(options.ValidityDays), usage, ekus);
+        Ciphers = options.Ciphers.Count == 0 ? [CaCapabilities.Aes, CaCapabilities.Des3] : [.. options.Ciphers];
+        Digests = options.Digests.Count == 0 ? [CaCapabilities.Sha512, CaCapabilities.Sha256, CaCapabilities.Sha1] : [.. options.Digests];
+    }
+
+    public string Name { get; }
+
+    public ProfileOptions Options { get; }
+
+    public CertificateTemplate Template { get; }
+
+    public IReadOnlyList<string> Ciphers { get; }
+
+    public IReadOnlyList<string> Digests { get; }
+
+    /// <summary>Known EKU names, for validation messages.</summary>
+    public static IReadOnlyCollection<string> ExtendedKeyUsageNames => EkuNames.Keys;
+
+    public static bool IsKnownExtendedKeyUsage(string value) =>
+        EkuNames.ContainsKey(value) || System.Text.RegularExpressions.Regex.IsMatch(value, @"^[0-2](\.\d+)+$");
+
+    /// <summary>
+    /// The GetCACaps keywords (RFC 8894 §3.5.2), strongest cipher first because certmonger takes the first one named.
+    /// </summary>
+    public IReadOnlyList<string> Capabilities(bool hasNextCa)
+    {
+        var capabilities = new List<string>(Ciphers);
+        capabilities.AddRange(Digests);
+        capabilities.Add(CaCapabilities.PostPkiOperation);
+        if (Options.AllowRenewal)
+        {
+            capabilities.Add(CaCapabilities.Renewal);
+        }
+
+        if (hasNextCa)
+        {
+            capabilities.Add(CaCapabilities.GetNextCaCert);
+        }
+
+        // SCEPStandard promises AES, SHA-256 and POST (RFC 8894 §3.5.2): only when the profile offers all three.
+        if (Ciphers.Contains(CaCapabilities.Aes, StringComparer.OrdinalIgnoreCase)
+            && Digests.Contains(CaCapabilities.Sha256, StringComparer.OrdinalIgnoreCase))
+        {
+            capabilities.Add(CaCapabilities.ScepStandard);
+        }
+
+        return capabilities;
+    }
+}
