@@ -1,6 +1,57 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using CertBroker.Core.Issuing;
+using CertBroker.Core.Profiles;
+using CertBroker.Core.Storage;
+using CertBroker.Server.Cli;
+using CertBroker.Server.Endpoints;
+using CertBroker.Server.Hosting;
+using Serilog;
 
-app.MapGet("/", () => "Hello World!");
+if (args.Length > 0 && !args[0].StartsWith('-'))
+{
+    return await Commands.RunAsync(args);
+}
 
-app.Run();
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+string dataDirectory = Path.GetFullPath(builder.Configuration[$"{BrokerOptions.SectionName}:{nameof(BrokerOptions.DataDir)}"] ?? "./data");
+Directory.CreateDirectory(dataDirectory);
+
+Serilog.ILogger serilog = Logging.Create(builder.Configuration, dataDirectory);
+builder.Logging.ClearProviders();
+builder.Logging.AddSerilog(serilog, dispose: true);
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    // GET PKIOperation carries up to 64 KiB of message as base64, possibly percent-escaped throughout.
+    kestrel.Limits.MaxRequestLineSize = 320 * 1024;
+    kestrel.Limits.MaxRequestHeadersTotalSize = 352 * 1024;
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+builder.Services.AddCertBroker(builder.Configuration, dataDirectory);
+
+WebApplication app = builder.Build();
+ILogger<Program> startupLog = app.Services.GetRequiredService<ILogger<Program>>();
+ProfileCatalog catalog;
+try
+{
+    catalog = app.Services.GetRequiredService<ProfileCatalog>();
+    // Fail before listening: a bad schema or key material must stop the service with a clear message.
+    int schema = await app.Services.GetRequiredService<IStoreMigrator>().MigrateAsync(CancellationToken.None);
+    IRegistrationAuthority ra = app.Services.GetRequiredService<IRegistrationAuthority>();
+    ICertificateIssuer issuer = app.Services.GetRequiredService<ICertificateIssuer>();
+    startupLog.LogInformation(
+        "CertBroker starting with data directory {DataDir}, schema version {SchemaVersion}, CA {CaSubject}, RA signing {RaSigningSubject}",
+        dataDirectory, schema, issuer.CaChain[0].Subject, ra.SigningCertificate.Subject);
+}
+catch (Exception ex)
+{
+    startupLog.LogCritical(ex, "CertBroker cannot start: {Reason}", ex.Message);
+    await app.DisposeAsync();
+    return 1;
+}
+
+app.MapScep(catalog);
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point type, visible to the in-process test host.</summary>
+public partial class Program;

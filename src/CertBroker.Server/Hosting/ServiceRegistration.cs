@@ -1,0 +1,41 @@
+using CertBroker.Core.Enrolment;
+using CertBroker.Core.Issuing;
+using CertBroker.Core.Profiles;
+using CertBroker.Issuers.Embedded;
+using CertBroker.Server.Endpoints;
+using CertBroker.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Server.Hosting;
+
+internal static class ServiceRegistration
+{
+    /// <summary>Default SQLite file name inside <c>CertBroker:DataDir</c>.</summary>
+    public const string DatabaseFileName = "certbroker.db";
+
+    public static IServiceCollection AddCertBroker(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        services.AddSingleton<ProfileCatalog>();
+
+        services.AddOptions<SqliteStoreOptions>()
+            .BindConfiguration(SqliteStoreOptions.SectionName)
+            .PostConfigure(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.DatabasePath))
+                {
+                    o.DatabasePath = Path.Combine(dataDirectory, DatabaseFileName);
+                }
+            })
+            .ValidateOnStart();
+        services.AddSqliteStore();
+        services.AddEmbeddedCa(configuration);
+
+        services.AddSingleton<ScepResponder>();
+        services.AddSingleton<CaCertificateResponses>();
+        services.AddSingleton<ScepHandler>();
+        return services;
+    }
+}
