@@ -67,7 +67,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         }
 
         var issued = new IssueWrite(
-            certificate with { TransactionId = transaction.TransactionId },
+            RowMapping.ToRow(certificate with { TransactionId = transaction.TransactionId }),
             RowMapping.ToRow(transaction with
             {
                 State = TransactionState.Issued,
@@ -90,7 +90,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
                 return new IssueOutcome(RowMapping.ToRecord(bound), AlreadyIssued: true);
             }
 
-            if (connection.Execute(SqliteSql.InsertCertificate, RowMapping.ToRow(write.Certificate), dbTransaction) == 0)
+            if (connection.Execute(SqliteSql.InsertCertificate, write.Certificate, dbTransaction) == 0)
             {
                 throw new DuplicateSerialException(write.Certificate.Serial);
             }
@@ -102,7 +102,8 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
             }
 
-            return new IssueOutcome(write.Certificate, AlreadyIssued: false);
+            // Mapped back from the row so the caller sees exactly what a later look-up returns (UTC, microseconds).
+            return new IssueOutcome(RowMapping.ToRecord(write.Certificate), AlreadyIssued: false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -244,5 +245,5 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
     }
 
     /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>
-    private sealed record IssueWrite(CertificateRecord Certificate, TransactionRow Transaction);
+    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction);
 }
