@@ -238,4 +238,20 @@ public abstract class EnrolmentStoreTests : StoreTestBase
         Assert.False(outcome.AlreadyIssued);
         Assert.Equal(retry.Serial, outcome.Certificate.Serial);
     }
+
+    [Fact]
+    public async Task SaveIssuedAsync_TransactionRowRejectedByDatabase_KeepsNoCertificateAndStoreStaysUsable()
+    {
+        // A null subject passes the compiler but not the schema: the certificate row is written first, then the
+        // transaction row fails, and the certificate must go with it.
+        var broken = TestData.Transaction() with { Subject = null! };
+        var certificate = TestData.Certificate(transactionId: broken.TransactionId);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Enrolments.SaveIssuedAsync(broken, certificate, CancellationToken.None));
+
+        Assert.Null(await Certificates.FindBySerialAsync(certificate.Serial, CancellationToken.None));
+        Assert.Null(await Enrolments.FindTransactionAsync(broken.Profile, broken.TransactionId, CancellationToken.None));
+        var retry = await Enrolments.SaveIssuedAsync(broken with { Subject = "CN=fixed" }, certificate, CancellationToken.None);
+        Assert.False(retry.AlreadyIssued);
+    }
 }

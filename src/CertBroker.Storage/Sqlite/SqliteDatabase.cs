@@ -101,16 +101,22 @@ internal sealed class SqliteDatabase
     /// never blocks readers), the configured synchronous level, and SQLite's own busy wait so BEGIN IMMEDIATE
     /// queues behind another process's write instead of failing at once.
     /// </summary>
-    public SqliteConnection OpenForWriting()
+    public async Task<SqliteConnection> OpenForWritingAsync(CancellationToken cancellationToken)
     {
         _ = NativeLibrary.Value;
         var connection = new SqliteConnection(_dedicatedConnectionString);
         try
         {
-            connection.Open();
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // busy_timeout first: switching a new file to WAL takes a lock another starting instance may hold.
             var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
             var busyMilliseconds = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            var journalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL;");
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA synchronous = {synchronous};",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            var journalMode = await connection.ExecuteScalarAsync<string>(
+                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException(
@@ -118,12 +124,11 @@ internal sealed class SqliteDatabase
                     "the store relies on it for concurrent reads and writes. Is the file on a network file system?");
             }
 
-            connection.Execute($"PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {busyMilliseconds};");
             return connection;
         }
         catch
         {
-            connection.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

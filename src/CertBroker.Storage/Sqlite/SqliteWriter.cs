@@ -17,7 +17,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
 
     /// <summary>
     /// Runs <paramref name="write"/> inside BEGIN IMMEDIATE … COMMIT; any exception rolls everything back.
-    /// <paramref name="cancellationToken"/> is honoured only while queueing: once a write has started it finishes,
+    /// <paramref name="cancellationToken"/> is honoured only until the write starts: from then on it finishes,
     /// so a caller that gives up cannot leave a certificate signed but unrecorded.
     /// </summary>
     /// <remarks>
@@ -33,7 +33,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ??= database.OpenForWriting();
+            var connection = _connection ??= await database.OpenForWritingAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
