@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CertBroker.Core.Storage;
+
+namespace CertBroker.Storage.Rows;
+
+/// <summary>Converts between the contract records and rows; shared by every database's store.</summary>
+internal static class RowMapping
+{
+    public static TransactionRow ToRow(EnrolmentTransaction transaction) => new()
+    {
+        Id = transaction.Id,
+        Profile = transaction.Profile,
+        TransactionId = transaction.TransactionId,
+        MessageType = transaction.MessageType,
+        State = (long)transaction.State,
+        PublicKeySha256 = transaction.PublicKeySha256,
+        Subject = transaction.Subject,
+        RequesterAddress = transaction.RequesterAddress,
+        ContentEncryptionAlgorithm = transaction.ContentEncryptionAlgorithm,
+        DigestAlgorithm = transaction.DigestAlgorithm,
+        SignatureAlgorithm = transaction.SignatureAlgorithm,
+        FailInfo = transaction.FailInfo,
+        CertificationRequest = transaction.CertificationRequest,
+        CertificateSerial = transaction.CertificateSerial,
+        CreatedAt = UnixMicroseconds.From(transaction.CreatedAt),
+        UpdatedAt = UnixMicroseconds.From(transaction.UpdatedAt),
+    };
+
+    public static EnrolmentTransaction ToRecord(TransactionRow row) => new()
+    {
+        Id = row.Id,
+        Profile = row.Profile,
+        TransactionId = row.TransactionId,
+        MessageType = checked((int)row.MessageType),
+        State = (TransactionState)row.State,
+        PublicKeySha256 = row.PublicKeySha256,
+        Subject = row.Subject,
+        RequesterAddress = row.RequesterAddress,
+        ContentEncryptionAlgorithm = row.ContentEncryptionAlgorithm,
+        DigestAlgorithm = row.DigestAlgorithm,
+        SignatureAlgorithm = row.SignatureAlgorithm,
+        FailInfo = row.FailInfo,
+        CertificationRequest = row.CertificationRequest,
+        CertificateSerial = row.CertificateSerial,
+        CreatedAt = UnixMicroseconds.ToDateTimeOffset(row.CreatedAt),
+        UpdatedAt = UnixMicroseconds.ToDateTimeOffset(row.UpdatedAt),
+    };
+
+    public static CertificateRow ToRow(CertificateRecord certificate) => new()
+    {
+        Serial = certificate.Serial,
+        Profile = certificate.Profile,
+        Issuer = certificate.Issuer,
+        Subject = certificate.Subject,
+        SubjectAltNames = JsonSerializer.Serialize(certificate.SubjectAlternativeNames.ToArray(), NamesJson.Default.StringArray),
+        NotBefore = UnixMicroseconds.From(certificate.NotBefore),
+        NotAfter = UnixMicroseconds.From(certificate.NotAfter),
+        KeyAlgorithm = certificate.KeyAlgorithm,
+        KeySize = certificate.KeySize,
+        SignatureAlgorithm = certificate.SignatureAlgorithm,
+        ThumbprintSha256 = certificate.ThumbprintSha256,
+        PublicKeySha256 = certificate.PublicKeySha256,
+        Der = certificate.Der,
+        TransactionId = certificate.TransactionId,
+        IssuedAt = UnixMicroseconds.From(certificate.IssuedAt),
+        RevokedAt = UnixMicroseconds.From(certificate.RevokedAt),
+        RevocationReason = certificate.RevocationReason,
+    };
+
+    public static CertificateRecord ToRecord(CertificateRow row) => new()
+    {
+        Serial = row.Serial,
+        Profile = row.Profile,
+        Issuer = row.Issuer,
+        Subject = row.Subject,
+        SubjectAlternativeNames = JsonSerializer.Deserialize(row.SubjectAltNames, NamesJson.Default.StringArray) ?? [],
+        NotBefore = UnixMicroseconds.ToDateTimeOffset(row.NotBefore),
+        NotAfter = UnixMicroseconds.ToDateTimeOffset(row.NotAfter),
+        KeyAlgorithm = row.KeyAlgorithm,
+        KeySize = checked((int)row.KeySize),
+        SignatureAlgorithm = row.SignatureAlgorithm,
+        ThumbprintSha256 = row.ThumbprintSha256,
+        PublicKeySha256 = row.PublicKeySha256,
+        Der = row.Der,
+        TransactionId = row.TransactionId,
+        IssuedAt = UnixMicroseconds.ToDateTimeOffset(row.IssuedAt),
+        RevokedAt = UnixMicroseconds.ToDateTimeOffset(row.RevokedAt),
+        RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
+    };
+}
+
+/// <summary>Source-generated so the SAN column needs no reflection-based serializer at run time.</summary>
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class NamesJson : JsonSerializerContext;

@@ -1,0 +1,187 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace CertBroker.Storage.Sqlite;
+
+/// <summary>The database file and how connections to it are opened; shared by the store and the migrator.</summary>
+internal sealed class SqliteDatabase
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = OwnerReadWrite | UnixFileMode.UserExecute;
+
+    private static readonly Lazy<bool> NativeLibrary = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    private readonly SqliteStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _pooledConnectionString;
+    private readonly string _dedicatedConnectionString;
+
+    public SqliteDatabase(SqliteStoreOptions options, ILogger logger)
+    {
+        SqliteStoreOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _logger = logger;
+        FilePath = Path.GetFullPath(options.DatabasePath);
+
+        // Mode=ReadWrite, not ReadWriteCreate: the file is created by EnsureFileExists with owner-only permissions,
+        // and a file deleted under a running service must fail loudly rather than come back empty.
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            // Microsoft.Data.Sqlite retries busy statements itself until this many seconds have passed; 0 would mean forever.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+            Pooling = true,
+        };
+        _pooledConnectionString = builder.ToString();
+        builder.Pooling = false;
+        _dedicatedConnectionString = builder.ToString();
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>
+    /// Creates the directory and an empty database file with owner-only permissions before SQLite touches them:
+    /// the file holds CSRs, and SQLite gives its -wal and -shm files the same permissions as the database.
+    /// </summary>
+    public void EnsureFileExists()
+    {
+        var directory = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+            }
+
+            _logger.LogInformation("Created database directory {Directory}", directory);
+        }
+
+        if (!File.Exists(FilePath))
+        {
+            CreateEmptyFile();
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            RestrictToOwner();
+        }
+    }
+
+    /// <summary>A pooled connection for reads; cheap to open per call.</summary>
+    public async Task<SqliteConnection> OpenPooledAsync(CancellationToken cancellationToken)
+    {
+        _ = NativeLibrary.Value;
+        var connection = new SqliteConnection(_pooledConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// An unpooled connection set up for writing: write-ahead log (readers never block the writer and the writer
+    /// never blocks readers), the configured synchronous level, and SQLite's own busy wait so BEGIN IMMEDIATE
+    /// queues behind another process's write instead of failing at once.
+    /// </summary>
+    public async Task<SqliteConnection> OpenForWritingAsync(CancellationToken cancellationToken)
+    {
+        _ = NativeLibrary.Value;
+        var connection = new SqliteConnection(_dedicatedConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // busy_timeout first: switching a new file to WAL takes a lock another starting instance may hold.
+            var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
+            var busyMilliseconds = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA synchronous = {synchronous};",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+            var journalMode = await connection.ExecuteScalarAsync<string>(
+                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"SQLite database {FilePath} could not switch to write-ahead logging (journal mode is {journalMode}); " +
+                    "the store relies on it for concurrent reads and writes. Is the file on a network file system?");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Returns the idle pooled connections to this file, so the file can be closed or deleted.</summary>
+    public void ClearPool()
+    {
+        using var connection = new SqliteConnection(_pooledConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private void CreateEmptyFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerReadWrite;
+        }
+
+        try
+        {
+            // SQLite treats a zero-length file as an empty database.
+            using var stream = new FileStream(FilePath, options);
+            _logger.LogInformation("Created database file {DatabasePath}", FilePath);
+        }
+        catch (IOException) when (File.Exists(FilePath))
+        {
+            // Another process or store created it between the check and the create; theirs is as good as ours.
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private void RestrictToOwner()
+    {
+        var mode = File.GetUnixFileMode(FilePath);
+        if ((mode & ~OwnerReadWrite) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(FilePath, OwnerReadWrite);
+            _logger.LogWarning(
+                "Database file {DatabasePath} was accessible beyond its owner ({Mode}); restricted it to 0600",
+                FilePath, mode);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            // The service does not own the file (e.g. created by root for a group); its owner decides, so carry on.
+            _logger.LogWarning(exception,
+                "Database file {DatabasePath} is accessible beyond its owner ({Mode}) and this account cannot change that",
+                FilePath, mode);
+        }
+    }
+}

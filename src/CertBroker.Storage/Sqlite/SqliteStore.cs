@@ -1,0 +1,249 @@
+using CertBroker.Core.Storage;
+using CertBroker.Storage.Migrations;
+using CertBroker.Storage.Rows;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace CertBroker.Storage.Sqlite;
+
+/// <summary>
+/// Enrolment transactions and issued certificates in one SQLite file. Register as a singleton: it owns the
+/// connection all writes go through. Reads use pooled connections and never wait for writes (write-ahead log).
+/// Run <see cref="SqliteMigrator"/> first; the store checks the schema version once and refuses a mismatch.
+/// </summary>
+public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposable
+{
+    private const long IssuedState = (long)TransactionState.Issued;
+
+    private readonly SqliteDatabase _database;
+    private readonly SqliteWriter _writer;
+    private readonly SemaphoreSlim _readyGate = new(1, 1);
+    private volatile bool _ready;
+
+    public SqliteStore(SqliteStoreOptions options, ILogger<SqliteStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _database = new SqliteDatabase(options, logger);
+        _writer = new SqliteWriter(_database, logger);
+    }
+
+    public async Task<EnrolmentTransaction?> FindTransactionAsync(
+        string profile, string transactionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(transactionId);
+        var row = await QuerySingleAsync<TransactionRow>(
+            SqliteSql.FindTransaction, new { Profile = profile, TransactionId = transactionId }, cancellationToken)
+            .ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToRecord(row);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The stored transaction is <paramref name="transaction"/> with State Issued and CertificateSerial set to the
+    /// certificate's serial; the stored certificate takes the transaction's ID when it has none. A clash on the
+    /// certificate's SHA-256 thumbprint is reported as a duplicate serial too: the same DER means the same serial.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The certificate names another profile or transaction.</exception>
+    public async Task<IssueOutcome> SaveIssuedAsync(
+        EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!string.Equals(certificate.Profile, transaction.Profile, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Certificate {certificate.Serial} is for profile '{certificate.Profile}', but transaction " +
+                $"{transaction.TransactionId} is for profile '{transaction.Profile}'.", nameof(certificate));
+        }
+
+        if (certificate.TransactionId is not null
+            && !string.Equals(certificate.TransactionId, transaction.TransactionId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Certificate {certificate.Serial} names transaction {certificate.TransactionId}, not {transaction.TransactionId}.",
+                nameof(certificate));
+        }
+
+        var issued = new IssueWrite(
+            RowMapping.ToRow(certificate with { TransactionId = transaction.TransactionId }),
+            RowMapping.ToRow(transaction with
+            {
+                State = TransactionState.Issued,
+                CertificateSerial = certificate.Serial,
+            }));
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync(issued, static (connection, dbTransaction, write) =>
+        {
+            var existing = connection.QuerySingleOrDefault<TransactionRow>(
+                SqliteSql.FindTransactionState, write.Transaction, dbTransaction);
+            if (existing?.State == IssuedState)
+            {
+                // An earlier or concurrent message of this transaction won; hand back what it got, write nothing.
+                var bound = connection.QuerySingleOrDefault<CertificateRow>(
+                    SqliteSql.FindCertificateBySerial, new { Serial = existing.CertificateSerial }, dbTransaction)
+                    ?? throw new InvalidOperationException(
+                        $"Transaction {write.Transaction.TransactionId} is Issued with serial {existing.CertificateSerial}, " +
+                        "but no such certificate is stored.");
+                return new IssueOutcome(RowMapping.ToRecord(bound), AlreadyIssued: true);
+            }
+
+            if (connection.Execute(SqliteSql.InsertCertificate, write.Certificate, dbTransaction) == 0)
+            {
+                throw new DuplicateSerialException(write.Certificate.Serial);
+            }
+
+            if (connection.Execute(SqliteSql.UpsertTransaction, write.Transaction, dbTransaction) != 1)
+            {
+                // Unreachable while BEGIN IMMEDIATE holds the write lock since the state was read; never commit half.
+                throw new InvalidOperationException(
+                    $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
+            }
+
+            // Mapped back from the row so the caller sees exactly what a later look-up returns (UTC, microseconds).
+            return new IssueOutcome(RowMapping.ToRecord(write.Certificate), AlreadyIssued: false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Every field is replaced except CreatedAt, which keeps the value from the first save.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="transaction"/> is Issued; use <see cref="SaveIssuedAsync"/>.</exception>
+    public async Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.State == TransactionState.Issued)
+        {
+            throw new ArgumentException(
+                $"Transaction {transaction.TransactionId} is Issued; record it with {nameof(SaveIssuedAsync)} so its certificate is stored with it.",
+                nameof(transaction));
+        }
+
+        var row = RowMapping.ToRow(transaction);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync(row, static (connection, dbTransaction, row) =>
+            connection.Execute(SqliteSql.UpsertTransaction, row, dbTransaction) == 1,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<CertificateRecord?> FindBySerialAsync(string serial, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        var row = await QuerySingleAsync<CertificateRow>(
+            SqliteSql.FindCertificateBySerial, new { Serial = serial }, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToRecord(row);
+    }
+
+    public async Task<CertificateRecord?> FindByThumbprintAsync(string thumbprintSha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(thumbprintSha256);
+        var row = await QuerySingleAsync<CertificateRow>(
+            SqliteSql.FindCertificateByThumbprint, new { ThumbprintSha256 = thumbprintSha256 }, cancellationToken)
+            .ConfigureAwait(false);
+        return row is null ? null : RowMapping.ToRecord(row);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Includes certificates whose notAfter equals <paramref name="notExpiredAt"/>; ordered by revocation time.</remarks>
+    public async Task<IReadOnlyList<CertificateRecord>> ListRevokedAsync(
+        DateTimeOffset notExpiredAt, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition(
+            SqliteSql.ListRevoked,
+            new { NotExpiredAt = UnixMicroseconds.From(notExpiredAt) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(RowMapping.ToRecord).ToArray();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Revoking again replaces the date and reason, so an operator can correct a mistaken entry.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not an RFC 5280 CRLReason (0–10, not 7).</exception>
+    public async Task<bool> RevokeAsync(string serial, int reason, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serial);
+        if (reason is < 0 or > 10 or 7)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "RFC 5280 CRLReason codes are 0–10; 7 is unused.");
+        }
+
+        var revocation = new { Serial = serial, Reason = reason, RevokedAt = UnixMicroseconds.From(revokedAt) };
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync(revocation, static (connection, dbTransaction, revocation) =>
+            connection.Execute(SqliteSql.Revoke, revocation, dbTransaction) == 1,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Lets a write in progress finish, then closes the writer and the idle pooled connections.</summary>
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _database.ClearPool();
+    }
+
+    private async Task<T?> QuerySingleAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<T>(
+            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Prepares the file and checks the schema once per store, not per call.</summary>
+    private async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        await _readyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ready)
+            {
+                return;
+            }
+
+            _database.EnsureFileExists();
+            await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
+            var version = await ReadSchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var expected = SqliteMigrator.LatestVersion;
+            if (version > expected)
+            {
+                throw new SchemaTooNewException(version, expected);
+            }
+
+            if (version < expected)
+            {
+                throw new InvalidOperationException(
+                    $"The database {_database.FilePath} is at schema version {version}, but this build needs version " +
+                    $"{expected}. Run {nameof(SqliteMigrator)}.{nameof(SqliteMigrator.MigrateAsync)} at start-up before using the store.");
+            }
+
+            _ready = true;
+        }
+        finally
+        {
+            _readyGate.Release();
+        }
+    }
+
+    private static async Task<int> ReadSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(SqliteSql.VersionTableExists, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (tables == 0)
+        {
+            return 0;
+        }
+
+        return await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(SqliteSql.CurrentVersion, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>
+    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction);
+}

@@ -1,0 +1,27 @@
+using CertBroker.Storage.Sqlite;
+
+namespace CertBroker.Storage.Tests.Sqlite;
+
+// The shared store tests, run against SQLite. A PostgreSQL harness adds the same four one-line classes.
+
+public sealed class SqliteEnrolmentStoreTests : EnrolmentStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteCertificateStoreTests : CertificateStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteConcurrencyTests : ConcurrencyTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteStoreMigratorTests : StoreMigratorTests
+{
+    protected override int LatestVersion => SqliteMigrator.LatestVersion;
+
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
