@@ -3,7 +3,7 @@ namespace CertBroker.Storage.Sqlite;
 /// <summary>Where the SQLite database lives and how it trades durability for speed.</summary>
 public sealed class SqliteStoreOptions
 {
-    public const string SectionName = "Storage:Sqlite";
+    public const string SectionName = "CertBroker:Storage:Sqlite";
 
     /// <summary>
     /// Path of the database file. Required; there is no default, because a database holding CSRs and the
