@@ -111,9 +111,10 @@ internal static class DevMaterialGenerator
 
     private static X500DistinguishedName Name(string commonName)
     {
+        // The builder encodes the RDNs in reverse order of the calls: this yields the conventional O then CN.
         var builder = new X500DistinguishedNameBuilder();
-        builder.AddOrganizationName(Organization);
         builder.AddCommonName(commonName);
+        builder.AddOrganizationName(Organization);
         return builder.Build();
     }
 
