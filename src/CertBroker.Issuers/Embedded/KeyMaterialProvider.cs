@@ -49,8 +49,8 @@ public sealed class KeyMaterialProvider
         }
 
         var caSource = settings.CaSource;
-        var signingSource = settings.Ra.SigningSource;
-        var encryptionSource = settings.Ra.EncryptionSource;
+        var signingSource = settings.Ra?.SigningSource;
+        var encryptionSource = settings.Ra?.EncryptionSource;
         var generated = caSource is null;
         if (generated)
         {
