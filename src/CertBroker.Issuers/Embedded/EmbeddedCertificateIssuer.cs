@@ -1,0 +1,254 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Issuing;
+using CertBroker.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Issuers.Embedded;
+
+/// <summary>
+/// The built-in CA: signs end-entity certificates with the CA key (SHA-256, RSA PKCS#1 v1.5) and publishes its CRL.
+/// Everything that does not depend on the request (issuer name, signature generator, authorityKeyIdentifier,
+/// basicConstraints, CRL distribution point) is prepared once; an issuance is one RSA signature plus DER encoding.
+/// </summary>
+public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublisher
+{
+    /// <summary>
+    /// How far notBefore is set in the past (5 minutes), so a device whose clock runs a little behind the broker's
+    /// does not reject a certificate as not yet valid.
+    /// </summary>
+    public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
+
+    private const string SubjectAlternativeNameOid = "2.5.29.17";
+
+    private readonly CaKeyMaterial material;
+    private readonly ICertificateStore certificateStore;
+    private readonly CrlNumberFile crlNumbers;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<EmbeddedCertificateIssuer> logger;
+    private readonly X509SignatureGenerator signatureGenerator;
+    private readonly X500DistinguishedName issuerName;
+    private readonly X509AuthorityKeyIdentifierExtension authorityKeyIdentifier;
+    private readonly X509BasicConstraintsExtension endEntityConstraints = new(false, false, 0, critical: true);
+    private readonly X509Extension? crlDistributionPoint;
+    private readonly DateTimeOffset caNotBefore;
+    private readonly DateTimeOffset caNotAfter;
+    private readonly TimeSpan crlValidity;
+    private readonly TimeSpan crlRefreshMargin;
+    private readonly SemaphoreSlim crlGate = new(1, 1);
+    private volatile SignedCrl? currentCrl;
+
+    public EmbeddedCertificateIssuer(
+        CaKeyMaterial material,
+        ICertificateStore certificateStore,
+        CrlNumberFile crlNumbers,
+        IOptions<EmbeddedCaOptions> options,
+        TimeProvider timeProvider,
+        ILogger<EmbeddedCertificateIssuer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        ArgumentNullException.ThrowIfNull(options);
+        this.material = material;
+        this.certificateStore = certificateStore;
+        this.crlNumbers = crlNumbers;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+
+        var ca = material.CaCertificate;
+        signatureGenerator = X509SignatureGenerator.CreateForRSA(material.CaKey, RSASignaturePadding.Pkcs1);
+        issuerName = ca.SubjectName;
+        authorityKeyIdentifier = CertificateBuilding.AuthorityKeyIdentifierFor(ca);
+        caNotBefore = CertificateBuilding.NotBeforeUtc(ca);
+        caNotAfter = CertificateBuilding.NotAfterUtc(ca);
+
+        var settings = options.Value;
+        crlValidity = TimeSpan.FromHours(settings.CrlValidityHours);
+        crlRefreshMargin = TimeSpan.FromHours(settings.CrlRefreshMarginHours);
+        if (!string.IsNullOrWhiteSpace(settings.CrlDistributionPointUrl))
+        {
+            crlDistributionPoint = CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([settings.CrlDistributionPointUrl]);
+        }
+    }
+
+    public IReadOnlyList<X509Certificate2> CaChain => material.CaChain;
+
+    /// <summary>
+    /// Issues a certificate valid from now minus <see cref="ClockSkewAllowance"/> (never before the CA's notBefore) to
+    /// now plus the template's validity (never after the CA's notAfter), with the CSR's subject, key and
+    /// subjectAltName, the template's keyUsage (critical) and extendedKeyUsage, basicConstraints cA=FALSE, SKI, AKI and
+    /// the optional CRL distribution point. The key may be RSA or EC.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The CA certificate has expired.</exception>
+    public Task<X509Certificate2> IssueAsync(IssueRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Issue(request));
+    }
+
+    /// <summary>
+    /// The cached CRL while more than the refresh margin remains before its nextUpdate; otherwise a newly signed one.
+    /// The returned array is shared: do not modify it.
+    /// </summary>
+    public async Task<byte[]> GetCurrentCrlAsync(CancellationToken cancellationToken)
+    {
+        var cached = currentCrl;
+        if (IsFresh(cached))
+        {
+            return cached!.Der;
+        }
+
+        await crlGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another caller may have re-signed while this one waited.
+            cached = currentCrl;
+            return IsFresh(cached) ? cached!.Der : (await SignCrlAsync(cancellationToken).ConfigureAwait(false)).Der;
+        }
+        finally
+        {
+            crlGate.Release();
+        }
+    }
+
+    /// <summary>Signs a new CRL now, with the next CRL number, and caches it.</summary>
+    public async Task<byte[]> PublishAsync(CancellationToken cancellationToken)
+    {
+        await crlGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await SignCrlAsync(cancellationToken).ConfigureAwait(false)).Der;
+        }
+        finally
+        {
+            crlGate.Release();
+        }
+    }
+
+    private X509Certificate2 Issue(IssueRequest request)
+    {
+        var template = request.Template ?? throw new ArgumentException("The request has no template.", nameof(request));
+        if (template.Validity <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"The template validity {template.Validity} is not positive.", nameof(request));
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (now >= caNotAfter)
+        {
+            throw new InvalidOperationException($"The CA certificate '{material.CaCertificate.Subject}' expired at {caNotAfter:O}.");
+        }
+
+        var notBefore = Max(now - ClockSkewAllowance, caNotBefore);
+
+        // Compared as a span first: a very long template validity would overflow now + validity.
+        var notAfter = template.Validity >= caNotAfter - now ? caNotAfter : now + template.Validity;
+
+        var certificateRequest = new CertificateRequest(request.Subject, request.PublicKey, HashAlgorithmName.SHA256);
+        var extensions = certificateRequest.CertificateExtensions;
+        extensions.Add(endEntityConstraints);
+        if (template.KeyUsage != X509KeyUsageFlags.None)
+        {
+            extensions.Add(new X509KeyUsageExtension(template.KeyUsage, critical: true));
+        }
+
+        if (template.ExtendedKeyUsages.Count > 0)
+        {
+            var usages = new OidCollection();
+            foreach (var usage in template.ExtendedKeyUsages)
+            {
+                usages.Add(new Oid(usage, null));
+            }
+
+            extensions.Add(new X509EnhancedKeyUsageExtension(usages, critical: false));
+        }
+
+        extensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        extensions.Add(authorityKeyIdentifier);
+        if (request.SubjectAlternativeName is { } subjectAlternativeName)
+        {
+            extensions.Add(CopySubjectAlternativeName(subjectAlternativeName, request.Subject));
+        }
+
+        if (crlDistributionPoint is not null)
+        {
+            extensions.Add(crlDistributionPoint);
+        }
+
+        var serial = CertificateBuilding.NewSerialNumber();
+        var certificate = certificateRequest.Create(issuerName, signatureGenerator, notBefore, notAfter, serial);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            EmbeddedCaLog.IssuedCertificate(logger, Convert.ToHexStringLower(serial), certificate.Subject, notBefore, notAfter);
+        }
+
+        return certificate;
+    }
+
+    /// <summary>
+    /// The CSR's subjectAltName as sent, except that it is made critical when the subject is empty, as
+    /// RFC 5280 §4.2.1.6 requires.
+    /// </summary>
+    private static X509Extension CopySubjectAlternativeName(X509Extension extension, X500DistinguishedName subject)
+    {
+        if (extension.Oid?.Value != SubjectAlternativeNameOid)
+        {
+            throw new ArgumentException(
+                $"SubjectAlternativeName has OID {extension.Oid?.Value}, not subjectAltName ({SubjectAlternativeNameOid}).",
+                nameof(extension));
+        }
+
+        var emptySubject = subject.RawData.Length <= 2;
+        return emptySubject && !extension.Critical ? new X509Extension(extension.Oid, extension.RawData, critical: true) : extension;
+    }
+
+    private bool IsFresh(SignedCrl? crl) => crl is not null && timeProvider.GetUtcNow() < crl.NextUpdate - crlRefreshMargin;
+
+    /// <summary>Callers hold <see cref="crlGate"/>, so CRL numbers are handed out in signing order.</summary>
+    private async Task<SignedCrl> SignCrlAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var revoked = await certificateStore.ListRevokedAsync(now, cancellationToken).ConfigureAwait(false);
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var record in revoked)
+        {
+            builder.AddEntry(SerialBytes(record.Serial), record.RevokedAt ?? now, RevocationReason(record));
+        }
+
+        var number = await crlNumbers.NextAsync(cancellationToken).ConfigureAwait(false);
+        var nextUpdate = now + crlValidity;
+        var der = builder.Build(issuerName, signatureGenerator, number, nextUpdate, HashAlgorithmName.SHA256, authorityKeyIdentifier, now);
+        var crl = new SignedCrl(der, number, nextUpdate);
+        currentCrl = crl;
+        EmbeddedCaLog.SignedCrl(logger, number, revoked.Count, nextUpdate);
+        return crl;
+    }
+
+    /// <summary>
+    /// The CRL entry's reasonCode (RFC 5280 §5.3.1). Unspecified (0) is left out as the RFC recommends; 7 is unassigned
+    /// and removeFromCRL (8) belongs only in delta CRLs, so those are listed without a reason.
+    /// </summary>
+    private X509RevocationReason? RevocationReason(CertificateRecord record)
+    {
+        switch (record.RevocationReason)
+        {
+            case null or 0:
+                return null;
+            case >= 1 and <= 10 and not 7 and not 8:
+                return (X509RevocationReason)record.RevocationReason.Value;
+            default:
+                EmbeddedCaLog.UnusableRevocationReason(logger, record.Serial, record.RevocationReason.Value);
+                return null;
+        }
+    }
+
+    /// <summary>Store serials are lower-case hex; an odd digit count gets its implied leading zero back.</summary>
+    private static byte[] SerialBytes(string serial) =>
+        Convert.FromHexString(serial.Length % 2 == 0 ? serial : "0" + serial);
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed record SignedCrl(byte[] Der, BigInteger Number, DateTimeOffset NextUpdate);
+}
