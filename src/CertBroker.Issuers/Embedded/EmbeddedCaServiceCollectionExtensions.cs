@@ -52,6 +52,7 @@ public static class EmbeddedCaServiceCollectionExtensions
             provider.GetRequiredService<KeyMaterialProvider>().LoadOrCreateAsync(CancellationToken.None).GetAwaiter().GetResult());
         services.AddSingleton(_ => new CrlNumberFile(Path.Combine(dataDirectory, KeyMaterialProvider.FolderName, CrlNumberFile.FileName)));
         services.AddSingleton(provider => new NextCaCertificate(provider.GetRequiredService<CaKeyMaterial>().NextCaCertificate));
+        services.AddSingleton<INextCaSource>(provider => provider.GetRequiredService<NextCaCertificate>());
 
         services.AddSingleton<EmbeddedCertificateIssuer>();
         services.AddSingleton<ICertificateIssuer>(provider => provider.GetRequiredService<EmbeddedCertificateIssuer>());

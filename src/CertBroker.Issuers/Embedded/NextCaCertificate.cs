@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Issuing;
 
 namespace CertBroker.Issuers.Embedded;
 
@@ -6,7 +7,9 @@ namespace CertBroker.Issuers.Embedded;
 /// The successor CA certificate announced by GetNextCACert (RFC 8894 §3.5.2), from
 /// <c>CertBroker:Ca:NextCa:CertificatePath</c>; null when no rollover is configured.
 /// </summary>
-public sealed class NextCaCertificate(X509Certificate2? certificate)
+public sealed class NextCaCertificate(X509Certificate2? certificate) : INextCaSource
 {
     public X509Certificate2? Certificate { get; } = certificate;
+
+    X509Certificate2? INextCaSource.NextCaCertificate => Certificate;
 }
