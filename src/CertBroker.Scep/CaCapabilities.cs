@@ -13,6 +13,12 @@ public static class CaCapabilities
     public const string Renewal = "Renewal";
     public const string Sha1 = "SHA-1";
     public const string Sha256 = "SHA-256";
+
+    /// <summary>
+    /// Not in RFC 8894's list, but strongSwan and sscep know it, and strongSwan 5.9.x (Debian 12) only accepts
+    /// AES when it sees it: that release tests capability bit 3 (SHA-384) where it means AES or SCEPStandard.
+    /// </summary>
+    public const string Sha384 = "SHA-384";
     public const string Sha512 = "SHA-512";
     public const string ScepStandard = "SCEPStandard";
 

@@ -29,16 +29,16 @@ internal sealed class EnrolmentHandler
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
-        _authorizer = new RequestAuthorizer(certificates, time);
+        _authorizer = new RequestAuthorizer(time);
     }
 
     public async Task<ScepResult> HandleAsync(EnrolmentContext context, CancellationToken cancellationToken)
     {
         CertificationRequest csr = CertificationRequest.Parse(context.Content.Content);
-        (ScepProfile profile, PkiMessage request, _, _, Reply reply) = context;
-        using IDisposable held = await _transactions.AcquireAsync($"{profile.Name}\n{request.TransactionId}", cancellationToken).ConfigureAwait(false);
+        (ScepProfile profile, PkiMessage request, _, _, Reply reply, TransactionKey key) = context;
+        using IDisposable held = await _transactions.AcquireAsync($"{profile.Name}\n{key.Value}", cancellationToken).ConfigureAwait(false);
 
-        EnrolmentTransaction? existing = await _enrolments.FindTransactionAsync(profile.Name, request.TransactionId, cancellationToken).ConfigureAwait(false);
+        EnrolmentTransaction? existing = await _enrolments.FindTransactionAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false);
         if (existing is { State: TransactionState.Issued or TransactionState.Pending } && existing.PublicKeySha256 != csr.PublicKeySha256)
         {
             // Not recorded: the transaction belongs to the first key, and this message must not change it.
@@ -59,7 +59,7 @@ internal sealed class EnrolmentHandler
             return await RefuseAsync(context, csr, FailInfo.BadMessageCheck, "CSR signature does not verify.", cancellationToken).ConfigureAwait(false);
         }
 
-        Authorization authorization = await _authorizer.AuthorizeAsync(profile, request, csr, cancellationToken).ConfigureAwait(false);
+        Authorization authorization = _authorizer.Authorize(profile, request, csr, key.SignerCertificate);
         if (!authorization.Allowed)
         {
             return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal sealed class EnrolmentHandler
         {
             using X509Certificate2 certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
-            CertificateRecord record = CertificateRecords.From(certificate, context.Profile.Name, context.Request.TransactionId, now);
+            CertificateRecord record = CertificateRecords.From(certificate, context.Profile.Name, context.Key.Value, now);
             try
             {
                 return await _enrolments.SaveIssuedAsync(Transaction(context, csr, TransactionState.Issued, null, now) with { CertificateSerial = record.Serial }, record, cancellationToken)
@@ -113,7 +113,7 @@ internal sealed class EnrolmentHandler
     private static EnrolmentTransaction Transaction(EnrolmentContext context, CertificationRequest csr, TransactionState state, FailInfo? failInfo, DateTimeOffset now) => new()
     {
         Profile = context.Profile.Name,
-        TransactionId = context.Request.TransactionId,
+        TransactionId = context.Key.Value,
         MessageType = (int)context.Request.MessageType,
         State = state,
         PublicKeySha256 = csr.PublicKeySha256,

@@ -18,11 +18,12 @@ internal readonly record struct Authorization(bool Allowed, string Reason)
 /// Decides whether a PKCSReq or RenewalReq may be issued: as a renewal, by a still-valid certificate this CA issued
 /// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge.
 /// </summary>
-internal sealed class RequestAuthorizer(ICertificateStore certificates, TimeProvider time)
+internal sealed class RequestAuthorizer(TimeProvider time)
 {
-    public async Task<Authorization> AuthorizeAsync(ScepProfile profile, PkiMessage request, CertificationRequest csr, CancellationToken cancellationToken)
+    /// <param name="signerCertificate">The store's record of the request's signer, when this CA issued it.</param>
+    public Authorization Authorize(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord? signerCertificate)
     {
-        Authorization? renewal = await RenewalAsync(profile, request, csr, cancellationToken).ConfigureAwait(false);
+        Authorization? renewal = signerCertificate is null ? null : Renewal(profile, request, csr, signerCertificate);
         if (renewal is { Allowed: true })
         {
             return renewal.Value;
@@ -39,16 +40,8 @@ internal sealed class RequestAuthorizer(ICertificateStore certificates, TimeProv
             : Authorization.Refuse($"{renewal.Value.Reason} {challenge.Reason}");
     }
 
-    /// <summary>Null when the signer is not a certificate of ours (a first enrolment's throwaway signer).</summary>
-    private async Task<Authorization?> RenewalAsync(ScepProfile profile, PkiMessage request, CertificationRequest csr, CancellationToken cancellationToken)
+    private Authorization Renewal(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord current)
     {
-        string thumbprint = Convert.ToHexStringLower(SHA256.HashData(request.Signer.RawData));
-        CertificateRecord? current = await certificates.FindByThumbprintAsync(thumbprint, cancellationToken).ConfigureAwait(false);
-        if (current is null)
-        {
-            return null;
-        }
-
         if (!profile.Options.AllowRenewal)
         {
             return Authorization.Refuse($"Profile {profile.Name} does not allow renewal.");

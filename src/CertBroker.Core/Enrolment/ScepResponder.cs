@@ -70,12 +70,15 @@ public sealed class ScepResponder
 
             DecryptedContent content = request.DecryptMessageData(_ra.DecryptionKeys);
             reply.Algorithm = content.Algorithm;
+            TransactionKey key = request.MessageType is MessageType.GetCert or MessageType.GetCrl
+                ? new TransactionKey(request.TransactionId, null)
+                : await TransactionKey.ResolveAsync(request, _certificates, cancellationToken).ConfigureAwait(false);
             return request.MessageType switch
             {
-                MessageType.CertPoll => await PollAsync(profile, request, content, reply, cancellationToken).ConfigureAwait(false),
+                MessageType.CertPoll => await PollAsync(profile, key, content, reply, cancellationToken).ConfigureAwait(false),
                 MessageType.GetCert => await GetCertAsync(content, reply, cancellationToken).ConfigureAwait(false),
                 MessageType.GetCrl => await GetCrlAsync(content, reply, cancellationToken).ConfigureAwait(false),
-                _ => await _enrolmentHandler.HandleAsync(new EnrolmentContext(profile, request, content, requesterAddress, reply), cancellationToken)
+                _ => await _enrolmentHandler.HandleAsync(new EnrolmentContext(profile, request, content, requesterAddress, reply, key), cancellationToken)
                     .ConfigureAwait(false),
             };
         }
@@ -91,10 +94,10 @@ public sealed class ScepResponder
     }
 
     // CertPoll (RFC 8894 §3.3.3): the transactionID finds the request; IssuerAndSubject only has to parse.
-    private async Task<ScepResult> PollAsync(ScepProfile profile, PkiMessage request, DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    private async Task<ScepResult> PollAsync(ScepProfile profile, TransactionKey key, DecryptedContent content, Reply reply, CancellationToken cancellationToken)
     {
         CertRep.ReadIssuerAndSubject(content.Content);
-        EnrolmentTransaction? transaction = await _enrolments.FindTransactionAsync(profile.Name, request.TransactionId, cancellationToken).ConfigureAwait(false);
+        EnrolmentTransaction? transaction = await _enrolments.FindTransactionAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false);
         switch (transaction?.State)
         {
             case TransactionState.Issued when transaction.CertificateSerial is not null:
@@ -169,4 +172,4 @@ public sealed class ScepResponder
 }
 
 /// <summary>One PKCSReq or RenewalReq on its way through the pipeline.</summary>
-internal sealed record EnrolmentContext(ScepProfile Profile, PkiMessage Request, DecryptedContent Content, string? RequesterAddress, Reply Reply);
+internal sealed record EnrolmentContext(ScepProfile Profile, PkiMessage Request, DecryptedContent Content, string? RequesterAddress, Reply Reply, TransactionKey Key);

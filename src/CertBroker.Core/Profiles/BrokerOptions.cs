@@ -76,6 +76,6 @@ public sealed class ProfileOptions
     /// <summary>Content-encryption capabilities advertised, strongest first (AES, DES3). Default both.</summary>
     public List<string> Ciphers { get; set; } = [];
 
-    /// <summary>Digest capabilities advertised (SHA-512, SHA-256, SHA-1). Default all three.</summary>
+    /// <summary>Digest capabilities advertised (SHA-512, SHA-384, SHA-256, SHA-1). Default all four.</summary>
     public List<string> Digests { get; set; } = [];
 }

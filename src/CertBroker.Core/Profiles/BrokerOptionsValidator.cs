@@ -56,9 +56,9 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}:{nameof(ProfileOptions.Ciphers)}: '{cipher}' is not AES or DES3.");
             }
 
-            foreach (string digest in profile.Digests.Where(d => d is not (Scep.CaCapabilities.Sha1 or Scep.CaCapabilities.Sha256 or Scep.CaCapabilities.Sha512)))
+            foreach (string digest in profile.Digests.Where(d => d is not (Scep.CaCapabilities.Sha1 or Scep.CaCapabilities.Sha256 or Scep.CaCapabilities.Sha384 or Scep.CaCapabilities.Sha512)))
             {
-                failures.Add($"{prefix}:{nameof(ProfileOptions.Digests)}: '{digest}' is not SHA-1, SHA-256 or SHA-512.");
+                failures.Add($"{prefix}:{nameof(ProfileOptions.Digests)}: '{digest}' is not SHA-1, SHA-256, SHA-384 or SHA-512.");
             }
         }
 

@@ -36,7 +36,7 @@ public sealed class ScepProfile
             : options.ExtendedKeyUsage.Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
         Template = new CertificateTemplate(TimeSpan.FromDays(options.ValidityDays), usage, ekus);
         Ciphers = options.Ciphers.Count == 0 ? [CaCapabilities.Aes, CaCapabilities.Des3] : [.. options.Ciphers];
-        Digests = options.Digests.Count == 0 ? [CaCapabilities.Sha512, CaCapabilities.Sha256, CaCapabilities.Sha1] : [.. options.Digests];
+        Digests = options.Digests.Count == 0 ? [CaCapabilities.Sha512, CaCapabilities.Sha384, CaCapabilities.Sha256, CaCapabilities.Sha1] : [.. options.Digests];
     }
 
     public string Name { get; }
