@@ -15,17 +15,23 @@ passed=0
 failed=0
 skipped=0
 
-# Sums the Counters element of every TRX file in the results directory.
+# Reads one attribute of a TRX <Counters .../> element.
+counter() {
+  local value
+  value="$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2")"
+  echo "${value:-0}"
+}
+
+# Sums the Counters element of every TRX file: skipped tests count in total but not in executed.
 count_results() {
-  local trx value
+  local trx counters
   shopt -s nullglob
   for trx in "$results_dir"/*.trx; do
     counters="$(grep -o '<Counters [^>]*>' "$trx" || true)"
     [[ -n "$counters" ]] || continue
-    value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
-    passed=$((passed + $(value passed)))
-    failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-    skipped=$((skipped + $(value notExecuted)))
+    passed=$((passed + $(counter passed "$counters")))
+    failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
+    skipped=$((skipped + $(counter total "$counters") - $(counter executed "$counters")))
   done
   shopt -u nullglob
 }

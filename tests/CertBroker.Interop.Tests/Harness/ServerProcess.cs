@@ -75,7 +75,9 @@ public sealed class ServerProcess : IAsyncDisposable
                 $"--CertBroker:Profiles:default:ChallengePassword={challenge}",
             };
             arguments.AddRange(extra);
-            return Task.FromResult(ExternalProcess.Start("dotnet", arguments, directory.Path));
+
+            // The content root is the working directory: run beside the assembly so appsettings.json is found.
+            return Task.FromResult(ExternalProcess.Start("dotnet", arguments, Path.GetDirectoryName(assembly)));
         }, cancellationToken);
     }
 
