@@ -13,8 +13,10 @@ namespace CertBroker.Interop.Tests;
 public sealed class ScepServerReferenceTests(ScepServerFixture fixture, ITestOutputHelper output) : IClassFixture<ScepServerFixture>
 {
     [Fact]
-    public async Task CertmongerRequest_RepliesSignedByKeyCertSignOnlyCa_EndsUnreachableWithVerifyError()
+    public async Task CertmongerRequest_GetCaCertReturnsOnlyTheCa_EndsUnreachableWithVerifyError()
     {
+        // certmonger files a lone GetCACert certificate as the RA (encryption) certificate and has no CA
+        // certificate left to trust, so the reply signer fails with "self-signed certificate" inside PKCS7_verify.
         await using var certmonger = await CertmongerDriver.StartAsync();
         await certmonger.AddScepCaAsync("reference", fixture.Server.Url("/scep"));
 
