@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CertBroker.Interop.Tests.Harness;
 
 namespace CertBroker.Interop.Tests.Clients;
@@ -203,10 +204,10 @@ public sealed class CertmongerDriver : IAsyncDisposable
         CancellationToken cancellationToken,
         Func<string>? detail = null)
     {
-        var deadline = DateTime.UtcNow + CommandTimeout;
+        var clock = Stopwatch.StartNew();
         while (!await ready())
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || clock.Elapsed > CommandTimeout)
             {
                 throw new InvalidOperationException(
                     $"Gave up waiting for {what}: {(process.HasExited ? "it exited" : "timed out")}\n{process.CommandLine}\n{process.StandardOutput}\n{process.StandardError}\n{detail?.Invoke()}");

@@ -9,6 +9,9 @@ namespace CertBroker.Interop.Tests.Harness;
 /// </summary>
 public sealed class KeyPool
 {
+    // Key generation is CPU-bound: however many fixtures ask at once, run few openssl processes together.
+    private static readonly SemaphoreSlim Generators = new(Math.Max(2, Environment.ProcessorCount));
+
     private readonly string _directory;
     private readonly ConcurrentQueue<Task<string>> _ready = new();
     private int _generated;
@@ -29,22 +32,10 @@ public sealed class KeyPool
         File.Move(source, keyFile);
     }
 
-    /// <summary>Makes <paramref name="count"/> more keys at once, at most four openssl processes at a time.</summary>
+    /// <summary>Makes <paramref name="count"/> more keys before they are needed, e.g. ahead of a burst of clients.</summary>
     public async Task PrepareAsync(int count)
     {
-        using var gate = new SemaphoreSlim(4);
-        var keys = Enumerable.Range(0, count).Select(async _ =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                return await GenerateAsync();
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
+        var keys = Enumerable.Range(0, count).Select(_ => GenerateAsync()).ToList();
         await Task.WhenAll(keys);
         foreach (var key in keys)
         {
@@ -71,7 +62,16 @@ public sealed class KeyPool
     private async Task<string> GenerateAsync()
     {
         var file = Path.Combine(_directory, $"key-{Interlocked.Increment(ref _generated):D3}.pem");
-        await OpenSsl.GenerateRsaKeyAsync(file);
+        await Generators.WaitAsync();
+        try
+        {
+            await OpenSsl.GenerateRsaKeyAsync(file);
+        }
+        finally
+        {
+            Generators.Release();
+        }
+
         return file;
     }
 }

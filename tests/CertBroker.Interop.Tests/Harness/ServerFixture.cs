@@ -25,7 +25,7 @@ public abstract class ServerFixture : IAsyncLifetime
     protected ServerFixture()
     {
         Files = TempDirectory.Create("clients");
-        Keys = new KeyPool(Files.Sub("keys"), prefill: 6);
+        Keys = new KeyPool(Files.Sub("keys"), prefill: 4);
     }
 
     public ServerProcess Server => _server ?? throw new InvalidOperationException("The server has not started");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -151,8 +152,8 @@ public sealed class ServerProcess : IAsyncDisposable
     private async Task<string?> WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
         var probeUrl = Url("/scep?operation=GetCACaps");
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (DateTime.UtcNow < deadline)
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
         {
             if (_process.HasExited)
             {
