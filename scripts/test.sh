@@ -60,12 +60,12 @@ dotnet test CertBroker.sln -c Release --no-build \
 
 count_results
 echo
+if ((passed + failed + skipped == 0)); then
+  echo "test.sh: no test ran" >&2
+  test_status=1
+fi
 print_summary
 
 if ((test_status != 0 || failed > 0)); then
-  exit 1
-fi
-if ((passed + skipped == 0)); then
-  echo "test.sh: no test ran" >&2
   exit 1
 fi
