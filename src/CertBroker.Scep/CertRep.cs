@@ -47,7 +47,9 @@ public static class CertRep
             attributes.Add((Oids.ScepFailInfo, PrintableNumber((int)info)));
         }
 
-        return SignedDataWriter.WriteSigned(messageData, signer, attributes, now);
+        // FAILURE and PENDING carry no pkcsPKIEnvelope (RFC 8894 §3.3.2), but an empty eContent rather than an absent
+        // one: OpenSSL's PKCS7_verify, which certmonger uses, refuses a reply without content ("no content").
+        return SignedDataWriter.WriteSigned(messageData ?? [], signer, attributes, now);
     }
 
     internal static byte[] PrintableNumber(int value)

@@ -117,7 +117,7 @@ public sealed class PkiMessage
                 Signer = signerCertificate,
                 Signature = description,
                 SignatureValid = valid,
-                MessageData = signedData.Content,
+                MessageData = signedData.Content is { Length: > 0 } ? signedData.Content : null,
                 Certificates = signedData.Certificates,
             };
         }
