@@ -55,10 +55,17 @@ public sealed class ScepResponder
             return ScepResult.Malformed(ex.Message);
         }
 
-        var reply = new Reply(request, _ra, _time.GetUtcNow());
+        DateTimeOffset now = _time.GetUtcNow();
+        var reply = new Reply(request, _ra, now);
         if (!request.SignatureValid)
         {
             return reply.Failure(FailInfo.BadMessageCheck, "Request signature does not verify.");
+        }
+
+        if (profile.Options.SigningTimeToleranceMinutes is int tolerance && request.SigningTime is DateTimeOffset signed
+            && (signed - now).Duration() > TimeSpan.FromMinutes(tolerance))
+        {
+            return reply.Failure(FailInfo.BadTime, $"signingTime {signed:u} is more than {tolerance} minutes from the broker's clock.");
         }
 
         try

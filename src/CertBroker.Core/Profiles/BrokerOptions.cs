@@ -73,6 +73,13 @@ public sealed class ProfileOptions
     /// <summary>Renewal only in the last N percent of the current certificate's life. Unset by default.</summary>
     public int? RenewalWindowPercent { get; set; }
 
+    /// <summary>
+    /// When set, a request whose signingTime differs from the broker's clock by more than this many minutes gets
+    /// FAILURE badTime. Unset by default: MFDs and routers often run with wrong clocks, and the transaction's
+    /// nonce and challenge already stop replays.
+    /// </summary>
+    public int? SigningTimeToleranceMinutes { get; set; }
+
     /// <summary>Content-encryption capabilities advertised, strongest first (AES, DES3). Default both.</summary>
     public List<string> Ciphers { get; set; } = [];
 

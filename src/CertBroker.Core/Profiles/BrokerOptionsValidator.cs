@@ -41,6 +41,11 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowPercent)} must be between 1 and 100; got {profile.RenewalWindowPercent}.");
             }
 
+            if (profile.SigningTimeToleranceMinutes is < 1)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.SigningTimeToleranceMinutes)} must be at least 1; got {profile.SigningTimeToleranceMinutes}.");
+            }
+
             if (profile.RenewalWindowDays is < 1)
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowDays)} must be at least 1; got {profile.RenewalWindowDays}.");
