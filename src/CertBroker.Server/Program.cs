@@ -6,7 +6,7 @@ using CertBroker.Server.Endpoints;
 using CertBroker.Server.Hosting;
 using Serilog;
 
-if (args.Length > 0 && !args[0].StartsWith('-'))
+if (args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version"))
 {
     return await Commands.RunAsync(args);
 }

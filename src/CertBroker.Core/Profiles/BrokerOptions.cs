@@ -17,8 +17,9 @@ public sealed class BrokerOptions
     public Dictionary<string, ProfileOptions> Profiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Fixed SCEP paths and the profile each serves. Default: <c>/certsrv/mscep/mscep.dll</c>,
+    /// Fixed SCEP paths and the profile each serves, added to the built-in ones: <c>/certsrv/mscep/mscep.dll</c>,
     /// <c>/certsrv/mscep/mscep.dll/pkiclient.exe</c> and <c>/cgi-bin/pkiclient.exe</c> serve <c>default</c>.
+    /// Mapping a path to an empty string removes it.
     /// </summary>
     public Dictionary<string, string> PathProfiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -58,7 +59,10 @@ public sealed class ProfileOptions
     /// <summary>keyUsage of issued certificates (names of <see cref="X509KeyUsageFlags"/>). Default DigitalSignature, KeyEncipherment.</summary>
     public List<X509KeyUsageFlags> KeyUsage { get; set; } = [];
 
-    /// <summary>Extended key usages: OIDs or the names ClientAuth, ServerAuth, IpsecIke, EmailProtection, CodeSigning. Default ClientAuth.</summary>
+    /// <summary>
+    /// Extended key usages: OIDs or the names ClientAuth, ServerAuth, IpsecIke, EmailProtection, CodeSigning; the single
+    /// value None issues no extendedKeyUsage extension. Default ClientAuth.
+    /// </summary>
     public List<string> ExtendedKeyUsage { get; set; } = [];
 
     /// <summary>Whether a CertRep SUCCESS also carries the CA chain. Cisco needs it, Juniper refuses it. Default true.</summary>

@@ -53,15 +53,20 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
 
             foreach (string eku in profile.ExtendedKeyUsage.Where(e => !ScepProfile.IsKnownExtendedKeyUsage(e)))
             {
-                failures.Add($"{prefix}:{nameof(ProfileOptions.ExtendedKeyUsage)}: '{eku}' is neither an OID nor one of {string.Join(", ", ScepProfile.ExtendedKeyUsageNames)}.");
+                failures.Add($"{prefix}:{nameof(ProfileOptions.ExtendedKeyUsage)}: '{eku}' is neither an OID, None, nor one of {string.Join(", ", ScepProfile.ExtendedKeyUsageNames)}.");
             }
 
-            foreach (string cipher in profile.Ciphers.Where(c => c is not (Scep.CaCapabilities.Aes or Scep.CaCapabilities.Des3)))
+            if (profile.ExtendedKeyUsage.Count > 1 && profile.ExtendedKeyUsage.Any(e => e.Equals("None", StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.ExtendedKeyUsage)}: None cannot be combined with other usages.");
+            }
+
+            foreach (string cipher in profile.Ciphers.Where(c => !ScepProfile.KnownCiphers.Contains(c, StringComparer.OrdinalIgnoreCase)))
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.Ciphers)}: '{cipher}' is not AES or DES3.");
             }
 
-            foreach (string digest in profile.Digests.Where(d => d is not (Scep.CaCapabilities.Sha1 or Scep.CaCapabilities.Sha256 or Scep.CaCapabilities.Sha384 or Scep.CaCapabilities.Sha512)))
+            foreach (string digest in profile.Digests.Where(d => !ScepProfile.KnownDigests.Contains(d, StringComparer.OrdinalIgnoreCase)))
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.Digests)}: '{digest}' is not SHA-1, SHA-256, SHA-384 or SHA-512.");
             }
@@ -74,7 +79,8 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{BrokerOptions.SectionName}:PathProfiles: path '{path}' must start with '/'.");
             }
 
-            if (!profile.Equals(BrokerOptions.DefaultProfileName, StringComparison.OrdinalIgnoreCase) && !options.Profiles.ContainsKey(profile))
+            if (!string.IsNullOrEmpty(profile) && !profile.Equals(BrokerOptions.DefaultProfileName, StringComparison.OrdinalIgnoreCase)
+                && !options.Profiles.ContainsKey(profile))
             {
                 failures.Add($"{BrokerOptions.SectionName}:PathProfiles:{path} names profile '{profile}', which is not configured.");
             }

@@ -21,9 +21,21 @@ public sealed class ProfileCatalog
             _profiles[BrokerOptions.DefaultProfileName] = new ScepProfile(BrokerOptions.DefaultProfileName, new ProfileOptions());
         }
 
-        PathProfiles = broker.PathProfiles.Count == 0
-            ? BrokerOptions.DefaultPathProfiles
-            : new Dictionary<string, string>(broker.PathProfiles, StringComparer.OrdinalIgnoreCase);
+        // Configured paths add to the built-in NDES and Cisco paths; mapping a path to "" removes it.
+        var paths = new Dictionary<string, string>(BrokerOptions.DefaultPathProfiles, StringComparer.OrdinalIgnoreCase);
+        foreach ((string path, string profile) in broker.PathProfiles)
+        {
+            if (string.IsNullOrEmpty(profile))
+            {
+                paths.Remove(path);
+            }
+            else
+            {
+                paths[path] = profile;
+            }
+        }
+
+        PathProfiles = paths;
     }
 
     /// <summary>Fixed SCEP paths (NDES, Cisco) and the profile each serves.</summary>

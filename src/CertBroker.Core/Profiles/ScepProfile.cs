@@ -33,10 +33,12 @@ public sealed class ScepProfile
 
         List<string> ekus = options.ExtendedKeyUsage.Count == 0
             ? [EkuNames["ClientAuth"]]
-            : options.ExtendedKeyUsage.Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
+            : options.ExtendedKeyUsage.Where(e => !IsNone(e)).Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
         Template = new CertificateTemplate(TimeSpan.FromDays(options.ValidityDays), usage, ekus);
-        Ciphers = options.Ciphers.Count == 0 ? [CaCapabilities.Aes, CaCapabilities.Des3] : [.. options.Ciphers];
-        Digests = options.Digests.Count == 0 ? [CaCapabilities.Sha512, CaCapabilities.Sha384, CaCapabilities.Sha256, CaCapabilities.Sha1] : [.. options.Digests];
+        Ciphers = options.Ciphers.Count == 0 ? [CaCapabilities.Aes, CaCapabilities.Des3] : [.. options.Ciphers.Select(Canonical)];
+        Digests = options.Digests.Count == 0
+            ? [CaCapabilities.Sha512, CaCapabilities.Sha384, CaCapabilities.Sha256, CaCapabilities.Sha1]
+            : [.. options.Digests.Select(Canonical)];
     }
 
     public string Name { get; }
@@ -53,7 +55,17 @@ public sealed class ScepProfile
     public static IReadOnlyCollection<string> ExtendedKeyUsageNames => EkuNames.Keys;
 
     public static bool IsKnownExtendedKeyUsage(string value) =>
-        EkuNames.ContainsKey(value) || System.Text.RegularExpressions.Regex.IsMatch(value, @"^[0-2](\.\d+)+$");
+        IsNone(value) || EkuNames.ContainsKey(value) || System.Text.RegularExpressions.Regex.IsMatch(value, @"^[0-2](\.\d+)+$");
+
+    /// <summary>The capability keywords a profile may list, in their GetCACaps spelling.</summary>
+    public static IReadOnlyList<string> KnownCiphers { get; } = [CaCapabilities.Aes, CaCapabilities.Des3];
+
+    public static IReadOnlyList<string> KnownDigests { get; } = [CaCapabilities.Sha512, CaCapabilities.Sha384, CaCapabilities.Sha256, CaCapabilities.Sha1];
+
+    private static bool IsNone(string value) => value.Equals("None", StringComparison.OrdinalIgnoreCase);
+
+    private static string Canonical(string keyword) =>
+        KnownCiphers.Concat(KnownDigests).FirstOrDefault(k => k.Equals(keyword, StringComparison.OrdinalIgnoreCase)) ?? keyword;
 
     /// <summary>
     /// The GetCACaps keywords (RFC 8894 §3.5.2), strongest cipher first because certmonger takes the first one named.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,19 @@ internal static class ScepEndpoints
         {
             app.MapMethods(path, ["GET", "POST"], (HttpContext http, ScepHandler handler) => handler.HandleAsync(http, profile));
         }
+
+        // The CRL over plain HTTP, for CertBroker:Ca:CrlDistributionPointUrl (RFC 5280 §4.2.1.13) and relying parties.
+        app.MapGet(CrlPath, async (HttpContext http, ICrlPublisher crls) =>
+        {
+            byte[] crl = await crls.GetCurrentCrlAsync(http.RequestAborted).ConfigureAwait(false);
+            http.Response.ContentType = "application/pkix-crl";
+            http.Response.ContentLength = crl.Length;
+            await http.Response.Body.WriteAsync(crl, http.RequestAborted).ConfigureAwait(false);
+        });
     }
+
+    /// <summary>Where the current CRL is served, DER-encoded.</summary>
+    public const string CrlPath = "/crl";
 }
 
 /// <summary>Serves one SCEP HTTP request and writes the single request log line.</summary>
@@ -76,6 +89,16 @@ internal sealed partial class ScepHandler(
                 default:
                     await WriteTextAsync(http, StatusCodes.Status400BadRequest, "Unknown SCEP operation\n", entry.Because("Unknown operation.")).ConfigureAwait(false);
                     break;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Our fault (the store, a bug), not the device's: 500 so clients retry, and the details in the log only.
+            LogFailure(ex, entry.Operation, entry.TransactionId);
+            entry.Because($"Internal error: {ex.GetType().Name}.");
+            if (!http.Response.HasStarted)
+            {
+                await WriteTextAsync(http, StatusCodes.Status500InternalServerError, "Internal error\n", entry).ConfigureAwait(false);
             }
         }
         finally
@@ -204,6 +227,9 @@ internal sealed partial class ScepHandler(
             http.Connection.RemoteIpAddress?.ToString(),
             entry.Reason);
     }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "SCEP {Operation} {TransactionId} failed inside the broker")]
+    private partial void LogFailure(Exception exception, string operation, string? transactionId);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "SCEP {Operation} {MessageType} {TransactionId} profile {Profile}: HTTP {HttpStatus} {PkiStatus} {FailInfo} serial {Serial} in {ElapsedMs} ms from {RemoteAddress}; {Reason}")]
