@@ -82,6 +82,22 @@ public sealed class RenewalTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
+    public async Task CertPoll_SignedByCertificateBeingRenewed_ReturnsRenewedCertificate()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        X509Certificate2 current = await EnrolAsync(scep, device);
+        ClientMessage renewal = scep.Client.RenewalReq(current, device.Key, device.Csr(Subject), device.TransactionId);
+        X509Certificate2 renewed = ReplyAssert.Success(renewal, await scep.SendAsync(renewal), scep.Ra).Certificates[0];
+
+        byte[] issuerAndSubject = PkiRequest.IssuerAndSubject(scep.CaCertificate.SubjectName, current.SubjectName);
+        ClientMessage poll = scep.Client.Write(MessageType.CertPoll, issuerAndSubject, current, device.Key, device.TransactionId);
+        X509Certificate2 polled = ReplyAssert.Success(poll, await scep.SendAsync(poll), scep.Ra).Certificates[0];
+
+        Assert.Equal(renewed.SerialNumber, polled.SerialNumber);
+    }
+
+    [Fact]
     public async Task RenewalReq_SignerCertificateExpired_FailsWithBadRequest()
     {
         await using var scep = await ScepHarness.CreateAsync(ca, p => p.ValidityDays = 1);
