@@ -65,6 +65,30 @@ public sealed class DecodeCommandTests(BrokerFactory factory) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task Run_UnsupportedSignatureDigest_SaysSoWithStatus2()
+    {
+        // The diagnosis tool is for exactly the messages the service refuses, such as one signed with SHA-224.
+        (FileInfo file, _) = await CaptureAsync("der");
+        byte[] message = await File.ReadAllBytesAsync(file.FullName);
+        byte[] sha256 = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01];
+        int patched = 0;
+        for (int i = message.AsSpan().IndexOf(sha256); i >= 0; i = message.AsSpan().IndexOf(sha256))
+        {
+            message[i + sha256.Length - 1] = 0x04; // id-sha224
+            patched++;
+        }
+
+        Assert.True(patched >= 2, "digestAlgorithms and the SignerInfo digestAlgorithm both name SHA-256");
+        await File.WriteAllBytesAsync(file.FullName, message);
+
+        (int status, string output) = Decode(file, new FileInfo(RaEncryptionKey));
+
+        Assert.Equal(2, status);
+        Assert.StartsWith("Not a readable PKIMessage", output, StringComparison.Ordinal);
+        Assert.Contains("2.16.840.1.101.3.4.2.4", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_NotAMessage_SaysSoWithStatus2()
     {
         string path = Path.Combine(_directory.Path, "junk.txt");
