@@ -79,7 +79,7 @@ public sealed class BrokerOptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_ChallengePasswordIsNeverEchoed()
+    public void Validate_ChallengePasswordWithChallengeNone_DoesNotEchoThePassword()
     {
         var options = new BrokerOptions
         {

@@ -51,7 +51,7 @@ public sealed class MessageCheckTests(CaFixture ca) : IClassFixture<CaFixture>
         using var stranger = new Device(1, "CN=Someone Else's RA");
         ClientMessage request = scep.Client.Write(
             MessageType.PkcsReq, device.Csr("CN=laptop-12", ScepHarness.Challenge), device.SelfSigned, device.Key, device.TransactionId,
-            recipient: stranger.SelfSigned);
+            recipients: stranger.SelfSigned);
 
         ReplyAssert.Failure(request, await scep.SendAsync(request), FailInfo.BadMessageCheck, scep.Ra);
     }
@@ -159,7 +159,7 @@ public sealed class MessageCheckTests(CaFixture ca) : IClassFixture<CaFixture>
         ClientMessage request = failure switch
         {
             "wrong challenge" => scep.Client.PkcsReq(device, device.Csr("CN=laptop-12", "wrong")),
-            "unknown recipient" => scep.Client.Write(MessageType.PkcsReq, csr, device.SelfSigned, device.Key, "tid-1", recipient: stranger.SelfSigned),
+            "unknown recipient" => scep.Client.Write(MessageType.PkcsReq, csr, device.SelfSigned, device.Key, "tid-1", recipients: stranger.SelfSigned),
             "unknown message type" => scep.Client.Write((MessageType)42, csr, device.SelfSigned, device.Key, "tid-2"),
             "bad CSR signature" => scep.Client.PkcsReq(device, badCsr),
             "unknown CertPoll" => scep.Client.CertPoll(device, "tid-3", scep.CaCertificate.SubjectName, new X500DistinguishedName("CN=laptop-12")),

@@ -84,6 +84,23 @@ public sealed class TransactionTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
+    public async Task PkcsReq_SixteenDevicesAtOnce_EachGetsItsOwnCertificateWithUniqueSerial()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        ClientMessage[] requests = Enumerable.Range(0, 16)
+            .Select(i => scep.Client.PkcsReq(device, device.Csr($"CN=device-{i:00}", ScepHarness.Challenge), $"tid-{i:00}"))
+            .ToArray();
+
+        ScepResult[] results = await Task.WhenAll(requests.Select(r => Task.Run(() => scep.SendAsync(r))));
+
+        X509Certificate2[] issued = requests.Zip(results, (r, result) => ReplyAssert.Success(r, result, scep.Ra).Certificates[0]).ToArray();
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => $"CN=device-{i:00}"), issued.Select(c => c.Subject));
+        Assert.Equal(16, issued.Select(c => c.SerialNumber).Distinct().Count());
+        Assert.Equal(16, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
     public async Task PkcsReq_AfterRefusalWithCorrectChallenge_IssuesOnRetry()
     {
         // A typo in the challenge must not lock the device out of its transactionID.

@@ -46,7 +46,7 @@ internal sealed class ScepClient(X509Certificate2 raEncryption, TimeProvider tim
         string transactionId,
         ContentEncryptionAlgorithm? cipher = null,
         HashAlgorithmName? digest = null,
-        X509Certificate2? recipient = null)
+        params X509Certificate2[] recipients)
     {
         byte[] nonce = RandomNumberGenerator.GetBytes(16);
         byte[] encoded = PkiRequest.Write(
@@ -54,7 +54,7 @@ internal sealed class ScepClient(X509Certificate2 raEncryption, TimeProvider tim
             transactionId,
             nonce,
             content,
-            [recipient ?? raEncryption],
+            recipients.Length == 0 ? [raEncryption] : recipients,
             cipher ?? ContentEncryptionAlgorithm.Aes256Cbc,
             new CmsSigner(signerCertificate, signerKey, digest ?? HashAlgorithmName.SHA256),
             time.GetUtcNow());
