@@ -22,9 +22,14 @@ internal sealed class Device : IDisposable
 
     public X509Certificate2 SelfSigned { get; }
 
-    public byte[] Csr(string subject, string? challenge)
+    public byte[] Csr(string subject, string? challenge, X509Extension? subjectAlternativeName = null)
     {
         var request = new CertificateRequest(subject, Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (subjectAlternativeName is not null)
+        {
+            request.CertificateExtensions.Add(subjectAlternativeName);
+        }
+
         if (challenge is not null)
         {
             var writer = new AsnWriter(AsnEncodingRules.DER);

@@ -34,7 +34,7 @@ internal static class ScepHttp
         return new CaCertificates(degenerate.Certificates.Select(c => X509CertificateLoader.LoadCertificate(c.Span)).ToList());
     }
 
-    public static SentRequest PkcsReq(CaCertificates ca, Device device, string subject, string? challenge)
+    public static SentRequest PkcsReq(CaCertificates ca, Device device, string subject, string? challenge, X509Extension? subjectAlternativeName = null)
     {
         string transactionId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         byte[] nonce = RandomNumberGenerator.GetBytes(16);
@@ -42,7 +42,7 @@ internal static class ScepHttp
             MessageType.PkcsReq,
             transactionId,
             nonce,
-            device.Csr(subject, challenge),
+            device.Csr(subject, challenge, subjectAlternativeName),
             [ca.RaEncryption],
             ContentEncryptionAlgorithm.Aes256Cbc,
             new CmsSigner(device.SelfSigned, device.Key, HashAlgorithmName.SHA256),
