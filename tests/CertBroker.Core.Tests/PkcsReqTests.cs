@@ -203,7 +203,7 @@ public sealed class PkcsReqTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
-    public async Task PkcsReq_OtherProfilesChallenge_FailsWithBadRequest()
+    public async Task PkcsReq_ChallengeOfAnotherProfile_FailsWithBadRequest()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
         ScepProfile printers = ScepHarness.NewProfile("printers", p => p.ChallengePassword = "printers only");

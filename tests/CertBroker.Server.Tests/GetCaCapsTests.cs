@@ -17,7 +17,8 @@ public sealed class GetCaCapsTests(BrokerFactory factory) : IClassFixture<Broker
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", ScepHttp.ContentType(response));
         string[] lines = (await response.Content.ReadAsStringAsync()).Split('\n');
-        Assert.True(Array.IndexOf(lines, "AES") is >= 0 and var aes && aes < Array.IndexOf(lines, "DES3"), string.Join(",", lines));
+        int aes = Array.IndexOf(lines, "AES");
+        Assert.True(aes >= 0 && aes < Array.IndexOf(lines, "DES3"), string.Join(",", lines));
         Assert.Contains("POSTPKIOperation", lines);
         Assert.Contains("Renewal", lines);
         Assert.Contains("SHA-256", lines);
