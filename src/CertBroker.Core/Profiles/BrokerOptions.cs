@@ -84,7 +84,7 @@ public sealed class ProfileOptions
     /// </summary>
     public int? SigningTimeToleranceMinutes { get; set; }
 
-    /// <summary>Content-encryption capabilities advertised, strongest first (AES, DES3). Default both.</summary>
+    /// <summary>Content-encryption capabilities advertised (AES, DES3), always listed strongest first. Default both.</summary>
     public List<string> Ciphers { get; set; } = [];
 
     /// <summary>Digest capabilities advertised (SHA-512, SHA-384, SHA-256, SHA-1). Default all four.</summary>

@@ -35,7 +35,10 @@ public sealed class ScepProfile
             ? [EkuNames["ClientAuth"]]
             : options.ExtendedKeyUsage.Where(e => !IsNone(e)).Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
         Template = new CertificateTemplate(TimeSpan.FromDays(options.ValidityDays), usage, ekus);
-        Ciphers = options.Ciphers.Count == 0 ? [CaCapabilities.Aes, CaCapabilities.Des3] : [.. options.Ciphers.Select(Canonical)];
+        // Strongest first whatever the configured order: certmonger takes the first cipher GetCACaps names.
+        Ciphers = options.Ciphers.Count == 0
+            ? [CaCapabilities.Aes, CaCapabilities.Des3]
+            : [.. options.Ciphers.Select(Canonical).OrderBy(c => c == CaCapabilities.Aes ? 0 : 1)];
         Digests = options.Digests.Count == 0
             ? [CaCapabilities.Sha512, CaCapabilities.Sha384, CaCapabilities.Sha256, CaCapabilities.Sha1]
             : [.. options.Digests.Select(Canonical)];

@@ -78,6 +78,7 @@ internal static class Asn
     /// The hashAlgorithm of RSASSA-PSS-params or RSAES-OAEP-params (RFC 4055 §3.1, §4.1): both start with
     /// hashAlgorithm [0], defaulting to SHA-1.
     /// </summary>
+    /// <exception cref="ScepFailureException">badAlg when the parameters do not parse or name an unsupported hash.</exception>
     public static System.Security.Cryptography.HashAlgorithmName RsaParametersHash(AlgorithmIdentifier algorithm)
     {
         if (!algorithm.HasParameters)
@@ -85,11 +86,19 @@ internal static class Asn
             return System.Security.Cryptography.HashAlgorithmName.SHA1;
         }
 
-        AsnReader parameters = new AsnReader(algorithm.Parameters, AsnEncodingRules.BER).ReadSequence();
-        var hashTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
-        return parameters.HasData && parameters.PeekTag().HasSameClassAndValue(hashTag)
-            ? DigestAlgorithms.FromOid(ReadAlgorithmIdentifier(parameters.ReadSequence(hashTag)).Oid)
-            : System.Security.Cryptography.HashAlgorithmName.SHA1;
+        try
+        {
+            AsnReader parameters = new AsnReader(algorithm.Parameters, AsnEncodingRules.BER).ReadSequence();
+            var hashTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+            return parameters.HasData && parameters.PeekTag().HasSameClassAndValue(hashTag)
+                ? DigestAlgorithms.FromOid(ReadAlgorithmIdentifier(parameters.ReadSequence(hashTag)).Oid)
+                : System.Security.Cryptography.HashAlgorithmName.SHA1;
+        }
+        catch (AsnContentException ex)
+        {
+            // Callers reach this from a CSR or a RecipientInfo, where an exception would escape as an HTTP 500.
+            throw new ScepFailureException(FailInfo.BadAlg, $"Malformed parameters of {algorithm.Oid}.", ex);
+        }
     }
 }
 

@@ -60,9 +60,11 @@ public sealed class ContentEncryptionAlgorithm
     /// <summary>Decrypts CBC ciphertext with PKCS#7 padding; <paramref name="parameters"/> is the encoded AlgorithmIdentifier parameters.</summary>
     public byte[] Decrypt(byte[] key, ReadOnlyMemory<byte> parameters, ReadOnlySpan<byte> ciphertext)
     {
-        if (key.Length != KeySize && Oid != Oids.Rc2Cbc)
+        // RC2 takes keys of 1 to 128 bytes (RFC 2268 §2); BouncyCastle indexes out of its key table beyond that.
+        if (Oid == Oids.Rc2Cbc ? key.Length is < 1 or > 128 : key.Length != KeySize)
         {
-            throw new ScepFailureException(FailInfo.BadMessageCheck, $"{Name} key has {key.Length} bytes, expected {KeySize}.");
+            throw new ScepFailureException(
+                FailInfo.BadMessageCheck, $"{Name} key has {key.Length} bytes, expected {(Oid == Oids.Rc2Cbc ? "1 to 128" : KeySize)}.");
         }
 
         (byte[] iv, int rc2Bits) = ReadParameters(parameters, key.Length);
@@ -103,12 +105,23 @@ public sealed class ContentEncryptionAlgorithm
 
     private byte[] RunBouncyCastle(bool forEncryption, byte[] key, byte[] iv, int rc2Bits, ReadOnlySpan<byte> input)
     {
-        (IBlockCipher engine, ICipherParameters keyParameters) = Oid switch
+        IBlockCipher engine;
+        ICipherParameters keyParameters;
+        try
         {
-            Oids.DesCbc => ((IBlockCipher)new DesEngine(), (ICipherParameters)new DesParameters(key)),
-            Oids.DesEde3Cbc => (new DesEdeEngine(), new DesEdeParameters(key)),
-            _ => (new RC2Engine(), new RC2Parameters(key, rc2Bits)),
-        };
+            (engine, keyParameters) = Oid switch
+            {
+                Oids.DesCbc => ((IBlockCipher)new DesEngine(), (ICipherParameters)new DesParameters(key)),
+                Oids.DesEde3Cbc => (new DesEdeEngine(), new DesEdeParameters(key)),
+                _ => (new RC2Engine(), new RC2Parameters(key, rc2Bits)),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // BouncyCastle refuses weak DES and 3DES keys; the sender chose the key, so this is a failed decryption.
+            throw new CryptographicException("Content-encryption key refused.", ex);
+        }
+
         var cipher = new PaddedBufferedBlockCipher(new CbcBlockCipher(engine), new Pkcs7Padding());
         cipher.Init(forEncryption, new ParametersWithIV(keyParameters, iv));
         try
@@ -129,13 +142,14 @@ public sealed class ContentEncryptionAlgorithm
         }
     }
 
-    // RC2 parameter versions (RFC 8018 Appendix B.2.3): 160 = 40 bits, 120 = 64 bits, 58 = 128 bits, >= 256 = that many bits.
+    // RC2 parameter versions (RFC 8018 Appendix B.2.3): 160 = 40 bits, 120 = 64 bits, 58 = 128 bits, >= 256 = that many
+    // bits, up to RC2's maximum of 1024 effective bits (RFC 2268 §2).
     private static int Rc2BitsFromVersion(int version) => version switch
     {
         160 => 40,
         120 => 64,
         58 => 128,
-        _ when version >= 256 => version,
+        >= 256 and <= 1024 => version,
         _ => throw new ScepFailureException(FailInfo.BadAlg, $"Unsupported RC2 parameter version {version}."),
     };
 

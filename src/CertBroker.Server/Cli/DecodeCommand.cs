@@ -43,6 +43,12 @@ internal static class DecodeCommand
             output.WriteLine($"Not a readable PKIMessage: {ex.Message} {ex.InnerException?.Message}");
             return 2;
         }
+        catch (ScepFailureException ex)
+        {
+            // An algorithm the reader does not support (e.g. a SHA-224 signature): the kind of message worth decoding.
+            output.WriteLine($"Not a readable PKIMessage: {ex.FailInfo.ToRfcName()}: {ex.Message}");
+            return 2;
+        }
 
         WriteMessage(pki, output);
         if (pki.MessageData is not null)

@@ -1,0 +1,104 @@
+using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Enrolment;
+using CertBroker.Core.Profiles;
+using CertBroker.Issuers.Embedded;
+using CertBroker.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Tests.Support;
+
+/// <summary>
+/// One test's broker: the class's CA material, a fresh migrated SQLite file, the real embedded issuer and RA, and a
+/// <see cref="ScepResponder"/> over them, all on a fake clock.
+/// </summary>
+internal sealed class ScepHarness : IAsyncDisposable
+{
+    public const string Challenge = "correct horse battery staple";
+
+    private readonly TempDirectory _directory;
+
+    private ScepHarness(CaKeyMaterial material, TempDirectory directory, SqliteStore store, ProfileOptions defaultProfile)
+    {
+        _directory = directory;
+        Store = store;
+        Issuer = new EmbeddedCertificateIssuer(
+            material,
+            store,
+            new CrlNumberFile(directory.File("crl-number")),
+            Options.Create(new EmbeddedCaOptions()),
+            Time,
+            NullLogger<EmbeddedCertificateIssuer>.Instance);
+        Ra = new RegistrationAuthority(material);
+        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time);
+        Client = new ScepClient(Ra.EncryptionCertificate, Time);
+        Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public SqliteStore Store { get; }
+
+    public EmbeddedCertificateIssuer Issuer { get; }
+
+    public RegistrationAuthority Ra { get; }
+
+    public ScepResponder Responder { get; }
+
+    public ScepClient Client { get; }
+
+    /// <summary>The <c>default</c> profile: static challenge <see cref="Challenge"/> unless the test configured otherwise.</summary>
+    public ScepProfile Profile { get; }
+
+    public X509Certificate2 CaCertificate => Issuer.CaChain[0];
+
+    private string DatabasePath => _directory.File("certbroker.db");
+
+    public static async Task<ScepHarness> CreateAsync(CaFixture ca, Action<ProfileOptions>? configure = null)
+    {
+        var directory = new TempDirectory();
+        var options = new SqliteStoreOptions { DatabasePath = directory.File("certbroker.db") };
+        await new SqliteMigrator(options, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance);
+        return new ScepHarness(ca.Material, directory, store, ProfileOptions(configure));
+    }
+
+    /// <summary>Another profile served by the same broker.</summary>
+    public static ScepProfile NewProfile(string name, Action<ProfileOptions>? configure = null) => new(name, ProfileOptions(configure));
+
+    public Task<ScepResult> SendAsync(ClientMessage message, ScepProfile? profile = null) => SendAsync(message.Encoded, profile);
+
+    public Task<ScepResult> SendAsync(byte[] message, ScepProfile? profile = null) =>
+        Responder.HandleAsync(profile ?? Profile, message, "192.0.2.10", CancellationToken.None);
+
+    /// <summary>Certificate rows in the database, counted the way an operator's sqlite3 would.</summary>
+    public async Task<long> CountCertificatesAsync()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM certificates";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Store.Dispose();
+        SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ProfileOptions ProfileOptions(Action<ProfileOptions>? configure)
+    {
+        var options = new ProfileOptions { ChallengePassword = Challenge };
+        configure?.Invoke(options);
+        return options;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CertBroker.Server.Tests.Support;
+
+/// <summary>
+/// The real service in process: a temp data directory (dev CA generated on first start, SQLite file, logs) and a
+/// static challenge for the default profile. Settings go in with UseSetting, because Program reads the data directory
+/// from the configuration before the host is built.
+/// </summary>
+public sealed class BrokerFactory : WebApplicationFactory<Program>
+{
+    public const string Challenge = "server-test-challenge";
+
+    private readonly TempDirectory _directory = new();
+
+    public string DataDir => _directory.Path;
+
+    /// <summary>Extra settings a test class needs, applied after the defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("CertBroker:DataDir", _directory.Path);
+        builder.UseSetting("CertBroker:Profiles:default:ChallengePassword", Challenge);
+        foreach ((string key, string? value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _directory.Dispose();
+    }
+}
