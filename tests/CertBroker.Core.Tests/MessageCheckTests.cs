@@ -72,6 +72,29 @@ public sealed class MessageCheckTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
+    public async Task HandleAsync_SigningTimeOutsideProfileTolerance_FailsWithBadTime()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca, p => p.SigningTimeToleranceMinutes = 5);
+        using var device = new Device(0);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=laptop-12", ScepHarness.Challenge));
+        scep.Time.Advance(TimeSpan.FromMinutes(10));
+
+        ReplyAssert.Failure(request, await scep.SendAsync(request), FailInfo.BadTime, scep.Ra);
+        Assert.Equal(0, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
+    public async Task HandleAsync_SigningTimeWithinProfileTolerance_Succeeds()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca, p => p.SigningTimeToleranceMinutes = 5);
+        using var device = new Device(0);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=laptop-12", ScepHarness.Challenge));
+        scep.Time.Advance(TimeSpan.FromMinutes(4));
+
+        ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra);
+    }
+
+    [Fact]
     public async Task HandleAsync_UnknownMessageType_FailsWithBadRequest()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
