@@ -64,12 +64,13 @@ internal static class KeyFiles
                 "to encrypted PKCS#8 with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'.");
         }
 
-        if (text.Contains("-----BEGIN EC PRIVATE KEY-----", StringComparison.Ordinal))
+        string? label = PemEncoding.TryFind(text, out PemFields fields) ? text[fields.Label] : null;
+        if (label == "EC PRIVATE KEY")
         {
             throw new KeyMaterialException($"The {role} private key '{path}' is an EC key; CA and RA keys must be RSA.");
         }
 
-        var encrypted = text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
+        var encrypted = label == "ENCRYPTED PRIVATE KEY";
         if (encrypted && string.IsNullOrEmpty(password))
         {
             throw new KeyMaterialException($"The {role} private key '{path}' is encrypted but no password is configured for it.");
