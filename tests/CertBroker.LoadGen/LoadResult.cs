@@ -29,6 +29,12 @@ public sealed record LatencySummary(double P50Ms, double P95Ms, double P99Ms, do
 /// <param name="CoresBusy">TotalMs over the run's wall-clock time: how many cores it kept busy on average.</param>
 public sealed record CpuFigures(int Pid, long Ticks, long ClockTicksPerSecond, double TotalMs, double? MsPerEnrolment, double CoresBusy);
 
+/// <summary>The whole machine's CPU during the timed run.</summary>
+/// <param name="Cores">Logical processors.</param>
+/// <param name="CoresBusy">Average busy cores, all processes.</param>
+/// <param name="OtherCoresBusy">Average busy cores outside the server (when measured) and the load generator.</param>
+public sealed record MachineCpu(int Cores, double CoresBusy, double OtherCoresBusy);
+
 /// <summary>Everything a run measured. The run passed when no request failed in any way and no serial repeated.</summary>
 public sealed record LoadResult
 {
@@ -84,6 +90,12 @@ public sealed record LoadResult
 
     /// <summary>The load generator's own CPU during the timed run: it competes with the server for the same cores.</summary>
     public required CpuFigures ClientCpu { get; init; }
+
+    /// <summary>
+    /// Cores the whole machine kept busy during the timed run (/proc/stat), and of those the ones neither the server
+    /// (when measured) nor the load generator used: other processes competing for the same cores.
+    /// </summary>
+    public MachineCpu? Machine { get; init; }
 
     /// <summary>Issued certificates (DER) of every SUCCESS, in request order.</summary>
     [JsonIgnore]

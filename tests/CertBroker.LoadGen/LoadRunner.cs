@@ -52,15 +52,17 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             }
 
             long serverBefore = options.ServerPid is int pid ? ProcessCpu.ReadTicks(pid) : 0;
+            long? machineBefore = ProcessCpu.ReadMachineBusyTicks();
             TimeSpan clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
             Phase run = await RunPhaseAsync("timed run", client, inspector, timed, options.Duration, cancellationToken).ConfigureAwait(false);
             TimeSpan clientUsed = Process.GetCurrentProcess().TotalProcessorTime - clientBefore;
             long? serverTicks = options.ServerPid is int measured ? ProcessCpu.ReadTicks(measured) - serverBefore : null;
+            long? machineTicks = ProcessCpu.ReadMachineBusyTicks() - machineBefore;
 
             Stopwatch opening = Stopwatch.StartNew();
             OpenSuccesses(inspector, [warm, run]);
             log.WriteLine($"replies opened in {opening.Elapsed.TotalSeconds:F1} s");
-            return Summarize(factory.RunId, warm, run, serverTicks, clientUsed);
+            return Summarize(factory.RunId, warm, run, serverTicks, clientUsed, machineTicks);
         }
         finally
         {
@@ -199,7 +201,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
         });
     }
 
-    private LoadResult Summarize(string runId, Phase warm, Phase run, long? serverTicks, TimeSpan clientUsed)
+    private LoadResult Summarize(string runId, Phase warm, Phase run, long? serverTicks, TimeSpan clientUsed, long? machineTicks)
     {
         List<OpenedResponse> successes = [.. new[] { warm, run }.SelectMany(p => p.Opened.Take(p.Sent)).OfType<OpenedResponse>().Where(o => o.Serial is not null)];
         int enrolments = Enumerable.Range(0, run.Sent).Count(i => run.Errors[i] is null);
@@ -207,6 +209,14 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
         long ticksPerSecond = ProcessCpu.ClockTicksPerSecond;
         CpuFigures? server = serverTicks is long ticks ? Cpu(options.ServerPid!.Value, ticks, ticksPerSecond, enrolments, seconds) : null;
         long clientTicks = (long)Math.Round(clientUsed.TotalSeconds * ticksPerSecond);
+        CpuFigures client = Cpu(Environment.ProcessId, clientTicks, ticksPerSecond, enrolments, seconds);
+        MachineCpu? machine = null;
+        if (machineTicks is long busy && seconds > 0)
+        {
+            double cores = busy / (double)ticksPerSecond / seconds;
+            machine = new MachineCpu(Environment.ProcessorCount, cores, Math.Max(0, cores - client.CoresBusy - (server?.CoresBusy ?? 0)));
+        }
+
         return new LoadResult
         {
             RunId = runId,
@@ -227,7 +237,8 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             DistinctSerials = successes.Select(s => s.Serial).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
             FullyVerified = warm.Verified.Count(v => v) + run.Verified.Count(v => v),
             ServerCpu = server,
-            ClientCpu = Cpu(Environment.ProcessId, clientTicks, ticksPerSecond, enrolments, seconds),
+            ClientCpu = client,
+            Machine = machine,
             IssuedCertificates = [.. successes.Select(s => s.Certificate!)],
         };
     }

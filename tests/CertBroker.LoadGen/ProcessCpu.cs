@@ -41,6 +41,29 @@ public static class ProcessCpu
         return long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Busy clock ticks of the whole machine, all cores, from the first line of /proc/stat (user, nice, system, irq,
+    /// softirq, steal; not idle or iowait); null where there is no /proc/stat.
+    /// </summary>
+    public static long? ReadMachineBusyTicks()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader("/proc/stat");
+        string[] fields = (reader.ReadLine() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 9 || fields[0] != "cpu")
+        {
+            return null;
+        }
+
+        // cpu user nice system idle iowait irq softirq steal ...
+        int[] busy = [1, 2, 3, 6, 7, 8];
+        return busy.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+    }
+
     private static string StatPath(int pid) => $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
 
     private static long ReadClockTicks()

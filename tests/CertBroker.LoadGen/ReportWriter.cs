@@ -42,6 +42,12 @@ public static class ReportWriter
 
         CpuFigures client = result.ClientCpu;
         Line(output, $"  loadgen CPU     {client.TotalMs:F0} ms: {PerEnrolment(client)} per enrolment, {client.CoresBusy:F2} cores busy (shares the machine with the server)");
+        if (result.Machine is { } machine)
+        {
+            string others = result.ServerCpu is null ? "other than the load generator" : "other than the server and the load generator";
+            Line(output, $"  machine CPU     {machine.CoresBusy:F2} of {machine.Cores} cores busy; {machine.OtherCoresBusy:F2} {others}");
+        }
+
         output.WriteLine(result.Passed ? "PASS" : "FAIL");
     }
 
