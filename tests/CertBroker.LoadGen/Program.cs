@@ -72,6 +72,11 @@ root.SetAction(async (parse, cancellationToken) =>
         await Console.Error.WriteLineAsync($"{options.Url}: {ex.Message}").ConfigureAwait(false);
         return 2;
     }
+    catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync($"{options.Url}: GetCACaps or GetCACert timed out").ConfigureAwait(false);
+        return 2;
+    }
     catch (CertBroker.Scep.ScepFormatException ex)
     {
         await Console.Error.WriteLineAsync($"GetCACert: {ex.Message}").ConfigureAwait(false);

@@ -6,7 +6,8 @@
 #
 # Needs a Release build first: dotnet build CertBroker.sln -c Release
 # Usage: tests/CertBroker.LoadGen/measure.sh [COUNT] [CONCURRENCY] [RUNS]   (defaults 2000 64 1)
-# Environment: PORT (18080), RESULTS_DIR (a new temp dir), LOADGEN_ARGS (extra loadgen options, e.g. "--method get").
+# Environment: PORT (18080), RESULTS_DIR (a new temp dir), LOADGEN_ARGS (extra loadgen options, e.g. "--method get"),
+# QUIET_WAIT (seconds to wait, before each run, for the machine to be idle; default 180, 0 = do not wait).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -55,10 +56,28 @@ start_server() {
   exit 1
 }
 
+# Other processes on the machine take cores from the server and skew throughput and latency (the loadgen reports
+# them as "other cores"). Wait, bounded, until the machine has been nearly idle for 3 s.
+wait_for_quiet() {
+  local limit="${QUIET_WAIT:-180}" waited=0 a b
+  while ((waited < limit)); do
+    a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    sleep 3
+    b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat)
+    # Fewer than 0.25 cores busy on average, in clock ticks over 3 s.
+    if (((b - a) * 4 < 3 * $(getconf CLK_TCK))); then
+      return 0
+    fi
+    waited=$((waited + 3))
+  done
+  echo "   (machine still busy after ${limit} s; measuring anyway)"
+}
+
 run_case() {
   local label="$1" run="$2"
   shift 2
   local data="$results/$label-$run"
+  wait_for_quiet
   start_server "$data" "$@"
   echo "== $label, run $run: $count PKCSReq, concurrency $concurrency, server pid $server_pid, load average $(cut -d" " -f1-3 /proc/loadavg)"
   # shellcheck disable=SC2086 # LOADGEN_ARGS is a list of options
