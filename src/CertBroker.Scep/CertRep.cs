@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Scep.Cms;
 
@@ -20,7 +21,9 @@ public static class CertRep
         DateTimeOffset now)
     {
         byte[] degenerate = SignedDataWriter.WriteDegenerate(certificates, crls);
-        byte[] envelope = EnvelopedDataWriter.Write(degenerate, algorithm, [request.Signer]);
+        RSA recipientKey = request.SignerRsaKey
+            ?? throw new ScepFailureException(FailInfo.BadAlg, "The signer's key is not RSA, so no reply can be encrypted for it.");
+        byte[] envelope = EnvelopedDataWriter.Write(degenerate, algorithm, [(IssuerAndSerial.Of(request.Signer), recipientKey)]);
         return Write(request, signer, PkiStatus.Success, null, envelope, now);
     }
 

@@ -117,14 +117,23 @@ public sealed class CertificationRequest
     }
 
     /// <summary>Checks the proof of possession: the request is signed by the key it carries.</summary>
-    public bool VerifySignature()
+    /// <param name="signedBy">The pkiMessage that carried the request: when its signer holds the same key (a first
+    /// enrolment's self-signed certificate usually does), its already imported key is used.</param>
+    public bool VerifySignature(PkiMessage? signedBy = null)
     {
         string oid = SignatureAlgorithm.Oid;
         string? digestOid = DigestAlgorithms.FromSignatureOid(oid);
         byte[] data = SignedPart.ToArray();
-        PublicKey key = GetPublicKey();
         try
         {
+            if (signedBy?.SignerRsaKey is RSA known && SameKey(signedBy.Signer))
+            {
+                return oid == Oids.RsassaPss
+                    ? known.VerifyData(data, Signature, Asn.RsaParametersHash(SignatureAlgorithm), RSASignaturePadding.Pss)
+                    : digestOid is not null and not Oids.Sha224 && known.VerifyData(data, Signature, DigestAlgorithms.FromOid(digestOid), RSASignaturePadding.Pkcs1);
+            }
+
+            PublicKey key = GetPublicKey();
             if (oid == Oids.RsassaPss)
             {
                 using RSA? rsa = key.GetRSAPublicKey();
@@ -152,11 +161,16 @@ public sealed class CertificationRequest
         }
     }
 
+    private bool SameKey(X509Certificate2 certificate) =>
+        certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(SubjectPublicKeyInfo);
+
     /// <summary>The subjectAltName extension the request asks for, if any.</summary>
     public X509Extension? SubjectAlternativeName => Extensions.FirstOrDefault(e => e.Oid?.Value == Oids.SubjectAltName);
 
     /// <summary>Lower-case hex SHA-256 of the SubjectPublicKeyInfo: the request's key identity.</summary>
-    public string PublicKeySha256 => Convert.ToHexStringLower(SHA256.HashData(SubjectPublicKeyInfo));
+    public string PublicKeySha256 => _publicKeySha256 ??= Convert.ToHexStringLower(SHA256.HashData(SubjectPublicKeyInfo));
+
+    private string? _publicKeySha256;
 
 
     private static void ReadExtensions(AsnReader sequence, List<X509Extension> into)

@@ -9,8 +9,10 @@ namespace CertBroker.Scep;
 /// A decoded SCEP pkiMessage (RFC 8894 §3.2): the signed envelope with its authenticated attributes. The
 /// messageData inside (pkcsPKIEnvelope) is still encrypted; see <see cref="DecryptMessageData"/>.
 /// </summary>
-public sealed class PkiMessage
+public sealed class PkiMessage : IDisposable
 {
+    private AsymmetricAlgorithm? _signerKey;
+
     /// <summary>The messageType number as sent; may be a value <see cref="Scep.MessageType"/> does not name.</summary>
     public required MessageType MessageType { get; init; }
 
@@ -44,6 +46,25 @@ public sealed class PkiMessage
 
     /// <summary>Every certificate in the SignedData certificates field.</summary>
     public required IReadOnlyList<ReadOnlyMemory<byte>> Certificates { get; init; }
+
+    /// <summary>
+    /// The signer's RSA public key, imported once: OpenSSL 3 key import costs several RSA public operations, and the
+    /// same key checks the signature, may check the CSR and receives the reply's envelope.
+    /// </summary>
+    public RSA? SignerRsaKey => _signerKey as RSA;
+
+    public void Dispose()
+    {
+        _signerKey?.Dispose();
+        Signer.Dispose();
+    }
+
+    private static AsymmetricAlgorithm? ImportKey(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value switch
+    {
+        Oids.RsaEncryption => certificate.GetRSAPublicKey(),
+        Oids.EcPublicKey => certificate.GetECDsaPublicKey(),
+        _ => null,
+    };
 
     /// <summary>Decrypts the messageData with the first key a recipient names.</summary>
     /// <exception cref="ScepFailureException">badRequest when there is no messageData, badAlg or badMessageCheck from decryption.</exception>
@@ -103,9 +124,11 @@ public sealed class PkiMessage
             DateTimeOffset? signingTime = OptionalValue(signer, Oids.SigningTime) is { } st ? ReadTime(Reader(st)) : null;
 
             SignatureInfo description = SignatureVerifier.Describe(signer);
-            bool valid = SignatureVerifier.Verify(signer, signedData.Content ?? [], signerCertificate);
+            AsymmetricAlgorithm? key = ImportKey(signerCertificate);
+            bool valid = SignatureVerifier.Verify(signer, signedData.Content ?? [], key);
             return new PkiMessage
             {
+                _signerKey = key,
                 MessageType = (MessageType)messageType,
                 TransactionId = transactionId,
                 TransactionIdEncoded = transactionIdEncoded,

@@ -54,7 +54,7 @@ internal sealed class EnrolmentHandler
             }
         }
 
-        if (!csr.VerifySignature())
+        if (!csr.VerifySignature(request))
         {
             return await RefuseAsync(context, csr, FailInfo.BadMessageCheck, "CSR signature does not verify.", cancellationToken).ConfigureAwait(false);
         }

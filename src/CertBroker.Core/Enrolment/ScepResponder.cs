@@ -40,10 +40,10 @@ public sealed class ScepResponder
 
     public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)
     {
-        PkiMessage request;
+        PkiMessage? parsed;
         try
         {
-            request = PkiMessage.Read(message);
+            parsed = PkiMessage.Read(message);
         }
         catch (ScepFormatException ex)
         {
@@ -55,6 +55,7 @@ public sealed class ScepResponder
             return ScepResult.Malformed(ex.Message);
         }
 
+        using PkiMessage request = parsed;
         DateTimeOffset now = _time.GetUtcNow();
         var reply = new Reply(request, _ra, now);
         if (!request.SignatureValid)
@@ -85,7 +86,7 @@ public sealed class ScepResponder
             reply.Algorithm = content.Algorithm;
             TransactionKey key = request.MessageType is MessageType.GetCert or MessageType.GetCrl
                 ? new TransactionKey(request.TransactionId, null)
-                : await TransactionKey.ResolveAsync(request, _certificates, cancellationToken).ConfigureAwait(false);
+                : await TransactionKey.ResolveAsync(request, _issuer.CaChain[0], _certificates, cancellationToken).ConfigureAwait(false);
             return request.MessageType switch
             {
                 MessageType.CertPoll => await PollAsync(profile, key, content, reply, cancellationToken).ConfigureAwait(false),

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 
@@ -13,8 +14,19 @@ namespace CertBroker.Core.Enrolment;
 /// </summary>
 internal readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
 {
-    public static async Task<TransactionKey> ResolveAsync(PkiMessage request, ICertificateStore certificates, CancellationToken cancellationToken)
+    /// <param name="request">The message.</param>
+    /// <param name="issuingCa">Our CA: only a signer it issued can be in the store, so other signers (the throwaway
+    /// self-signed certificate of every first enrolment) need no look-up.</param>
+    /// <param name="certificates">The certificate store.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    public static async Task<TransactionKey> ResolveAsync(
+        PkiMessage request, X509Certificate2 issuingCa, ICertificateStore certificates, CancellationToken cancellationToken)
     {
+        if (!request.Signer.IssuerName.RawData.AsSpan().SequenceEqual(issuingCa.SubjectName.RawData))
+        {
+            return new TransactionKey(request.TransactionId, null);
+        }
+
         string thumbprint = Convert.ToHexStringLower(SHA256.HashData(request.Signer.RawData));
         CertificateRecord? signer = await certificates.FindByThumbprintAsync(thumbprint, cancellationToken).ConfigureAwait(false);
         return signer is null

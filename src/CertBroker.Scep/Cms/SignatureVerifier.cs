@@ -30,8 +30,11 @@ public static class SignatureVerifier
     }
 
     /// <summary>Returns true when the signature and the messageDigest attribute both check out.</summary>
+    /// <param name="signer">The SignerInfo.</param>
+    /// <param name="content">The encapsulated content.</param>
+    /// <param name="key">The signer's public key, RSA or ECDSA; null (no usable key) never verifies.</param>
     /// <exception cref="ScepFailureException">badAlg for algorithms we do not accept.</exception>
-    public static bool Verify(SignerInfoData signer, ReadOnlySpan<byte> content, X509Certificate2 certificate)
+    public static bool Verify(SignerInfoData signer, ReadOnlySpan<byte> content, AsymmetricAlgorithm? key)
     {
         SignatureInfo description = Describe(signer);
         byte[] signedBytes;
@@ -57,24 +60,13 @@ public static class SignatureVerifier
             signedBytes = SignedAttributesForVerification(signer);
         }
 
-        return description.Scheme switch
+        return (description.Scheme, key) switch
         {
-            "ECDSA" => VerifyEcdsa(certificate, signedBytes, signer.Signature, description.Digest),
-            "RSA-PSS" => VerifyRsa(certificate, signedBytes, signer.Signature, Asn.RsaParametersHash(signer.SignatureAlgorithm), RSASignaturePadding.Pss),
-            _ => VerifyRsa(certificate, signedBytes, signer.Signature, description.Digest, RSASignaturePadding.Pkcs1),
+            ("ECDSA", ECDsa ecdsa) => ecdsa.VerifyData(signedBytes, signer.Signature, description.Digest, DSASignatureFormat.Rfc3279DerSequence),
+            ("RSA-PSS", RSA rsa) => rsa.VerifyData(signedBytes, signer.Signature, Asn.RsaParametersHash(signer.SignatureAlgorithm), RSASignaturePadding.Pss),
+            ("RSA-PKCS1", RSA rsa) => rsa.VerifyData(signedBytes, signer.Signature, description.Digest, RSASignaturePadding.Pkcs1),
+            _ => false,
         };
-    }
-
-    private static bool VerifyRsa(X509Certificate2 certificate, byte[] data, byte[] signature, HashAlgorithmName hash, RSASignaturePadding padding)
-    {
-        using RSA? rsa = certificate.GetRSAPublicKey();
-        return rsa is not null && rsa.VerifyData(data, signature, hash, padding);
-    }
-
-    private static bool VerifyEcdsa(X509Certificate2 certificate, byte[] data, byte[] signature, HashAlgorithmName hash)
-    {
-        using ECDsa? ecdsa = certificate.GetECDsaPublicKey();
-        return ecdsa is not null && ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
     }
 
 
