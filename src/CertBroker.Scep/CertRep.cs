@@ -23,7 +23,7 @@ public static class CertRep
         byte[] degenerate = SignedDataWriter.WriteDegenerate(certificates, crls);
         RSA recipientKey = request.SignerRsaKey
             ?? throw new ScepFailureException(FailInfo.BadAlg, "The signer's key is not RSA, so no reply can be encrypted for it.");
-        byte[] envelope = EnvelopedDataWriter.Write(degenerate, algorithm, [(IssuerAndSerial.Of(request.Signer), recipientKey)]);
+        byte[] envelope = EnvelopedDataWriter.Write(degenerate, algorithm, [(request.SignerCertificate.IssuerAndSerial, recipientKey)]);
         return Write(request, signer, PkiStatus.Success, null, envelope, now);
     }
 

@@ -126,7 +126,7 @@ public sealed class CertificationRequest
         byte[] data = SignedPart.ToArray();
         try
         {
-            if (signedBy?.SignerRsaKey is RSA known && SameKey(signedBy.Signer))
+            if (signedBy?.SignerRsaKey is RSA known && signedBy.SignerCertificate.SubjectPublicKeyInfo.Span.SequenceEqual(SubjectPublicKeyInfo))
             {
                 return oid == Oids.RsassaPss
                     ? known.VerifyData(data, Signature, Asn.RsaParametersHash(SignatureAlgorithm), RSASignaturePadding.Pss)
@@ -160,9 +160,6 @@ public sealed class CertificationRequest
             return false;
         }
     }
-
-    private bool SameKey(X509Certificate2 certificate) =>
-        certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(SubjectPublicKeyInfo);
 
     /// <summary>The subjectAltName extension the request asks for, if any.</summary>
     public X509Extension? SubjectAlternativeName => Extensions.FirstOrDefault(e => e.Oid?.Value == Oids.SubjectAltName);

@@ -12,6 +12,7 @@ namespace CertBroker.Scep;
 public sealed class PkiMessage : IDisposable
 {
     private AsymmetricAlgorithm? _signerKey;
+    private X509Certificate2? _signer;
 
     /// <summary>The messageType number as sent; may be a value <see cref="Scep.MessageType"/> does not name.</summary>
     public required MessageType MessageType { get; init; }
@@ -34,7 +35,10 @@ public sealed class PkiMessage : IDisposable
     public DateTimeOffset? SigningTime { get; init; }
 
     /// <summary>The signer's certificate: a self-signed throwaway on a first request, the current certificate on a renewal.</summary>
-    public required X509Certificate2 Signer { get; init; }
+    public X509Certificate2 Signer => _signer ??= X509CertificateLoader.LoadCertificate(SignerCertificate.RawData.Span);
+
+    /// <summary>The signer's certificate fields, read without loading a full certificate (the hot path uses these).</summary>
+    public required CertificateFields SignerCertificate { get; init; }
 
     public required SignatureInfo Signature { get; init; }
 
@@ -56,15 +60,28 @@ public sealed class PkiMessage : IDisposable
     public void Dispose()
     {
         _signerKey?.Dispose();
-        Signer.Dispose();
+        _signer?.Dispose();
     }
 
-    private static AsymmetricAlgorithm? ImportKey(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value switch
+    private static AsymmetricAlgorithm? ImportKey(CertificateFields certificate)
     {
-        Oids.RsaEncryption => certificate.GetRSAPublicKey(),
-        Oids.EcPublicKey => certificate.GetECDsaPublicKey(),
-        _ => null,
-    };
+        AsymmetricAlgorithm? key = certificate.KeyAlgorithm switch
+        {
+            Oids.RsaEncryption => RSA.Create(),
+            Oids.EcPublicKey => ECDsa.Create(),
+            _ => null,
+        };
+        try
+        {
+            key?.ImportSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.Span, out _);
+            return key;
+        }
+        catch (CryptographicException)
+        {
+            key?.Dispose();
+            return null;
+        }
+    }
 
     /// <summary>Decrypts the messageData with the first key a recipient names.</summary>
     /// <exception cref="ScepFailureException">badRequest when there is no messageData, badAlg or badMessageCheck from decryption.</exception>
@@ -103,8 +120,8 @@ public sealed class PkiMessage : IDisposable
         }
 
         SignerInfoData signer = signedData.Signers[0];
-        X509Certificate2 signerCertificate = FindSignerCertificate(signedData, signer)
-            ?? knownSigners?.FirstOrDefault(c => Identifies(signer, c))
+        CertificateFields signerCertificate = FindSignerCertificate(signedData, signer)
+            ?? (knownSigners?.FirstOrDefault(c => Identifies(signer, c)) is { } known ? CertificateFields.TryRead(known.RawData) : null)
             ?? throw new ScepFormatException("The signer's certificate is not in the message.");
 
         try
@@ -137,7 +154,7 @@ public sealed class PkiMessage : IDisposable
                 Status = status,
                 FailInfo = failInfo,
                 SigningTime = signingTime,
-                Signer = signerCertificate,
+                SignerCertificate = signerCertificate,
                 Signature = description,
                 SignatureValid = valid,
                 MessageData = signedData.Content is { Length: > 0 } ? signedData.Content : null,
@@ -154,29 +171,37 @@ public sealed class PkiMessage : IDisposable
         }
     }
 
-    private static X509Certificate2? FindSignerCertificate(SignedDataContent signedData, SignerInfoData signer)
+    private static CertificateFields? FindSignerCertificate(SignedDataContent signedData, SignerInfoData signer)
     {
         foreach (ReadOnlyMemory<byte> encoded in signedData.Certificates)
         {
-            X509Certificate2 certificate;
-            try
+            // Other certificate choices (attribute certificates) or garbage are simply not our signer.
+            if (CertificateFields.TryRead(encoded) is not { } certificate)
             {
-                certificate = X509CertificateLoader.LoadCertificate(encoded.Span);
-            }
-            catch (CryptographicException)
-            {
-                continue; // other certificate choices (attribute certificates) or garbage: not our signer.
+                continue;
             }
 
-            if (Identifies(signer, certificate))
+            if (signer.IssuerAndSerial is { } issuerAndSerial ? issuerAndSerial.Matches(certificate) : IdentifiedByKeyId(signer, encoded))
             {
                 return certificate;
             }
-
-            certificate.Dispose();
         }
 
         return null;
+    }
+
+    // The subjectKeyIdentifier form is rare in SCEP; reading the extension needs the full certificate.
+    private static bool IdentifiedByKeyId(SignerInfoData signer, ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(encoded.Span);
+            return Identifies(signer, certificate);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 
     private static bool Identifies(SignerInfoData signer, X509Certificate2 certificate) =>

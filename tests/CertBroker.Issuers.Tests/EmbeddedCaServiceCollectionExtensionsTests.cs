@@ -34,7 +34,7 @@ public sealed class EmbeddedCaServiceCollectionExtensionsTests : IDisposable
         Assert.Null(services.GetRequiredService<NextCaCertificate>().Certificate);
         Assert.True(File.Exists(Path.Combine(data.Path, "ca", "ca-cert.pem")));
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
         Assert.Equal(issuer.CaChain[0].Subject, certificate.Issuer);
         Assert.NotEmpty(await services.GetRequiredService<ICrlPublisher>().GetCurrentCrlAsync(CancellationToken.None));
         Assert.True(File.Exists(Path.Combine(data.Path, "ca", "crl-number")));

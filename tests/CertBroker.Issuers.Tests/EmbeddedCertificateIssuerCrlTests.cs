@@ -22,10 +22,10 @@ public sealed class EmbeddedCertificateIssuerCrlTests(DevCaFixture ca) : IClassF
     public async Task PublishAsync_RevokedCertificates_ListsThemWithReasonCodes()
     {
         var (issuer, time) = NewIssuer();
-        using var compromised = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
-        using var superseded = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
-        using var unspecified = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
-        using var valid = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var compromised = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
+        using var superseded = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
+        using var unspecified = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
+        using var valid = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
         var revokedAt = time.GetUtcNow().AddMinutes(-30);
         store.Add(Requests.Revoked(compromised, 1, revokedAt));
         store.Add(Requests.Revoked(superseded, 4, revokedAt));
@@ -48,7 +48,7 @@ public sealed class EmbeddedCertificateIssuerCrlTests(DevCaFixture ca) : IClassF
     public async Task PublishAsync_UnassignedReasonCode_ListsTheCertificateWithoutReason()
     {
         var (issuer, time) = NewIssuer();
-        using var revoked = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var revoked = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
         store.Add(Requests.Revoked(revoked, 7, time.GetUtcNow()));
 
         var crl = new X509CrlParser().ReadCrl(await issuer.PublishAsync(CancellationToken.None));
@@ -89,7 +89,7 @@ public sealed class EmbeddedCertificateIssuerCrlTests(DevCaFixture ca) : IClassF
     public async Task PublishAsync_Crl_VerifiesWithOpenSslAgainstTheCa()
     {
         var (issuer, time) = NewIssuer();
-        using var revoked = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var revoked = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
         store.Add(Requests.Revoked(revoked, 1, time.GetUtcNow()));
         var crlPath = data.File("ca.crl");
         var caPath = data.File("ca.pem");

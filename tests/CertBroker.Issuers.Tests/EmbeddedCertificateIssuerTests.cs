@@ -21,7 +21,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
         var (issuer, time) = NewIssuer();
         var request = Requests.Rsa();
 
-        using var certificate = await issuer.IssueAsync(request, CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(request, CancellationToken.None)).ToCertificate();
 
         Assert.Equal(request.Subject.RawData, certificate.SubjectName.RawData);
         Assert.Equal(ca.Material.CaCertificate.SubjectName.RawData, certificate.IssuerName.RawData);
@@ -41,7 +41,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
         var csr = new CertificateRequest("CN=ec-device", deviceKey, HashAlgorithmName.SHA256);
         var request = new IssueRequest(csr.SubjectName, csr.PublicKey, null, Requests.Template());
 
-        using var certificate = await issuer.IssueAsync(request, CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(request, CancellationToken.None)).ToCertificate();
 
         using var publicKey = certificate.GetECDsaPublicKey();
         Assert.NotNull(publicKey);
@@ -60,7 +60,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
         names.AddEmailAddress("ops@example.com");
         var subjectAlternativeName = names.Build();
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(subjectAlternativeName: subjectAlternativeName), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(subjectAlternativeName: subjectAlternativeName), CancellationToken.None)).ToCertificate();
 
         var copied = Assert.Single(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
         Assert.Equal(subjectAlternativeName.RawData, copied.RawData);
@@ -75,7 +75,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("nameless.example.com");
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(subject: string.Empty, subjectAlternativeName: names.Build()), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(subject: string.Empty, subjectAlternativeName: names.Build()), CancellationToken.None)).ToCertificate();
 
         Assert.True(Assert.Single(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>()).Critical);
     }
@@ -85,7 +85,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, _) = NewIssuer();
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
 
         Assert.Empty(certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>());
     }
@@ -99,7 +99,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
             X509KeyUsageFlags.DigitalSignature,
             [Requests.ClientAuth, Requests.ServerAuth]);
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(template: template), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(template: template), CancellationToken.None)).ToCertificate();
 
         var keyUsage = Assert.Single(certificate.Extensions.OfType<X509KeyUsageExtension>());
         Assert.Equal(X509KeyUsageFlags.DigitalSignature, keyUsage.KeyUsages);
@@ -122,7 +122,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, _) = NewIssuer();
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
 
         Assert.Empty(certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>());
     }
@@ -132,7 +132,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, _) = NewIssuer(new EmbeddedCaOptions { CrlDistributionPointUrl = "http://pki.example.com/certbroker.crl" });
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
 
         var distributionPoint = Assert.Single(certificate.Extensions.Cast<X509Extension>(), e => e.Oid!.Value == "2.5.29.31");
         Assert.Contains("http://pki.example.com/certbroker.crl", System.Text.Encoding.ASCII.GetString(distributionPoint.RawData), StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
 
         for (var i = 0; i < 50; i++)
         {
-            using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+            using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
 
             var serial = certificate.SerialNumberBytes.Span;
             Assert.Equal(16, serial.Length);
@@ -162,7 +162,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
 
         await Parallel.ForEachAsync(Enumerable.Range(0, 1000), async (_, cancellationToken) =>
         {
-            using var certificate = await issuer.IssueAsync(request, cancellationToken);
+            using var certificate = (await issuer.IssueAsync(request, cancellationToken)).ToCertificate();
             serials.Add(certificate.SerialNumber);
         });
 
@@ -174,7 +174,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, time) = NewIssuer(start: ca.Time.GetUtcNow().AddDays(3));
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(template: Requests.Template(TimeSpan.FromDays(30))), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(template: Requests.Template(TimeSpan.FromDays(30))), CancellationToken.None)).ToCertificate();
 
         Assert.Equal(time.GetUtcNow().AddMinutes(-5), NotBefore(certificate));
         Assert.Equal(time.GetUtcNow().AddDays(30), NotAfter(certificate));
@@ -185,9 +185,9 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, _) = NewIssuer();
 
-        using var certificate = await issuer.IssueAsync(
+        using var certificate = (await issuer.IssueAsync(
             Requests.Rsa(template: Requests.Template(TimeSpan.FromDays(365 * 50))),
-            CancellationToken.None);
+            CancellationToken.None)).ToCertificate();
 
         Assert.Equal(ca.Material.CaCertificate.NotAfter, certificate.NotAfter);
     }
@@ -197,7 +197,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
     {
         var (issuer, _) = NewIssuer(start: ca.Time.GetUtcNow().AddMinutes(-2));
 
-        using var certificate = await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None);
+        using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
 
         Assert.Equal(ca.Material.CaCertificate.NotBefore, certificate.NotBefore);
     }

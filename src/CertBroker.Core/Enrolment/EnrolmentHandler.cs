@@ -88,9 +88,9 @@ internal sealed class EnrolmentHandler
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, context.Profile.Template);
         for (int attempt = 1; ; attempt++)
         {
-            using X509Certificate2 certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
+            IssuedCertificate certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
-            CertificateRecord record = CertificateRecords.From(certificate, context.Profile.Name, context.Key.Value, now);
+            CertificateRecord record = CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now);
             try
             {
                 return await _enrolments.SaveIssuedAsync(Transaction(context, csr, TransactionState.Issued, null, now) with { CertificateSerial = record.Serial }, record, cancellationToken)

@@ -74,7 +74,7 @@ internal sealed class RequestAuthorizer(TimeProvider time)
     }
 
     private static bool SameSubject(PkiMessage request, CertificationRequest csr) =>
-        request.Signer.SubjectName.RawData.AsSpan().SequenceEqual(csr.Subject.RawData)
+        request.SignerCertificate.SubjectName.Span.SequenceEqual(csr.Subject.RawData)
         || string.Equals(request.Signer.SubjectName.Name, csr.Subject.Name, StringComparison.Ordinal);
 
     // With both limits set, either one opens the window.

@@ -63,7 +63,7 @@ public sealed class ScepResponder
             return reply.Failure(FailInfo.BadMessageCheck, "Request signature does not verify.");
         }
 
-        if (request.Signer.PublicKey.Oid.Value != Oids.RsaEncryption)
+        if (request.SignerCertificate.KeyAlgorithm != Oids.RsaEncryption)
         {
             // A SUCCESS is enveloped for the signer by RSA key transport (RFC 8894 §3.2.2); refuse before issuing anything.
             return reply.Failure(FailInfo.BadAlg, "The signer's key is not RSA, so no reply could be encrypted for it.");

@@ -22,12 +22,12 @@ internal readonly record struct TransactionKey(string Value, CertificateRecord? 
     public static async Task<TransactionKey> ResolveAsync(
         PkiMessage request, X509Certificate2 issuingCa, ICertificateStore certificates, CancellationToken cancellationToken)
     {
-        if (!request.Signer.IssuerName.RawData.AsSpan().SequenceEqual(issuingCa.SubjectName.RawData))
+        if (!request.SignerCertificate.IssuerName.Span.SequenceEqual(issuingCa.SubjectName.RawData))
         {
             return new TransactionKey(request.TransactionId, null);
         }
 
-        string thumbprint = Convert.ToHexStringLower(SHA256.HashData(request.Signer.RawData));
+        string thumbprint = Convert.ToHexStringLower(SHA256.HashData(request.SignerCertificate.RawData.Span));
         CertificateRecord? signer = await certificates.FindByThumbprintAsync(thumbprint, cancellationToken).ConfigureAwait(false);
         return signer is null
             ? new TransactionKey(request.TransactionId, null)

@@ -15,7 +15,7 @@ public interface ICertificateIssuer
     /// Issues a certificate for <paramref name="request"/>. The issuer chooses the serial number (random, positive,
     /// at least 64 bits from a CSPRNG); the store enforces its uniqueness and the caller retries on a clash.
     /// </summary>
-    Task<X509Certificate2> IssueAsync(IssueRequest request, CancellationToken cancellationToken);
+    Task<IssuedCertificate> IssueAsync(IssueRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>Publishes revocation information for the certificates an issuer signed.</summary>

@@ -46,6 +46,30 @@ public static class CertificateRecords
         };
     }
 
+    /// <summary>The record of a certificate an issuer just signed, from what the issuer and the request already know.</summary>
+    public static CertificateRecord From(Issuing.IssuedCertificate issued, Issuing.IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
+    {
+        (string algorithm, int size) = KeyOf(request.PublicKey);
+        return new CertificateRecord
+        {
+            Serial = issued.Serial,
+            Profile = profile,
+            Issuer = issued.Issuer,
+            Subject = request.Subject.Name,
+            SubjectAlternativeNames = request.SubjectAlternativeName is { } san ? Format(san) : [],
+            NotBefore = issued.NotBefore,
+            NotAfter = issued.NotAfter,
+            KeyAlgorithm = algorithm,
+            KeySize = size,
+            SignatureAlgorithm = issued.SignatureAlgorithm,
+            ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(issued.Der)),
+            PublicKeySha256 = Convert.ToHexStringLower(SHA256.HashData(request.PublicKey.ExportSubjectPublicKeyInfo())),
+            Der = issued.Der,
+            TransactionId = transactionId,
+            IssuedAt = issuedAt,
+        };
+    }
+
     /// <summary>SANs as OpenSSL prints them: "DNS:name", "IP Address:addr", "email:…", "URI:…".</summary>
     public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)
     {
@@ -54,9 +78,11 @@ public static class CertificateRecords
             return [];
         }
 
-        return extension.Format(multiLine: false)
-            .Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return Format(extension);
     }
+
+    private static string[] Format(X509Extension subjectAlternativeName) =>
+        subjectAlternativeName.Format(multiLine: false).Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>
     /// Algorithm and size read from the encoded key: importing it into OpenSSL only to ask its size costs as much as

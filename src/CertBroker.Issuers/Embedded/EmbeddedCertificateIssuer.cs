@@ -30,6 +30,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     private readonly ILogger<EmbeddedCertificateIssuer> logger;
     private readonly X509SignatureGenerator signatureGenerator;
     private readonly X500DistinguishedName issuerName;
+    private readonly string issuerSubject;
     private readonly X509AuthorityKeyIdentifierExtension authorityKeyIdentifier;
     private readonly X509BasicConstraintsExtension endEntityConstraints = new(false, false, 0, critical: true);
     private readonly X509Extension? crlDistributionPoint;
@@ -59,6 +60,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         var ca = material.CaCertificate;
         signatureGenerator = X509SignatureGenerator.CreateForRSA(material.CaKey, RSASignaturePadding.Pkcs1);
         issuerName = ca.SubjectName;
+        issuerSubject = ca.Subject;
         authorityKeyIdentifier = CertificateBuilding.AuthorityKeyIdentifierFor(ca);
         caNotBefore = CertificateBuilding.NotBeforeUtc(ca);
         caNotAfter = CertificateBuilding.NotAfterUtc(ca);
@@ -81,7 +83,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     /// the optional CRL distribution point. The key may be RSA or EC.
     /// </summary>
     /// <exception cref="InvalidOperationException">The CA certificate has expired.</exception>
-    public Task<X509Certificate2> IssueAsync(IssueRequest request, CancellationToken cancellationToken)
+    public Task<IssuedCertificate> IssueAsync(IssueRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
@@ -127,7 +129,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         }
     }
 
-    private X509Certificate2 Issue(IssueRequest request)
+    private IssuedCertificate Issue(IssueRequest request)
     {
         var template = request.Template ?? throw new ArgumentException("The request has no template.", nameof(request));
         if (template.Validity <= TimeSpan.Zero)
@@ -146,9 +148,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         // Compared as a span first: a very long template validity would overflow now + validity.
         var notAfter = template.Validity >= caNotAfter - now ? caNotAfter : now + template.Validity;
 
-        var certificateRequest = new CertificateRequest(request.Subject, request.PublicKey, HashAlgorithmName.SHA256);
-        var extensions = certificateRequest.CertificateExtensions;
-        extensions.Add(endEntityConstraints);
+        var extensions = new List<X509Extension>(8) { endEntityConstraints };
         if (template.KeyUsage != X509KeyUsageFlags.None)
         {
             extensions.Add(new X509KeyUsageExtension(template.KeyUsage, critical: true));
@@ -178,13 +178,17 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         }
 
         var serial = CertificateBuilding.NewSerialNumber();
-        var certificate = certificateRequest.Create(issuerName, signatureGenerator, notBefore, notAfter, serial);
+        notBefore = TruncateToSeconds(notBefore);
+        notAfter = TruncateToSeconds(notAfter);
+        var der = CertificateWriter.Write(
+            serial, issuerName, notBefore, notAfter, request.Subject, request.PublicKey.ExportSubjectPublicKeyInfo(), extensions, material.CaKey);
+        var serialHex = Convert.ToHexStringLower(serial);
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            EmbeddedCaLog.IssuedCertificate(logger, Convert.ToHexStringLower(serial), certificate.Subject, notBefore, notAfter);
+            EmbeddedCaLog.IssuedCertificate(logger, serialHex, request.Subject.Name, notBefore, notAfter);
         }
 
-        return certificate;
+        return new IssuedCertificate(der, serialHex, issuerSubject, notBefore, notAfter, CertificateWriter.SignatureAlgorithmName);
     }
 
     /// <summary>
@@ -249,6 +253,9 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         Convert.FromHexString(serial.Length % 2 == 0 ? serial : "0" + serial);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private sealed record SignedCrl(byte[] Der, BigInteger Number, DateTimeOffset NextUpdate);
 }

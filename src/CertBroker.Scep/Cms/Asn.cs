@@ -137,6 +137,9 @@ public readonly record struct IssuerAndSerial(ReadOnlyMemory<byte> IssuerName, R
         SerialEquals(SerialNumber.Span, certificate.SerialNumberBytes.Span)
         && IssuerName.Span.SequenceEqual(certificate.IssuerName.RawData);
 
+    public bool Matches(CertificateFields certificate) =>
+        SerialEquals(SerialNumber.Span, certificate.SerialNumber.Span) && IssuerName.Span.SequenceEqual(certificate.IssuerName.Span);
+
     /// <summary>Serial as lower-case hex of its unsigned big-endian value.</summary>
     public string SerialHex => Convert.ToHexStringLower(TrimSign(SerialNumber.Span));
 
