@@ -30,6 +30,9 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         _readers = new SqliteReaderPool(_database);
     }
 
+    /// <summary>The writer, for tests that hold it busy so that writes queue up behind it.</summary>
+    internal SqliteWriter Writer => _writer;
+
     public async Task<EnrolmentTransaction?> FindTransactionAsync(
         string profile, string transactionId, CancellationToken cancellationToken)
     {

@@ -22,11 +22,9 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     {
         using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
         var (before, after) = (NewCertificateRow(), NewCertificateRow());
-        Task<bool> first, beforeWrite, ending, afterWrite;
-        await using (var writeLock = await HoldWriteLockAsync())
+        Task<bool> beforeWrite, ending, afterWrite;
+        using (var held = await HeldWriter.HoldAsync(writer))
         {
-            first = Task.Run(() => Insert(writer, NewCertificateRow()));
-            await Task.Delay(300);
             beforeWrite = Insert(writer, before);
             // As SQLite does after an I/O error or a full disk: the whole transaction is rolled back under the batch.
             ending = writer.WriteAsync<int, bool>(0, static (session, _) =>
@@ -37,11 +35,9 @@ public sealed class SqliteWriterTests : IAsyncLifetime
                 throw new InvalidOperationException("disk I/O error");
             }, CancellationToken.None);
             afterWrite = Insert(writer, after);
-            Assert.False(first.IsCompleted);
-            writeLock.Release();
+            await held.ReleaseAsync();
         }
 
-        Assert.True(await first);
         Assert.Equal("disk I/O error", (await Assert.ThrowsAsync<InvalidOperationException>(() => ending)).Message);
         Assert.True(await beforeWrite);
         Assert.True(await afterWrite);
@@ -56,14 +52,15 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         var options = _harness.Options;
         options.BusyTimeout = TimeSpan.FromMilliseconds(100);
         using var writer = new SqliteWriter(new SqliteDatabase(options, NullLogger.Instance), NullLogger.Instance);
-        Task<bool> first, queued;
         await using (var writeLock = await HoldWriteLockAsync())
         {
-            first = Task.Run(() => Insert(writer, NewCertificateRow()));
-            await Task.Delay(300);
-            queued = Insert(writer, NewCertificateRow());
-            await Assert.ThrowsAsync<SqliteException>(() => first);
-            await Assert.ThrowsAsync<SqliteException>(() => queued);
+            // Whichever runs the transaction waits in BEGIN IMMEDIATE, so keep both off the test's thread.
+            var writes = Enumerable.Range(0, 2).Select(_ => Task.Run(() => Insert(writer, NewCertificateRow()))).ToArray();
+            foreach (var write in writes)
+            {
+                await Assert.ThrowsAsync<SqliteException>(() => write);
+            }
+
             writeLock.Release();
         }
 
