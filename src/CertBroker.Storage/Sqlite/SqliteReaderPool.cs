@@ -17,25 +17,25 @@ internal sealed class SqliteReaderPool(SqliteDatabase database) : IDisposable
     /// </summary>
     private static readonly int MaxIdle = Math.Max(4, 2 * Environment.ProcessorCount);
 
-    private readonly Stack<SqliteReaderSession> _idle = new();
+    private readonly Stack<SqliteReadConnection> _idle = new();
     private bool _disposed;
 
     /// <summary>Runs <paramref name="read"/> on a borrowed connection; a connection that failed is closed, not reused.</summary>
-    public TResult Read<TState, TResult>(TState state, Func<SqliteReaderSession, TState, TResult> read)
+    public TResult Read<TState, TResult>(TState state, Func<SqliteReadConnection, TState, TResult> read)
     {
-        var session = Rent();
+        var connection = Rent();
         TResult result;
         try
         {
-            result = read(session, state);
+            result = read(connection, state);
         }
         catch
         {
-            session.Dispose();
+            connection.Dispose();
             throw;
         }
 
-        Return(session);
+        Return(connection);
         return result;
     }
 
@@ -45,44 +45,44 @@ internal sealed class SqliteReaderPool(SqliteDatabase database) : IDisposable
         lock (_idle)
         {
             _disposed = true;
-            while (_idle.TryPop(out var session))
+            while (_idle.TryPop(out var connection))
             {
-                session.Dispose();
+                connection.Dispose();
             }
         }
     }
 
-    private SqliteReaderSession Rent()
+    private SqliteReadConnection Rent()
     {
         lock (_idle)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_idle.TryPop(out var session))
+            if (_idle.TryPop(out var connection))
             {
-                return session;
+                return connection;
             }
         }
 
-        return new SqliteReaderSession(database.OpenForReading());
+        return new SqliteReadConnection(database.OpenForReading());
     }
 
-    private void Return(SqliteReaderSession session)
+    private void Return(SqliteReadConnection connection)
     {
         lock (_idle)
         {
             if (!_disposed && _idle.Count < MaxIdle)
             {
-                _idle.Push(session);
+                _idle.Push(connection);
                 return;
             }
         }
 
-        session.Dispose();
+        connection.Dispose();
     }
 }
 
 /// <summary>One read connection and its prepared look-ups; used by one caller at a time.</summary>
-internal sealed class SqliteReaderSession : IDisposable
+internal sealed class SqliteReadConnection : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly PreparedCommand<(string Profile, string TransactionId)> _findTransaction;
@@ -90,7 +90,7 @@ internal sealed class SqliteReaderSession : IDisposable
     private readonly PreparedCommand<string> _findByThumbprint;
     private readonly PreparedCommand<long> _listRevoked;
 
-    public SqliteReaderSession(SqliteConnection connection)
+    public SqliteReadConnection(SqliteConnection connection)
     {
         _connection = connection;
         _findTransaction = SqliteSql.FindTransaction.PrepareOn(connection);

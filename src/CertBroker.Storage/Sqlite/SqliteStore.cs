@@ -39,7 +39,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(transactionId);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read((profile, transactionId), static (session, key) => session.FindTransaction(key.profile, key.transactionId));
+        var row = _readers.Read((profile, transactionId), static (connection, key) => connection.FindTransaction(key.profile, key.transactionId));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -79,24 +79,24 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
             }));
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (session, write) =>
+        var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
         {
-            if (session.FindTransactionState(write.Transaction) is { State: IssuedState, CertificateSerial: var boundSerial })
+            if (connection.FindTransactionState(write.Transaction) is { State: IssuedState, CertificateSerial: var boundSerial })
             {
                 // An earlier or concurrent message of this transaction won; hand back what it got, write nothing.
-                var bound = (boundSerial is null ? null : session.FindCertificateBySerial(boundSerial))
+                var bound = (boundSerial is null ? null : connection.FindCertificateBySerial(boundSerial))
                     ?? throw new InvalidOperationException(
                         $"Transaction {write.Transaction.TransactionId} is Issued with serial {boundSerial}, " +
                         "but no such certificate is stored.");
                 return (bound, AlreadyIssued: true);
             }
 
-            if (!session.InsertCertificate(write.Certificate))
+            if (!connection.InsertCertificate(write.Certificate))
             {
                 throw new DuplicateSerialException(write.Certificate.Serial);
             }
 
-            if (session.UpsertTransaction(write.Transaction) != 1)
+            if (connection.UpsertTransaction(write.Transaction) != 1)
             {
                 // Unreachable while BEGIN IMMEDIATE holds the write lock since the state was read; never commit half.
                 throw new InvalidOperationException(
@@ -125,7 +125,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
 
         var row = RowMapping.ToRow(transaction);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(row, static (session, row) => session.UpsertTransaction(row) == 1, cancellationToken)
+        return await _writer.WriteAsync(row, static (connection, row) => connection.UpsertTransaction(row) == 1, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -133,7 +133,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(serial);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read(serial, static (session, serial) => session.FindCertificateBySerial(serial));
+        var row = _readers.Read(serial, static (connection, serial) => connection.FindCertificateBySerial(serial));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -141,7 +141,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(thumbprintSha256);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read(thumbprintSha256, static (session, thumbprint) => session.FindCertificateByThumbprint(thumbprint));
+        var row = _readers.Read(thumbprintSha256, static (connection, thumbprint) => connection.FindCertificateByThumbprint(thumbprint));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -151,7 +151,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         DateTimeOffset notExpiredAt, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var rows = _readers.Read(UnixMicroseconds.From(notExpiredAt), static (session, notExpiredAt) => session.ListRevoked(notExpiredAt));
+        var rows = _readers.Read(UnixMicroseconds.From(notExpiredAt), static (connection, notExpiredAt) => connection.ListRevoked(notExpiredAt));
         return rows.ConvertAll(RowMapping.ToRecord);
     }
 
@@ -168,8 +168,8 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
 
         var revocation = (Serial: serial, Reason: (long)reason, RevokedAt: UnixMicroseconds.From(revokedAt));
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(revocation, static (session, revocation) =>
-            session.Revoke(revocation.Serial, revocation.Reason, revocation.RevokedAt) == 1,
+        return await _writer.WriteAsync(revocation, static (connection, revocation) =>
+            connection.Revoke(revocation.Serial, revocation.Reason, revocation.RevokedAt) == 1,
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -202,7 +202,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
             }
 
             _database.EnsureFileExists();
-            var version = _readers.Read(0, static (session, _) => session.ReadSchemaVersion());
+            var version = _readers.Read(0, static (connection, _) => connection.ReadSchemaVersion());
             var expected = SqliteMigrator.LatestVersion;
             if (version > expected)
             {

@@ -33,7 +33,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     // Held by the drainer; Wait(0) decides who drains, so writers waiting for a result block nothing.
     private readonly SemaphoreSlim _drainer = new(1, 1);
     private readonly List<QueuedWrite> _batch = new(MaxBatch);
-    private SqliteWriteSession? _session;
+    private SqliteWriteConnection? _connection;
     private volatile bool _disposed;
 
     /// <summary>
@@ -44,7 +44,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// </summary>
     public Task<TResult> WriteAsync<TState, TResult>(
         TState state,
-        Func<SqliteWriteSession, TState, TResult> write,
+        Func<SqliteWriteConnection, TState, TResult> write,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -64,7 +64,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     {
         _disposed = true;
         _drainer.Wait();
-        CloseSession();
+        CloseConnection();
         Drain(own: null);
     }
 
@@ -116,15 +116,15 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
             {
                 if (_disposed)
                 {
-                    CloseSession();
+                    CloseConnection();
                     CompleteAll(pending, new ObjectDisposedException(nameof(SqliteWriter)));
                     return;
                 }
 
-                SqliteWriteSession session;
+                SqliteWriteConnection connection;
                 try
                 {
-                    session = _session ??= new SqliteWriteSession(database.OpenForWriting());
+                    connection = _connection ??= new SqliteWriteConnection(database.OpenForWriting());
                 }
                 catch (Exception exception)
                 {
@@ -132,14 +132,14 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
                     return;
                 }
 
-                pending = RunInOneTransaction(session, pending);
+                pending = RunInOneTransaction(connection, pending);
             }
         }
         catch (Exception exception)
         {
             // Not expected: every statement's failure is handled above. Leave no caller waiting for ever.
             logger.LogError(exception, "Writing to {DatabasePath} failed unexpectedly", database.FilePath);
-            ResetSession();
+            ResetConnection();
             CompleteAll(pending, exception);
         }
     }
@@ -148,11 +148,11 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// Runs each write in its own savepoint inside one transaction, then commits and completes them.
     /// Returns the writes to run again, in a new transaction, when one write's failure ended the whole transaction.
     /// </summary>
-    private List<QueuedWrite> RunInOneTransaction(SqliteWriteSession session, List<QueuedWrite> writes)
+    private List<QueuedWrite> RunInOneTransaction(SqliteWriteConnection connection, List<QueuedWrite> writes)
     {
         try
         {
-            session.Begin();
+            connection.Begin();
         }
         catch (Exception exception)
         {
@@ -165,14 +165,14 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         {
             try
             {
-                session.Savepoint();
-                write.Run(session);
-                session.ReleaseSavepoint();
+                connection.Savepoint();
+                write.Run(connection);
+                connection.ReleaseSavepoint();
             }
             catch (Exception exception)
             {
                 write.RecordFailure(exception);
-                if (!session.TryRollbackToSavepoint())
+                if (!connection.TryRollbackToSavepoint())
                 {
                     // The whole transaction is gone, and the other writes' rows with it: this write has failed,
                     // the rest run again on a fresh connection.
@@ -184,7 +184,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
 
         try
         {
-            session.Commit();
+            connection.Commit();
         }
         catch (Exception exception)
         {
@@ -237,27 +237,27 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         logger.LogDebug(
             exception, "A transaction of {Writes} writes to {DatabasePath} failed; reopening the writer connection",
             writes, database.FilePath);
-        ResetSession();
+        ResetConnection();
     }
 
-    private void ResetSession()
+    private void ResetConnection()
     {
         try
         {
-            _session?.Dispose();
+            _connection?.Dispose();
         }
         catch (Exception exception)
         {
             logger.LogDebug(exception, "Closing the writer connection to {DatabasePath} failed", database.FilePath);
         }
 
-        _session = null;
+        _connection = null;
     }
 
-    private void CloseSession()
+    private void CloseConnection()
     {
-        _session?.Dispose();
-        _session = null;
+        _connection?.Dispose();
+        _connection = null;
     }
 
     /// <summary>One caller's write on its way through the queue and a batch.</summary>
@@ -279,7 +279,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         public bool TryTake() => Interlocked.CompareExchange(ref _stage, Taken, Queued) == Queued;
 
         /// <summary>Runs the statements and keeps the result until the commit decides.</summary>
-        public abstract void Run(SqliteWriteSession session);
+        public abstract void Run(SqliteWriteConnection connection);
 
         public void RecordFailure(Exception exception) => Failure = exception;
 
@@ -302,11 +302,11 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     {
         private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TState _state;
-        private readonly Func<SqliteWriteSession, TState, TResult> _write;
+        private readonly Func<SqliteWriteConnection, TState, TResult> _write;
         private readonly CancellationTokenRegistration _cancellation;
         private TResult? _result;
 
-        public QueuedWrite(TState state, Func<SqliteWriteSession, TState, TResult> write, CancellationToken cancellationToken)
+        public QueuedWrite(TState state, Func<SqliteWriteConnection, TState, TResult> write, CancellationToken cancellationToken)
         {
             _state = state;
             _write = write;
@@ -321,7 +321,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
 
         public override bool IsCompleted => _completion.Task.IsCompleted;
 
-        public override void Run(SqliteWriteSession session) => _result = _write(session, _state);
+        public override void Run(SqliteWriteConnection connection) => _result = _write(connection, _state);
 
         public override void ForgetResult() => _result = default;
 

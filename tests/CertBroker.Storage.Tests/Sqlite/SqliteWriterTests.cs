@@ -27,9 +27,9 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         {
             beforeWrite = Insert(writer, before);
             // As SQLite does after an I/O error or a full disk: the whole transaction is rolled back under the batch.
-            ending = writer.WriteAsync<int, bool>(0, static (session, _) =>
+            ending = writer.WriteAsync<int, bool>(0, static (connection, _) =>
             {
-                using var rollback = session.Connection.CreateCommand();
+                using var rollback = connection.Underlying.CreateCommand();
                 rollback.CommandText = "ROLLBACK";
                 rollback.ExecuteNonQuery();
                 throw new InvalidOperationException("disk I/O error");
@@ -70,7 +70,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     }
 
     private static Task<bool> Insert(SqliteWriter writer, CertificateRow row) =>
-        writer.WriteAsync(row, static (session, row) => session.InsertCertificate(row), CancellationToken.None);
+        writer.WriteAsync(row, static (connection, row) => connection.InsertCertificate(row), CancellationToken.None);
 
     private static CertificateRow NewCertificateRow() => RowMapping.ToRow(TestData.Certificate());
 

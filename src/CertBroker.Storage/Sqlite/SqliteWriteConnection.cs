@@ -8,7 +8,7 @@ namespace CertBroker.Storage.Sqlite;
 /// begun and ended with plain statements rather than <see cref="SqliteTransaction"/>, so the same prepared
 /// commands serve every transaction and the savepoints inside it. Used only by <see cref="SqliteWriter"/>'s drainer.
 /// </summary>
-internal sealed class SqliteWriteSession : IDisposable
+internal sealed class SqliteWriteConnection : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _begin;
@@ -22,7 +22,7 @@ internal sealed class SqliteWriteSession : IDisposable
     private readonly PreparedCommand<TransactionRow> _upsertTransaction;
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
 
-    public SqliteWriteSession(SqliteConnection connection)
+    public SqliteWriteConnection(SqliteConnection connection)
     {
         _connection = connection;
         _begin = Command(SqliteSql.BeginImmediate);
@@ -38,7 +38,7 @@ internal sealed class SqliteWriteSession : IDisposable
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
-    public SqliteConnection Connection => _connection;
+    public SqliteConnection Underlying => _connection;
 
     public void Begin() => _begin.ExecuteNonQuery();
 
