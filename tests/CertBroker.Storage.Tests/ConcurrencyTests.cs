@@ -94,6 +94,49 @@ public abstract class ConcurrencyTests : StoreTestBase
     }
 
     [Fact]
+    public async Task SaveIssuedAsync_ConcurrentCallsSomeReusingTakenSerials_OnlyThoseFailAndWriteNothing()
+    {
+        var (_, taken) = await IssueAsync();
+        var work = Enumerable.Range(0, 24).Select(i =>
+        {
+            var transaction = TestData.Transaction();
+            var serial = i % 4 == 0 ? taken.Serial : null;
+            return (Transaction: transaction, Certificate: TestData.Certificate(serial: serial, transactionId: transaction.TransactionId));
+        }).ToArray();
+
+        var saved = await RunTogetherAsync(work.Length, async i =>
+        {
+            try
+            {
+                await Enrolments.SaveIssuedAsync(work[i].Transaction, work[i].Certificate, CancellationToken.None);
+                return true;
+            }
+            catch (DuplicateSerialException exception) when (exception.Serial == taken.Serial)
+            {
+                return false;
+            }
+        });
+
+        for (var i = 0; i < work.Length; i++)
+        {
+            var (transaction, certificate) = work[i];
+            var stored = await Enrolments.FindTransactionAsync(transaction.Profile, transaction.TransactionId, CancellationToken.None);
+            if (certificate.Serial == taken.Serial)
+            {
+                Assert.False(saved[i]);
+                Assert.Null(stored);
+            }
+            else
+            {
+                Assert.True(saved[i]);
+                Assert.Equal(certificate.Serial, stored!.CertificateSerial);
+            }
+        }
+
+        RecordAssert.SameCertificate(taken, await Certificates.FindBySerialAsync(taken.Serial, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SaveTransactionAsync_RacingSaveIssued_NeverDowngradesIssued()
     {
         var transaction = TestData.Transaction();

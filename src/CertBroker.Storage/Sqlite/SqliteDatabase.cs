@@ -19,8 +19,7 @@ internal sealed class SqliteDatabase
 
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
-    private readonly string _pooledConnectionString;
-    private readonly string _dedicatedConnectionString;
+    private readonly string _connectionString;
 
     public SqliteDatabase(SqliteStoreOptions options, ILogger logger)
     {
@@ -38,14 +37,16 @@ internal sealed class SqliteDatabase
             Cache = SqliteCacheMode.Private,
             // Microsoft.Data.Sqlite retries busy statements itself until this many seconds have passed; 0 would mean forever.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-            Pooling = true,
+            // The store keeps its own connections open with their commands prepared (SqliteReaderPool,
+            // SqliteWriter); Microsoft.Data.Sqlite's pool would finalize those statements on every return.
+            Pooling = false,
         };
-        _pooledConnectionString = builder.ToString();
-        builder.Pooling = false;
-        _dedicatedConnectionString = builder.ToString();
+        _connectionString = builder.ToString();
     }
 
     public string FilePath { get; }
+
+    private string BusyMilliseconds => ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Creates the directory and an empty database file with owner-only permissions before SQLite touches them:
@@ -79,44 +80,45 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>A pooled connection for reads; cheap to open per call.</summary>
-    public async Task<SqliteConnection> OpenPooledAsync(CancellationToken cancellationToken)
+    /// <summary>A connection for reads; with the write-ahead log they never wait for the writer.</summary>
+    public SqliteConnection OpenForReading()
     {
         _ = NativeLibrary.Value;
-        var connection = new SqliteConnection(_pooledConnectionString);
+        var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection.Open();
+            // A reader can still meet a lock for an instant (the shared-memory index is being reset after a
+            // checkpoint). SQLite's busy handler retries within a millisecond; without it Microsoft.Data.Sqlite
+            // sleeps 150 ms before retrying.
+            connection.Execute($"PRAGMA busy_timeout = {BusyMilliseconds}");
             return connection;
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// An unpooled connection set up for writing: write-ahead log (readers never block the writer and the writer
-    /// never blocks readers), the configured synchronous level, and SQLite's own busy wait so BEGIN IMMEDIATE
-    /// queues behind another process's write instead of failing at once.
+    /// A connection set up for writing: write-ahead log (readers never block the writer and the writer never
+    /// blocks readers), the configured synchronous level, and SQLite's own busy wait so BEGIN IMMEDIATE queues
+    /// behind another process's write instead of failing at once.
     /// </summary>
-    public async Task<SqliteConnection> OpenForWritingAsync(CancellationToken cancellationToken)
+    /// <remarks>Synchronous like the writes themselves: Microsoft.Data.Sqlite opens and executes synchronously anyway.</remarks>
+    public SqliteConnection OpenForWriting()
     {
         _ = NativeLibrary.Value;
-        var connection = new SqliteConnection(_dedicatedConnectionString);
+        var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection.Open();
             // busy_timeout first: switching a new file to WAL takes a lock another starting instance may hold.
             var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
-            var busyMilliseconds = ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"PRAGMA busy_timeout = {busyMilliseconds}; PRAGMA synchronous = {synchronous};",
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            connection.Execute($"PRAGMA busy_timeout = {BusyMilliseconds}; PRAGMA synchronous = {synchronous};");
 
-            var journalMode = await connection.ExecuteScalarAsync<string>(
-                new CommandDefinition("PRAGMA journal_mode = WAL", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var journalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException(
@@ -128,16 +130,9 @@ internal sealed class SqliteDatabase
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Returns the idle pooled connections to this file, so the file can be closed or deleted.</summary>
-    public void ClearPool()
-    {
-        using var connection = new SqliteConnection(_pooledConnectionString);
-        SqliteConnection.ClearPool(connection);
     }
 
     private void CreateEmptyFile()

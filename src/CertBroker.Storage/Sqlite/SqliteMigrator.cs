@@ -42,7 +42,7 @@ public sealed class SqliteMigrator : IStoreMigrator
         cancellationToken.ThrowIfCancellationRequested();
         _database.EnsureFileExists();
 
-        await using var connection = await _database.OpenForWritingAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = _database.OpenForWriting();
         // BEGIN IMMEDIATE takes the write lock before the version is read, so two instances starting together
         // cannot both apply the same script: the second waits, then sees the new version.
         await using var transaction = connection.BeginTransaction(deferred: false);

@@ -1,46 +1,65 @@
+using CertBroker.Storage.Rows;
+
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// Every statement the SQLite store runs. Columns are aliased to the row classes' property names so Dapper maps
-/// them without global naming settings that would leak into other users of Dapper in the process.
+/// Every statement the SQLite store runs. The store's statements carry their parameter bindings and are kept
+/// prepared per connection (<see cref="PreparedCommand{TArgs}"/>); their columns come back in the order
+/// <see cref="SqliteRowReader"/> reads them. The migrator's statements are plain text run through Dapper.
 /// </summary>
 internal static class SqliteSql
 {
+    /// <summary>Read by position in <see cref="SqliteRowReader.Transaction"/>; change both together.</summary>
     private const string TransactionColumns = """
-        id AS Id, profile AS Profile, transaction_id AS TransactionId, message_type AS MessageType, state AS State,
-        public_key_sha256 AS PublicKeySha256, subject AS Subject, requester_address AS RequesterAddress,
-        content_encryption_algorithm AS ContentEncryptionAlgorithm, digest_algorithm AS DigestAlgorithm,
-        signature_algorithm AS SignatureAlgorithm, fail_info AS FailInfo,
-        certification_request AS CertificationRequest, certificate_serial AS CertificateSerial,
-        created_at AS CreatedAt, updated_at AS UpdatedAt
+        id, profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
+        content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
+        certificate_serial, created_at, updated_at
         """;
 
+    /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
     private const string CertificateColumns = """
-        serial AS Serial, profile AS Profile, issuer AS Issuer, subject AS Subject,
-        subject_alt_names AS SubjectAltNames, not_before AS NotBefore, not_after AS NotAfter,
-        key_algorithm AS KeyAlgorithm, key_size AS KeySize, signature_algorithm AS SignatureAlgorithm,
-        thumbprint_sha256 AS ThumbprintSha256, public_key_sha256 AS PublicKeySha256, der AS Der,
-        transaction_id AS TransactionId, issued_at AS IssuedAt, revoked_at AS RevokedAt,
-        revocation_reason AS RevocationReason
+        serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
+        signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
+        revocation_reason
         """;
 
-    public const string FindTransaction = $"""
+    /// <summary>Takes the file's write lock before the first read, so no other process can write in between.</summary>
+    public const string BeginImmediate = "BEGIN IMMEDIATE";
+
+    public const string Commit = "COMMIT";
+
+    /// <summary>Each write of a group commit runs inside this savepoint, so a failing one undoes only its own rows.</summary>
+    public const string Savepoint = "SAVEPOINT write";
+
+    public const string ReleaseSavepoint = "RELEASE write";
+
+    public const string RollbackToSavepoint = "ROLLBACK TO write";
+
+    public static readonly SqliteStatement<(string Profile, string TransactionId)> FindTransaction = new(
+        $"""
         SELECT {TransactionColumns}
         FROM transactions
         WHERE profile = @Profile AND transaction_id = @TransactionId
-        """;
+        """,
+        ("@Profile", static key => key.Profile),
+        ("@TransactionId", static key => key.TransactionId));
 
-    public const string FindTransactionState = """
-        SELECT state AS State, certificate_serial AS CertificateSerial
+    /// <summary>Columns read by <see cref="SqliteRowReader.TransactionState"/>.</summary>
+    public static readonly SqliteStatement<TransactionRow> FindTransactionState = new(
+        """
+        SELECT state, certificate_serial
         FROM transactions
         WHERE profile = @Profile AND transaction_id = @TransactionId
-        """;
+        """,
+        ("@Profile", static row => row.Profile),
+        ("@TransactionId", static row => row.TransactionId));
 
     /// <summary>
     /// Inserts or updates a transaction unless it is already Issued (state 1), in which case it changes no row.
     /// created_at keeps its first value: it records when the transaction began, not when it was last saved.
     /// </summary>
-    public const string UpsertTransaction = """
+    public static readonly SqliteStatement<TransactionRow> UpsertTransaction = new(
+        """
         INSERT INTO transactions (
             profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
             content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
@@ -63,10 +82,26 @@ internal static class SqliteSql
             certificate_serial = excluded.certificate_serial,
             updated_at = excluded.updated_at
         WHERE transactions.state <> 1
-        """;
+        """,
+        ("@Profile", static row => row.Profile),
+        ("@TransactionId", static row => row.TransactionId),
+        ("@MessageType", static row => row.MessageType),
+        ("@State", static row => row.State),
+        ("@PublicKeySha256", static row => row.PublicKeySha256),
+        ("@Subject", static row => row.Subject),
+        ("@RequesterAddress", static row => row.RequesterAddress),
+        ("@ContentEncryptionAlgorithm", static row => row.ContentEncryptionAlgorithm),
+        ("@DigestAlgorithm", static row => row.DigestAlgorithm),
+        ("@SignatureAlgorithm", static row => row.SignatureAlgorithm),
+        ("@FailInfo", static row => row.FailInfo),
+        ("@CertificationRequest", static row => row.CertificationRequest),
+        ("@CertificateSerial", static row => row.CertificateSerial),
+        ("@CreatedAt", static row => row.CreatedAt),
+        ("@UpdatedAt", static row => row.UpdatedAt));
 
     /// <summary>Changes no row when the serial or thumbprint is taken, so the caller can tell a clash from success.</summary>
-    public const string InsertCertificate = """
+    public static readonly SqliteStatement<CertificateRow> InsertCertificate = new(
+        """
         INSERT INTO certificates (
             serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
@@ -76,33 +111,60 @@ internal static class SqliteSql
             @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
             @RevocationReason)
         ON CONFLICT DO NOTHING
-        """;
+        """,
+        ("@Serial", static row => row.Serial),
+        ("@Profile", static row => row.Profile),
+        ("@Issuer", static row => row.Issuer),
+        ("@Subject", static row => row.Subject),
+        ("@SubjectAltNames", static row => row.SubjectAltNames),
+        ("@NotBefore", static row => row.NotBefore),
+        ("@NotAfter", static row => row.NotAfter),
+        ("@KeyAlgorithm", static row => row.KeyAlgorithm),
+        ("@KeySize", static row => row.KeySize),
+        ("@SignatureAlgorithm", static row => row.SignatureAlgorithm),
+        ("@ThumbprintSha256", static row => row.ThumbprintSha256),
+        ("@PublicKeySha256", static row => row.PublicKeySha256),
+        ("@Der", static row => row.Der),
+        ("@TransactionId", static row => row.TransactionId),
+        ("@IssuedAt", static row => row.IssuedAt),
+        ("@RevokedAt", static row => row.RevokedAt),
+        ("@RevocationReason", static row => row.RevocationReason));
 
-    public const string FindCertificateBySerial = $"""
+    public static readonly SqliteStatement<string> FindCertificateBySerial = new(
+        $"""
         SELECT {CertificateColumns}
         FROM certificates
         WHERE serial = @Serial
-        """;
+        """,
+        ("@Serial", static serial => serial));
 
-    public const string FindCertificateByThumbprint = $"""
+    public static readonly SqliteStatement<string> FindCertificateByThumbprint = new(
+        $"""
         SELECT {CertificateColumns}
         FROM certificates
         WHERE thumbprint_sha256 = @ThumbprintSha256
-        """;
+        """,
+        ("@ThumbprintSha256", static thumbprint => thumbprint));
 
     /// <summary>RFC 5280 validity is inclusive of notAfter, so a certificate expiring at the instant still counts.</summary>
-    public const string ListRevoked = $"""
+    public static readonly SqliteStatement<long> ListRevoked = new(
+        $"""
         SELECT {CertificateColumns}
         FROM certificates
         WHERE revoked_at IS NOT NULL AND not_after >= @NotExpiredAt
         ORDER BY revoked_at, serial
-        """;
+        """,
+        ("@NotExpiredAt", static notExpiredAt => notExpiredAt));
 
-    public const string Revoke = """
+    public static readonly SqliteStatement<(string Serial, long Reason, long RevokedAt)> Revoke = new(
+        """
         UPDATE certificates
         SET revoked_at = @RevokedAt, revocation_reason = @Reason
         WHERE serial = @Serial
-        """;
+        """,
+        ("@Serial", static revocation => revocation.Serial),
+        ("@Reason", static revocation => revocation.Reason),
+        ("@RevokedAt", static revocation => revocation.RevokedAt));
 
     public const string CreateVersionTable = """
         CREATE TABLE IF NOT EXISTS schema_version (

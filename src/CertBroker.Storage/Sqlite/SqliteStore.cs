@@ -1,16 +1,16 @@
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Migrations;
 using CertBroker.Storage.Rows;
-using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
 /// Enrolment transactions and issued certificates in one SQLite file. Register as a singleton: it owns the
-/// connection all writes go through. Reads use pooled connections and never wait for writes (write-ahead log).
-/// Run <see cref="SqliteMigrator"/> first; the store checks the schema version once and refuses a mismatch.
+/// connection all writes go through, and commits writes queued together in one transaction (see
+/// <see cref="SqliteWriter"/>). Reads use a few connections of their own and never wait for writes (write-ahead
+/// log). Every statement stays prepared on its connection. Run <see cref="SqliteMigrator"/> first; the store checks
+/// the schema version once and refuses a mismatch.
 /// </summary>
 public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposable
 {
@@ -18,6 +18,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
 
     private readonly SqliteDatabase _database;
     private readonly SqliteWriter _writer;
+    private readonly SqliteReaderPool _readers;
     private readonly SemaphoreSlim _readyGate = new(1, 1);
     private volatile bool _ready;
 
@@ -26,16 +27,19 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         ArgumentNullException.ThrowIfNull(logger);
         _database = new SqliteDatabase(options, logger);
         _writer = new SqliteWriter(_database, logger);
+        _readers = new SqliteReaderPool(_database);
     }
+
+    /// <summary>The writer, for tests that hold it busy so that writes queue up behind it.</summary>
+    internal SqliteWriter Writer => _writer;
 
     public async Task<EnrolmentTransaction?> FindTransactionAsync(
         string profile, string transactionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(transactionId);
-        var row = await QuerySingleAsync<TransactionRow>(
-            SqliteSql.FindTransaction, new { Profile = profile, TransactionId = transactionId }, cancellationToken)
-            .ConfigureAwait(false);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var row = _readers.Read((profile, transactionId), static (connection, key) => connection.FindTransaction(key.profile, key.transactionId));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -75,36 +79,35 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
             }));
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(issued, static (connection, dbTransaction, write) =>
+        var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
         {
-            var existing = connection.QuerySingleOrDefault<TransactionRow>(
-                SqliteSql.FindTransactionState, write.Transaction, dbTransaction);
-            if (existing?.State == IssuedState)
+            if (connection.FindTransactionState(write.Transaction) is { State: IssuedState, CertificateSerial: var boundSerial })
             {
                 // An earlier or concurrent message of this transaction won; hand back what it got, write nothing.
-                var bound = connection.QuerySingleOrDefault<CertificateRow>(
-                    SqliteSql.FindCertificateBySerial, new { Serial = existing.CertificateSerial }, dbTransaction)
+                var bound = (boundSerial is null ? null : connection.FindCertificateBySerial(boundSerial))
                     ?? throw new InvalidOperationException(
-                        $"Transaction {write.Transaction.TransactionId} is Issued with serial {existing.CertificateSerial}, " +
+                        $"Transaction {write.Transaction.TransactionId} is Issued with serial {boundSerial}, " +
                         "but no such certificate is stored.");
-                return new IssueOutcome(RowMapping.ToRecord(bound), AlreadyIssued: true);
+                return (bound, AlreadyIssued: true);
             }
 
-            if (connection.Execute(SqliteSql.InsertCertificate, write.Certificate, dbTransaction) == 0)
+            if (!connection.InsertCertificate(write.Certificate))
             {
                 throw new DuplicateSerialException(write.Certificate.Serial);
             }
 
-            if (connection.Execute(SqliteSql.UpsertTransaction, write.Transaction, dbTransaction) != 1)
+            if (connection.UpsertTransaction(write.Transaction) != 1)
             {
                 // Unreachable while BEGIN IMMEDIATE holds the write lock since the state was read; never commit half.
                 throw new InvalidOperationException(
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
             }
 
-            // Mapped back from the row so the caller sees exactly what a later look-up returns (UTC, microseconds).
-            return new IssueOutcome(RowMapping.ToRecord(write.Certificate), AlreadyIssued: false);
+            return (write.Certificate, AlreadyIssued: false);
         }, cancellationToken).ConfigureAwait(false);
+
+        // Mapped back from the row so the caller sees exactly what a later look-up returns (UTC, microseconds).
+        return new IssueOutcome(RowMapping.ToRecord(stored), alreadyIssued);
     }
 
     /// <inheritdoc />
@@ -122,25 +125,23 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
 
         var row = RowMapping.ToRow(transaction);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(row, static (connection, dbTransaction, row) =>
-            connection.Execute(SqliteSql.UpsertTransaction, row, dbTransaction) == 1,
-            cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync(row, static (connection, row) => connection.UpsertTransaction(row) == 1, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<CertificateRecord?> FindBySerialAsync(string serial, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(serial);
-        var row = await QuerySingleAsync<CertificateRow>(
-            SqliteSql.FindCertificateBySerial, new { Serial = serial }, cancellationToken).ConfigureAwait(false);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var row = _readers.Read(serial, static (connection, serial) => connection.FindCertificateBySerial(serial));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
     public async Task<CertificateRecord?> FindByThumbprintAsync(string thumbprintSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(thumbprintSha256);
-        var row = await QuerySingleAsync<CertificateRow>(
-            SqliteSql.FindCertificateByThumbprint, new { ThumbprintSha256 = thumbprintSha256 }, cancellationToken)
-            .ConfigureAwait(false);
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var row = _readers.Read(thumbprintSha256, static (connection, thumbprint) => connection.FindCertificateByThumbprint(thumbprint));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -150,12 +151,8 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         DateTimeOffset notExpiredAt, CancellationToken cancellationToken)
     {
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition(
-            SqliteSql.ListRevoked,
-            new { NotExpiredAt = UnixMicroseconds.From(notExpiredAt) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(RowMapping.ToRecord).ToArray();
+        var rows = _readers.Read(UnixMicroseconds.From(notExpiredAt), static (connection, notExpiredAt) => connection.ListRevoked(notExpiredAt));
+        return rows.ConvertAll(RowMapping.ToRecord);
     }
 
     /// <inheritdoc />
@@ -169,31 +166,28 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "RFC 5280 CRLReason codes are 0–10; 7 is unused.");
         }
 
-        var revocation = new { Serial = serial, Reason = reason, RevokedAt = UnixMicroseconds.From(revokedAt) };
+        var revocation = (Serial: serial, Reason: (long)reason, RevokedAt: UnixMicroseconds.From(revokedAt));
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(revocation, static (connection, dbTransaction, revocation) =>
-            connection.Execute(SqliteSql.Revoke, revocation, dbTransaction) == 1,
+        return await _writer.WriteAsync(revocation, static (connection, revocation) =>
+            connection.Revoke(revocation.Serial, revocation.Reason, revocation.RevokedAt) == 1,
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Lets a write in progress finish, then closes the writer and the idle pooled connections.</summary>
+    /// <summary>
+    /// Lets a batch of writes in progress commit, fails writes still queued with <see cref="ObjectDisposedException"/>,
+    /// then closes the writer and the idle read connections.
+    /// </summary>
     public void Dispose()
     {
         _writer.Dispose();
-        _database.ClearPool();
-    }
-
-    private async Task<T?> QuerySingleAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
-    {
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleOrDefaultAsync<T>(
-            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        _readers.Dispose();
     }
 
     /// <summary>Prepares the file and checks the schema once per store, not per call.</summary>
     private async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
     {
+        // A read runs synchronously once started, so this is where its cancellation is honoured.
+        cancellationToken.ThrowIfCancellationRequested();
         if (_ready)
         {
             return;
@@ -208,8 +202,7 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
             }
 
             _database.EnsureFileExists();
-            await using var connection = await _database.OpenPooledAsync(cancellationToken).ConfigureAwait(false);
-            var version = await ReadSchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var version = _readers.Read(0, static (connection, _) => connection.ReadSchemaVersion());
             var expected = SqliteMigrator.LatestVersion;
             if (version > expected)
             {
@@ -229,19 +222,6 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
         {
             _readyGate.Release();
         }
-    }
-
-    private static async Task<int> ReadSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        var tables = await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(SqliteSql.VersionTableExists, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (tables == 0)
-        {
-            return 0;
-        }
-
-        return await connection.ExecuteScalarAsync<int>(
-            new CommandDefinition(SqliteSql.CurrentVersion, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>

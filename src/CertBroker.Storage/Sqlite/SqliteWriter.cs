@@ -1,80 +1,349 @@
-using CertBroker.Core.Storage;
-using Microsoft.Data.Sqlite;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// The one connection this process writes through. SQLite allows a single writer per file anyway; queueing
-/// writers here on an async gate costs no threads, where letting them contend for the file lock would make each
+/// The one connection this process writes through, with group commit. SQLite allows a single writer per file
+/// anyway; queueing writes here costs no threads, where letting them contend for the file lock would make each
 /// one sleep and retry. BEGIN IMMEDIATE still guards against other processes using the same file.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Writes go into a queue. Whoever finds no batch running becomes the drainer: it takes what is queued at that
+/// moment, up to <see cref="MaxBatch"/> writes, and runs them in one BEGIN IMMEDIATE … COMMIT, each inside its own
+/// savepoint. A write that throws is rolled back to its savepoint and its caller alone gets the exception; the
+/// others commit. Every caller's task completes only after the COMMIT that holds its write, or with an exception
+/// when nothing of it was written. The drainer never waits for more writes to arrive: a lone write is a batch of one.
+/// </para>
+/// <para>
+/// A caller whose own write is done hands any remaining queue to a pool thread instead of draining it, so no
+/// caller is held up behind later writers. Write bodies are synchronous on purpose: Microsoft.Data.Sqlite
+/// completes its "async" methods synchronously, and a synchronous body makes plain that the file's write lock is
+/// held only for the statements themselves.
+/// </para>
+/// </remarks>
 internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SqliteConnection? _connection;
-    private bool _disposed;
+    /// <summary>Most writes one transaction takes, which bounds how long another process waits for the file.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly ConcurrentQueue<QueuedWrite> _queue = new();
+
+    // Held by the drainer; Wait(0) decides who drains, so writers waiting for a result block nothing.
+    private readonly SemaphoreSlim _drainer = new(1, 1);
+    private readonly List<QueuedWrite> _batch = new(MaxBatch);
+    private SqliteWriteConnection? _connection;
+    private volatile bool _disposed;
 
     /// <summary>
-    /// Runs <paramref name="write"/> inside BEGIN IMMEDIATE … COMMIT; any exception rolls everything back.
-    /// <paramref name="cancellationToken"/> is honoured only until the write starts: from then on it finishes,
-    /// so a caller that gives up cannot leave a certificate signed but unrecorded.
+    /// Runs <paramref name="write"/> inside a BEGIN IMMEDIATE … COMMIT, possibly shared with other callers' writes;
+    /// an exception from it undoes its own statements only and is reported to this caller only.
+    /// <paramref name="cancellationToken"/> is honoured only until the write is taken into a batch: from then on it
+    /// finishes, so a caller that gives up cannot leave a certificate signed but unrecorded.
     /// </summary>
-    /// <remarks>
-    /// <paramref name="write"/> is synchronous on purpose: Microsoft.Data.Sqlite completes its "async" methods
-    /// synchronously, and a synchronous body makes plain that the gate is held only for the statements themselves.
-    /// </remarks>
-    public async Task<TResult> WriteAsync<TState, TResult>(
+    public Task<TResult> WriteAsync<TState, TResult>(
         TState state,
-        Func<SqliteConnection, SqliteTransaction, TState, TResult> write,
+        Func<SqliteWriteConnection, TState, TResult> write,
         CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var queued = new QueuedWrite<TState, TResult>(state, write, cancellationToken);
+        _queue.Enqueue(queued);
+        if (_drainer.Wait(0))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ??= await database.OpenForWritingAsync(cancellationToken).ConfigureAwait(false);
-            try
+            Drain(queued);
+        }
+
+        return queued.Task;
+    }
+
+    /// <summary>Lets a batch in progress finish, fails writes still queued, then closes the connection.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _drainer.Wait();
+        CloseConnection();
+        Drain(own: null);
+    }
+
+    /// <summary>Runs batches while holding the drainer; returns having released it or handed it to a pool thread.</summary>
+    /// <param name="own">The calling writer's write, or null on a pool thread, which drains until the queue is empty.</param>
+    private void Drain(QueuedWrite? own)
+    {
+        do
+        {
+            while (!_queue.IsEmpty)
             {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                var result = write(connection, transaction, state);
-                transaction.Commit();
-                return result;
+                if (own is { IsCompleted: true })
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(own: null), this, preferLocal: false);
+                    return;
+                }
+
+                RunBatch(TakeBatch());
             }
-            catch (Exception exception) when (exception is not (DuplicateSerialException or ArgumentException))
+
+            _drainer.Release();
+            // A writer that queued just before the release found the drainer busy and left its write to us.
+        }
+        while (!_queue.IsEmpty && _drainer.Wait(0));
+    }
+
+    private List<QueuedWrite> TakeBatch()
+    {
+        _batch.Clear();
+        while (_batch.Count < MaxBatch && _queue.TryDequeue(out var queued))
+        {
+            // A write whose caller cancelled while it waited is dropped here.
+            if (queued.TryTake())
             {
-                // The transaction was rolled back as it was disposed; if that failed too, the connection's state is
-                // unknown. Starting the next write on a fresh connection is cheap and certain.
-                logger.LogDebug(exception, "Write to {DatabasePath} failed; reopening the writer connection", database.FilePath);
-                connection.Dispose();
-                _connection = null;
-                throw;
+                _batch.Add(queued);
             }
         }
-        finally
+
+        return _batch;
+    }
+
+    /// <summary>Completes every write in <paramref name="writes"/>, whatever happens.</summary>
+    private void RunBatch(List<QueuedWrite> writes)
+    {
+        var pending = writes;
+        try
         {
-            _gate.Release();
+            while (pending.Count > 0)
+            {
+                if (_disposed)
+                {
+                    CloseConnection();
+                    CompleteAll(pending, new ObjectDisposedException(nameof(SqliteWriter)));
+                    return;
+                }
+
+                SqliteWriteConnection connection;
+                try
+                {
+                    connection = _connection ??= new SqliteWriteConnection(database.OpenForWriting());
+                }
+                catch (Exception exception)
+                {
+                    CompleteAll(pending, exception);
+                    return;
+                }
+
+                pending = RunInOneTransaction(connection, pending);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Not expected: every statement's failure is handled above. Leave no caller waiting for ever.
+            logger.LogError(exception, "Writing to {DatabasePath} failed unexpectedly", database.FilePath);
+            ResetConnection();
+            CompleteAll(pending, exception);
         }
     }
 
-    /// <summary>Waits for a write in progress to finish, then closes the connection.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Runs each write in its own savepoint inside one transaction, then commits and completes them.
+    /// Returns the writes to run again, in a new transaction, when one write's failure ended the whole transaction.
+    /// </summary>
+    private List<QueuedWrite> RunInOneTransaction(SqliteWriteConnection connection, List<QueuedWrite> writes)
     {
-        _gate.Wait();
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            _connection?.Dispose();
-            _connection = null;
+            connection.Begin();
         }
-        finally
+        catch (Exception exception)
         {
-            _gate.Release();
+            ResetAfter(exception, writes.Count);
+            CompleteAll(writes, exception);
+            return [];
+        }
+
+        foreach (var write in writes)
+        {
+            try
+            {
+                connection.Savepoint();
+                write.Run(connection);
+                connection.ReleaseSavepoint();
+            }
+            catch (Exception exception)
+            {
+                write.RecordFailure(exception);
+                if (!connection.TryRollbackToSavepoint())
+                {
+                    // The whole transaction is gone, and the other writes' rows with it: this write has failed,
+                    // the rest run again on a fresh connection.
+                    ResetAfter(exception, writes.Count);
+                    return Survivors(writes);
+                }
+            }
+        }
+
+        try
+        {
+            connection.Commit();
+        }
+        catch (Exception exception)
+        {
+            ResetAfter(exception, writes.Count);
+            CompleteAll(writes, exception);
+            return [];
+        }
+
+        foreach (var write in writes)
+        {
+            write.Complete();
+        }
+
+        return [];
+    }
+
+    /// <summary>Completes the writes that failed on their own and returns the rest, their results forgotten.</summary>
+    private static List<QueuedWrite> Survivors(List<QueuedWrite> writes)
+    {
+        var again = new List<QueuedWrite>(writes.Count);
+        foreach (var write in writes)
+        {
+            if (write.HasFailed)
+            {
+                write.Complete();
+            }
+            else
+            {
+                write.ForgetResult();
+                again.Add(write);
+            }
+        }
+
+        return again;
+    }
+
+    /// <summary>A write's own failure is reported as it is; the others get <paramref name="exception"/>.</summary>
+    private static void CompleteAll(List<QueuedWrite> writes, Exception exception)
+    {
+        foreach (var write in writes)
+        {
+            write.Complete(exception);
+        }
+    }
+
+    private void ResetAfter(Exception exception, int writes)
+    {
+        // The transaction may still be open or half-known; a fresh connection is cheap and certain, and closing
+        // this one rolls back whatever it still holds.
+        logger.LogDebug(
+            exception, "A transaction of {Writes} writes to {DatabasePath} failed; reopening the writer connection",
+            writes, database.FilePath);
+        ResetConnection();
+    }
+
+    private void ResetConnection()
+    {
+        try
+        {
+            _connection?.Dispose();
+        }
+        catch (Exception exception)
+        {
+            logger.LogDebug(exception, "Closing the writer connection to {DatabasePath} failed", database.FilePath);
+        }
+
+        _connection = null;
+    }
+
+    private void CloseConnection()
+    {
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    /// <summary>One caller's write on its way through the queue and a batch.</summary>
+    private abstract class QueuedWrite
+    {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Cancelled = 2;
+
+        private int _stage;
+
+        public abstract bool IsCompleted { get; }
+
+        public bool HasFailed => Failure is not null;
+
+        protected Exception? Failure { get; private set; }
+
+        /// <summary>Claims the write for a batch; false when its caller cancelled first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _stage, Taken, Queued) == Queued;
+
+        /// <summary>Runs the statements and keeps the result until the commit decides.</summary>
+        public abstract void Run(SqliteWriteConnection connection);
+
+        public void RecordFailure(Exception exception) => Failure = exception;
+
+        public abstract void ForgetResult();
+
+        /// <summary>After the commit: the result, or the write's own failure.</summary>
+        public abstract void Complete();
+
+        /// <summary>When the batch failed as a whole: the write's own failure if it had one, else <paramref name="exception"/>.</summary>
+        public void Complete(Exception exception)
+        {
+            Failure ??= exception;
+            Complete();
+        }
+
+        protected bool TryCancel() => Interlocked.CompareExchange(ref _stage, Cancelled, Queued) == Queued;
+    }
+
+    private sealed class QueuedWrite<TState, TResult> : QueuedWrite
+    {
+        private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TState _state;
+        private readonly Func<SqliteWriteConnection, TState, TResult> _write;
+        private readonly CancellationTokenRegistration _cancellation;
+        private TResult? _result;
+
+        public QueuedWrite(TState state, Func<SqliteWriteConnection, TState, TResult> write, CancellationToken cancellationToken)
+        {
+            _state = state;
+            _write = write;
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.UnsafeRegister(
+                    static (queued, token) => ((QueuedWrite<TState, TResult>)queued!).Cancel(token), this);
+            }
+        }
+
+        public Task<TResult> Task => _completion.Task;
+
+        public override bool IsCompleted => _completion.Task.IsCompleted;
+
+        public override void Run(SqliteWriteConnection connection) => _result = _write(connection, _state);
+
+        public override void ForgetResult() => _result = default;
+
+        public override void Complete()
+        {
+            _cancellation.Dispose();
+            if (Failure is { } failure)
+            {
+                _completion.TrySetException(failure);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            if (TryCancel())
+            {
+                _completion.TrySetCanceled(token);
+            }
         }
     }
 }

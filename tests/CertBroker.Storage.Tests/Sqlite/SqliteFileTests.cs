@@ -94,6 +94,31 @@ public sealed class SqliteFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Store_IdleAfterWritesAndLookups_DoesNotHoldBackCheckpoints()
+    {
+        await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
+        var store = _harness.CreateStore();
+        for (var i = 0; i < 20; i++)
+        {
+            var transaction = TestData.Transaction();
+            var certificate = TestData.Certificate(transactionId: transaction.TransactionId);
+            await store.Enrolments.SaveIssuedAsync(transaction, certificate, CancellationToken.None);
+            await store.Enrolments.FindTransactionAsync(transaction.Profile, transaction.TransactionId, CancellationToken.None);
+            await store.Certificates.FindByThumbprintAsync(certificate.ThumbprintSha256, CancellationToken.None);
+        }
+
+        // The store keeps its connections open between calls; a read left open on one would stop the log from
+        // ever being folded back into the database, and the -wal file would grow without end.
+        await using var connection = _harness.OpenRaw();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        await using var result = await checkpoint.ExecuteReaderAsync();
+        Assert.True(await result.ReadAsync());
+        Assert.Equal(0L, result.GetInt64(0));
+        Assert.Equal(0L, new FileInfo(_harness.DatabasePath + "-wal").Length);
+    }
+
+    [Fact]
     public async Task Store_TwoStoresOnOneFile_SeeEachOthersWrites()
     {
         await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);

@@ -1,0 +1,112 @@
+using CertBroker.Storage.Rows;
+using Microsoft.Data.Sqlite;
+
+namespace CertBroker.Storage.Sqlite;
+
+/// <summary>
+/// The writer's connection and every statement it runs, prepared once for the connection's life. Transactions are
+/// begun and ended with plain statements rather than <see cref="SqliteTransaction"/>, so the same prepared
+/// commands serve every transaction and the savepoints inside it. Used only by <see cref="SqliteWriter"/>'s drainer.
+/// </summary>
+internal sealed class SqliteWriteConnection : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _releaseSavepoint;
+    private readonly SqliteCommand _rollbackToSavepoint;
+    private readonly PreparedCommand<TransactionRow> _findTransactionState;
+    private readonly PreparedCommand<string> _findCertificateBySerial;
+    private readonly PreparedCommand<CertificateRow> _insertCertificate;
+    private readonly PreparedCommand<TransactionRow> _upsertTransaction;
+    private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
+
+    public SqliteWriteConnection(SqliteConnection connection)
+    {
+        _connection = connection;
+        _begin = Command(SqliteSql.BeginImmediate);
+        _commit = Command(SqliteSql.Commit);
+        _savepoint = Command(SqliteSql.Savepoint);
+        _releaseSavepoint = Command(SqliteSql.ReleaseSavepoint);
+        _rollbackToSavepoint = Command(SqliteSql.RollbackToSavepoint);
+        _findTransactionState = SqliteSql.FindTransactionState.PrepareOn(connection);
+        _findCertificateBySerial = SqliteSql.FindCertificateBySerial.PrepareOn(connection);
+        _insertCertificate = SqliteSql.InsertCertificate.PrepareOn(connection);
+        _upsertTransaction = SqliteSql.UpsertTransaction.PrepareOn(connection);
+        _revoke = SqliteSql.Revoke.PrepareOn(connection);
+    }
+
+    /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
+    public SqliteConnection Underlying => _connection;
+
+    public void Begin() => _begin.ExecuteNonQuery();
+
+    public void Commit() => _commit.ExecuteNonQuery();
+
+    public void Savepoint() => _savepoint.ExecuteNonQuery();
+
+    public void ReleaseSavepoint() => _releaseSavepoint.ExecuteNonQuery();
+
+    /// <summary>
+    /// Undoes everything since <see cref="Savepoint"/> and leaves the transaction open for the next write.
+    /// Returns false when that is impossible: SQLite already rolled the whole transaction back (it does so on
+    /// I/O errors, a full disk or lack of memory), or the rollback itself failed.
+    /// </summary>
+    public bool TryRollbackToSavepoint()
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            _rollbackToSavepoint.ExecuteNonQuery();
+            _releaseSavepoint.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    public (long State, string? CertificateSerial)? FindTransactionState(TransactionRow transaction) =>
+        _findTransactionState.TryQuerySingle(transaction, SqliteRowReader.TransactionState, out var state) ? state : null;
+
+    public CertificateRow? FindCertificateBySerial(string serial) =>
+        _findCertificateBySerial.TryQuerySingle(serial, SqliteRowReader.Certificate, out var row) ? row : null;
+
+    /// <returns>False when the serial or thumbprint is taken; nothing was written then.</returns>
+    public bool InsertCertificate(CertificateRow certificate) => _insertCertificate.ExecuteNonQuery(certificate) == 1;
+
+    /// <returns>The rows changed: 0 when the transaction is already Issued.</returns>
+    public int UpsertTransaction(TransactionRow transaction) => _upsertTransaction.ExecuteNonQuery(transaction);
+
+    /// <returns>The rows changed: 0 when no certificate has the serial.</returns>
+    public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
+
+    /// <summary>Closing the connection rolls back a transaction left open.</summary>
+    public void Dispose()
+    {
+        _begin.Dispose();
+        _commit.Dispose();
+        _savepoint.Dispose();
+        _releaseSavepoint.Dispose();
+        _rollbackToSavepoint.Dispose();
+        _findTransactionState.Dispose();
+        _findCertificateBySerial.Dispose();
+        _insertCertificate.Dispose();
+        _upsertTransaction.Dispose();
+        _revoke.Dispose();
+        _connection.Dispose();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,107 @@
+using CertBroker.Storage.Rows;
+using CertBroker.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CertBroker.Storage.Tests.Sqlite;
+
+/// <summary>
+/// The writer's handling of failures that no well-formed call through the store produces on a healthy disk:
+/// a transaction SQLite ends on its own, and a file locked by another process for longer than the busy timeout.
+/// </summary>
+public sealed class SqliteWriterTests : IAsyncLifetime
+{
+    private readonly SqliteHarness _harness = new();
+
+    public async Task InitializeAsync() => await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task WriteAsync_WriteEndsTheSharedTransaction_OnlyItFailsAndTheOthersAreWrittenAgain()
+    {
+        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        var (before, after) = (NewCertificateRow(), NewCertificateRow());
+        Task<bool> beforeWrite, ending, afterWrite;
+        using (var held = await HeldWriter.HoldAsync(writer))
+        {
+            beforeWrite = Insert(writer, before);
+            // As SQLite does after an I/O error or a full disk: the whole transaction is rolled back under the batch.
+            ending = writer.WriteAsync<int, bool>(0, static (connection, _) =>
+            {
+                using var rollback = connection.Underlying.CreateCommand();
+                rollback.CommandText = "ROLLBACK";
+                rollback.ExecuteNonQuery();
+                throw new InvalidOperationException("disk I/O error");
+            }, CancellationToken.None);
+            afterWrite = Insert(writer, after);
+            await held.ReleaseAsync();
+        }
+
+        Assert.Equal("disk I/O error", (await Assert.ThrowsAsync<InvalidOperationException>(() => ending)).Message);
+        Assert.True(await beforeWrite);
+        Assert.True(await afterWrite);
+        Assert.Equal(1, CountRows(before.Serial));
+        Assert.Equal(1, CountRows(after.Serial));
+        Assert.True(await Insert(writer, NewCertificateRow()));
+    }
+
+    [Fact]
+    public async Task WriteAsync_FileLockedLongerThanBusyTimeout_FailsEveryQueuedWriteThenRecovers()
+    {
+        var options = _harness.Options;
+        options.BusyTimeout = TimeSpan.FromMilliseconds(100);
+        using var writer = new SqliteWriter(new SqliteDatabase(options, NullLogger.Instance), NullLogger.Instance);
+        await using (var writeLock = await HoldWriteLockAsync())
+        {
+            // Whichever runs the transaction waits in BEGIN IMMEDIATE, so keep both off the test's thread.
+            var writes = Enumerable.Range(0, 2).Select(_ => Task.Run(() => Insert(writer, NewCertificateRow()))).ToArray();
+            foreach (var write in writes)
+            {
+                await Assert.ThrowsAsync<SqliteException>(() => write);
+            }
+
+            writeLock.Release();
+        }
+
+        var row = NewCertificateRow();
+        Assert.True(await Insert(writer, row));
+        Assert.Equal(1, CountRows(row.Serial));
+    }
+
+    private static Task<bool> Insert(SqliteWriter writer, CertificateRow row) =>
+        writer.WriteAsync(row, static (connection, row) => connection.InsertCertificate(row), CancellationToken.None);
+
+    private static CertificateRow NewCertificateRow() => RowMapping.ToRow(TestData.Certificate());
+
+    private long CountRows(string serial)
+    {
+        using var connection = _harness.OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM certificates WHERE serial = $serial";
+        command.Parameters.AddWithValue("$serial", serial);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private async Task<WriteLock> HoldWriteLockAsync()
+    {
+        var connection = _harness.OpenRaw();
+        await using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        await begin.ExecuteNonQueryAsync();
+        return new WriteLock(connection);
+    }
+
+    /// <summary>Another process's write transaction, as far as the writer can tell.</summary>
+    private sealed class WriteLock(SqliteConnection connection) : IAsyncDisposable
+    {
+        public void Release()
+        {
+            using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+}
