@@ -43,12 +43,7 @@ public sealed class PasswordHasher
         RandomNumberGenerator.Fill(salt);
         Span<byte> hash = stackalloc byte[HashBytes];
         Rfc2898DeriveBytes.Pbkdf2(password, salt, hash, Iterations, HashAlgorithmName.SHA256);
-        return string.Join(
-            Separator,
-            Algorithm,
-            Iterations.ToString(CultureInfo.InvariantCulture),
-            Convert.ToBase64String(salt),
-            Convert.ToBase64String(hash));
+        return Encode(Iterations, salt, hash);
     }
 
     /// <summary>
@@ -70,6 +65,19 @@ public sealed class PasswordHasher
     }
 
     /// <summary>
+    /// A hash in the current format that no password matches (random bytes stand in for the derived key). Verifying
+    /// against it costs as much as against a real hash, which is its purpose: to spend that time when there is no account.
+    /// </summary>
+    public string DecoyHash()
+    {
+        Span<byte> salt = stackalloc byte[SaltBytes];
+        RandomNumberGenerator.Fill(salt);
+        Span<byte> hash = stackalloc byte[HashBytes];
+        RandomNumberGenerator.Fill(hash);
+        return Encode(Iterations, salt, hash);
+    }
+
+    /// <summary>
     /// Whether a stored hash should be replaced at the next successful sign-in: it uses fewer iterations than configured,
     /// or a format this class does not write.
     /// </summary>
@@ -78,6 +86,14 @@ public sealed class PasswordHasher
         ArgumentNullException.ThrowIfNull(encodedHash);
         return !TryParse(encodedHash, out int iterations, out _, out _) || iterations < Iterations;
     }
+
+    private static string Encode(int iterations, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> hash) =>
+        string.Join(
+            Separator,
+            Algorithm,
+            iterations.ToString(CultureInfo.InvariantCulture),
+            Convert.ToBase64String(salt),
+            Convert.ToBase64String(hash));
 
     private static bool TryParse(string encodedHash, out int iterations, out byte[] salt, out byte[] hash)
     {
