@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace CertBroker.Core.Accounts;
+
+/// <summary>
+/// An API token for automation, as stored: its role and expiry, and the SHA-256 of its secret, never the secret itself.
+/// </summary>
+public sealed record ApiToken
+{
+    /// <summary>Unique label chosen by the administrator, e.g. <c>prometheus</c>; how the token is listed and revoked.</summary>
+    public required string Name { get; init; }
+
+    public required Role Role { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the secret's UTF-8 bytes; see <see cref="ApiTokenSecret.Hash"/>.</summary>
+    public required string SecretHash { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the token stops working; null for a token that does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>
+/// A token just generated: the secret to show the administrator once, and the record to store. The secret cannot be
+/// recovered later.
+/// </summary>
+public sealed class NewApiToken(string secret, ApiToken token)
+{
+    public string Secret { get; } = secret;
+
+    public ApiToken Token { get; } = token;
+
+    // The secret stays out of anything that might be logged.
+    public override string ToString() => new StringBuilder("NewApiToken { Token = ").Append(Token).Append(" }").ToString();
+}

@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using System.Text;
+using CertBroker.Core.Profiles;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Accounts;
+
+/// <summary>
+/// Creates the first Administrator, <c>admin</c>, on first start: with the configured bootstrap password, or with a
+/// generated one written to a file only its owner can read and returned so the host logs it once.
+/// </summary>
+public sealed class BootstrapAdmin
+{
+    public const string AdminUserName = "admin";
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = OwnerReadWrite | UnixFileMode.UserExecute;
+
+    private readonly IAccountStore _store;
+    private readonly PasswordHasher _hasher;
+    private readonly PasswordPolicy _policy;
+    private readonly BootstrapAdminOptions _options;
+    private readonly string _dataDir;
+    private readonly TimeProvider _timeProvider;
+
+    public BootstrapAdmin(
+        IAccountStore store,
+        PasswordHasher hasher,
+        PasswordPolicy policy,
+        IOptions<BootstrapAdminOptions> options,
+        IOptions<BrokerOptions> brokerOptions,
+        TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(hasher);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(brokerOptions);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _store = store;
+        _hasher = hasher;
+        _policy = policy;
+        _options = options.Value;
+        _dataDir = brokerOptions.Value.DataDir;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Full path of the file a generated password goes to.</summary>
+    public string PasswordFilePath => Path.GetFullPath(Path.Combine(_dataDir, _options.BootstrapPasswordFile));
+
+    public async Task<BootstrapResult> EnsureAdministratorAsync(CancellationToken cancellationToken)
+    {
+        string? configured = string.IsNullOrEmpty(_options.BootstrapPassword) ? null : _options.BootstrapPassword;
+        if (await _store.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return AccountsExist(configured);
+        }
+
+        if (configured is not null)
+        {
+            // The contract: the configured password is the password, even one the policy would refuse.
+            if (!await CreateAdminAsync(configured, cancellationToken).ConfigureAwait(false))
+            {
+                return AccountsExist(configured);
+            }
+
+            return new BootstrapResult
+            {
+                Outcome = BootstrapOutcome.CreatedWithConfiguredPassword,
+                ConfiguredPasswordViolations = _policy.Evaluate(configured),
+            };
+        }
+
+        string generated = new RandomPasswordGenerator(_policy).Generate();
+        string path = PasswordFilePath;
+
+        // Written before the account exists, so there is never an account whose password is nowhere to be found; renamed
+        // into place only once the account is created, so losing a race with another instance leaves no stale file.
+        string temporary = await WriteOwnerOnlyAsync(path, generated, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!await CreateAdminAsync(generated, cancellationToken).ConfigureAwait(false))
+            {
+                File.Delete(temporary);
+                return AccountsExist(configured);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        return new BootstrapResult
+        {
+            Outcome = BootstrapOutcome.CreatedWithGeneratedPassword,
+            GeneratedPassword = generated,
+            PasswordFile = path,
+        };
+    }
+
+    private static BootstrapResult AccountsExist(string? configured) =>
+        new() { Outcome = BootstrapOutcome.AccountsExist, ConfiguredPasswordIgnored = configured is not null };
+
+    private Task<bool> CreateAdminAsync(string password, CancellationToken cancellationToken)
+    {
+        var account = new AdminAccount
+        {
+            UserName = AdminUserName,
+            Role = Role.Administrator,
+            PasswordHash = _hasher.Hash(password),
+            PasswordSetAt = _timeProvider.GetUtcNow(),
+            IsBootstrapPassword = true,
+        };
+        return _store.CreateAsync(account, cancellationToken);
+    }
+
+    /// <summary>Writes a new file next to <paramref name="path"/> that is owner-only from its creation, and returns its path.</summary>
+    private static async Task<string> WriteOwnerOnlyAsync(string path, string password, CancellationToken cancellationToken)
+    {
+        string directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+            }
+        }
+
+        string temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
+        var streamOptions = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created 0600, never broader even for an instant; the umask can only take bits away.
+            streamOptions.UnixCreateMode = OwnerReadWrite;
+        }
+
+        try
+        {
+            await using var stream = new FileStream(temporary, streamOptions);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stream.SafeFileHandle, OwnerReadWrite);
+            }
+
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(password + "\n"), cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        return temporary;
+    }
+}

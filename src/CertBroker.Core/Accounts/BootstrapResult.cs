@@ -1,0 +1,47 @@
+namespace CertBroker.Core.Accounts;
+
+public enum BootstrapOutcome
+{
+    /// <summary>Accounts existed already; nothing was done.</summary>
+    AccountsExist,
+
+    /// <summary><c>admin</c> was created with the configured bootstrap password.</summary>
+    CreatedWithConfiguredPassword,
+
+    /// <summary><c>admin</c> was created with a generated password, written to a file and returned for the log.</summary>
+    CreatedWithGeneratedPassword,
+}
+
+/// <summary>What first-start bootstrap did, for the host to log.</summary>
+public sealed record BootstrapResult
+{
+    public required BootstrapOutcome Outcome { get; init; }
+
+    /// <summary>
+    /// The generated password, for the host to log once, for <see cref="BootstrapOutcome.CreatedWithGeneratedPassword"/>.
+    /// </summary>
+    public string? GeneratedPassword { get; init; }
+
+    /// <summary>Full path of the owner-only file holding the generated password.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>
+    /// Rules of the password policy the configured bootstrap password breaks. It is used anyway, as configured; the
+    /// host should warn.
+    /// </summary>
+    public IReadOnlyList<PasswordViolation> ConfiguredPasswordViolations { get; init; } = [];
+
+    /// <summary>
+    /// A bootstrap password is configured although accounts exist; the host should suggest removing it from
+    /// configuration.
+    /// </summary>
+    public bool ConfiguredPasswordIgnored { get; init; }
+
+    // Keeps the generated password out of the log unless the host logs it on purpose.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Outcome = {Outcome}, PasswordFile = {PasswordFile}, ");
+        builder.Append($"ConfiguredPasswordViolations = {ConfiguredPasswordViolations.Count}, ConfiguredPasswordIgnored = {ConfiguredPasswordIgnored}");
+        return true;
+    }
+}

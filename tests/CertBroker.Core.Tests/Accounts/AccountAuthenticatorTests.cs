@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Tests.Accounts;
+
+public sealed class AccountAuthenticatorTests
+{
+    private const string Password = "Correct-Horse-7";
+    private static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly InMemoryAccountStore _store = new();
+    private readonly PasswordHasher _hasher = Hasher(1_000);
+
+    [Fact]
+    public async Task AuthenticateAsync_RightPassword_SignsInWithRoleAndNoWarnings()
+    {
+        AddAccount("auditor", Role.Auditor);
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("auditor", Password, CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(Role.Auditor, result.Role);
+        Assert.Empty(result.Warnings);
+        Assert.False(result.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_UserNameInOtherCase_SignsInAsStoredName()
+    {
+        AddAccount("admin");
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("Admin", Password, CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("admin", result.UserName);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_WrongPassword_FailsAndCountsTheFailure()
+    {
+        AddAccount("admin");
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("admin", "wrong", CancellationToken.None);
+
+        Assert.Equal(AuthenticationStatus.Failed, result.Status);
+        Assert.Equal(AuthenticationFailure.WrongPassword, result.Failure);
+        Assert.Null(result.Role);
+        Assert.Equal(1, _store["admin"]!.FailureCount);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_UnknownUser_FailsAndWritesNothing()
+    {
+        AddAccount("admin");
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("root", Password, CancellationToken.None);
+
+        Assert.Equal(AuthenticationStatus.Failed, result.Status);
+        Assert.Equal(AuthenticationFailure.UnknownUser, result.Failure);
+        Assert.Equal(0, _store.Updates);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_UnknownUser_TakesAsLongAsWrongPassword()
+    {
+        // Real key derivation cost, so the difference a missing account would make is measurable.
+        PasswordHasher hasher = Hasher(100_000);
+        _store.Put(Account("admin", Role.Administrator, hasher.Hash(Password)));
+        AccountAuthenticator authenticator = Authenticator(hasher: hasher);
+
+        // The fastest of a few runs each: other load on the machine only ever adds time.
+        TimeSpan wrongPassword = await FastestAsync(() => authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None));
+        TimeSpan unknownUser = await FastestAsync(() => authenticator.AuthenticateAsync("nobody", "wrong", CancellationToken.None));
+
+        Assert.True(
+            unknownUser > wrongPassword * 0.5,
+            $"Unknown user answered in {unknownUser.TotalMilliseconds} ms, wrong password in {wrongPassword.TotalMilliseconds} ms.");
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_DefaultLockoutTimeline_LocksAfterFiveFailuresForFifteenMinutesThenResetsOnSuccess()
+    {
+        AddAccount("admin");
+        AccountAuthenticator authenticator = Authenticator();
+
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(AuthenticationFailure.WrongPassword, (await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None)).Failure);
+        }
+
+        AuthenticationResult fifth = await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+        Assert.Equal(AuthenticationStatus.LockedOut, fifth.Status);
+        Assert.Equal(Start.AddMinutes(15), fifth.LockedUntil);
+
+        // Locked: even the right password is refused, until the lockout ends.
+        _clock.Advance(TimeSpan.FromMinutes(14));
+        AuthenticationResult whileLocked = await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None);
+        Assert.Equal(AuthenticationStatus.LockedOut, whileLocked.Status);
+        Assert.Equal(Start.AddMinutes(15), whileLocked.LockedUntil);
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+        Assert.True((await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Succeeded);
+        Assert.Equal(0, _store["admin"]!.FailureCount);
+
+        // The failure before the success is forgotten: four more do not lock.
+        for (int i = 0; i < 4; i++)
+        {
+            await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+        }
+
+        Assert.True((await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_OneAccountLockedOut_OtherAccountsStillSignIn()
+    {
+        AddAccount("admin");
+        AddAccount("secadmin", Role.SecurityAdministrator);
+        AccountAuthenticator authenticator = Authenticator();
+
+        for (int i = 0; i < 5; i++)
+        {
+            await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+        }
+
+        Assert.Equal(AuthenticationStatus.LockedOut, (await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Status);
+        Assert.True((await authenticator.AuthenticateAsync("secadmin", Password, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_ConfiguredLockout_IsHonoured()
+    {
+        AddAccount("admin");
+        AccountAuthenticator authenticator = Authenticator(lockout: new LockoutOptions { Threshold = 2, DurationMinutes = 1 });
+
+        await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+        AuthenticationResult second = await authenticator.AuthenticateAsync("admin", "wrong", CancellationToken.None);
+
+        Assert.Equal(Start.AddMinutes(1), second.LockedUntil);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_AnotherSignInChangesTheAccountMeanwhile_FailureIsStillCounted()
+    {
+        AddAccount("admin");
+        _store.BeforeUpdate = (store, _) =>
+        {
+            // A parallel wrong password lands between our read and our write.
+            store.BeforeUpdate = null;
+            store.Put(store["admin"]! with { FailureCount = store["admin"]!.FailureCount + 1 });
+        };
+
+        await Authenticator().AuthenticateAsync("admin", "wrong", CancellationToken.None);
+
+        Assert.Equal(2, _store["admin"]!.FailureCount);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_BootstrapPasswordInUse_SignsInWithWarning()
+    {
+        _store.Put(Account("admin") with { IsBootstrapPassword = true });
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("admin", Password, CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal([AuthenticationWarning.BootstrapPasswordInUse], result.Warnings);
+        Assert.Equal(
+            "This account still uses the bootstrap password set at first start. Change it now.",
+            result.Warnings[0].ToMessage());
+        Assert.False(result.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_PasswordOlderThanValidityPeriod_SignsInOnlyToChangeIt()
+    {
+        AddAccount("admin");
+        AccountAuthenticator authenticator = Authenticator(policy: new PasswordPolicyOptions { ValidityDays = 90 });
+
+        _clock.Advance(TimeSpan.FromDays(89));
+        Assert.Empty((await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Warnings);
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        AuthenticationResult result = await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal([AuthenticationWarning.PasswordExpired], result.Warnings);
+        Assert.True(result.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_PasswordSetByAdministrator_SignsInOnlyToChangeIt()
+    {
+        _store.Put(Account("operator") with { MustChangePassword = true });
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("operator", Password, CancellationToken.None);
+
+        Assert.Equal([AuthenticationWarning.PasswordChangeRequired], result.Warnings);
+        Assert.True(result.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_DisabledAccount_RefusedEvenWithRightPassword()
+    {
+        _store.Put(Account("admin") with { Disabled = true });
+
+        AuthenticationResult result = await Authenticator().AuthenticateAsync("admin", Password, CancellationToken.None);
+
+        Assert.Equal(AuthenticationStatus.Failed, result.Status);
+        Assert.Equal(AuthenticationFailure.AccountDisabled, result.Failure);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_HashWithFewerIterationsThanConfigured_IsUpgradedAndStillWorks()
+    {
+        _store.Put(Account("admin", Role.Administrator, Hasher(500).Hash(Password)));
+        AccountAuthenticator authenticator = Authenticator();
+
+        Assert.True((await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Succeeded);
+
+        Assert.False(_hasher.NeedsRehash(_store["admin"]!.PasswordHash));
+        Assert.True((await authenticator.AuthenticateAsync("admin", Password, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_CleanSuccess_WritesNothing()
+    {
+        AddAccount("admin");
+
+        await Authenticator().AuthenticateAsync("admin", Password, CancellationToken.None);
+
+        Assert.Equal(0, _store.Updates);
+    }
+
+    [Fact]
+    public void ToString_Account_LeavesOutThePasswordHash()
+    {
+        AdminAccount account = Account("admin");
+
+        Assert.DoesNotContain(account.PasswordHash, account.ToString(), StringComparison.Ordinal);
+        Assert.Contains("UserName = admin", account.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<TimeSpan> FastestAsync(Func<Task> action)
+    {
+        TimeSpan fastest = TimeSpan.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            await action();
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+            fastest = elapsed < fastest ? elapsed : fastest;
+        }
+
+        return fastest;
+    }
+
+    private static PasswordHasher Hasher(int iterations) =>
+        new(Options.Create(new PasswordHashingOptions { Iterations = iterations }));
+
+    private void AddAccount(string userName, Role role = Role.Administrator) => _store.Put(Account(userName, role));
+
+    private AdminAccount Account(string userName, Role role = Role.Administrator, string? passwordHash = null) => new()
+    {
+        UserName = userName,
+        Role = role,
+        PasswordHash = passwordHash ?? _hasher.Hash(Password),
+        PasswordSetAt = Start,
+    };
+
+    private AccountAuthenticator Authenticator(
+        PasswordHasher? hasher = null,
+        LockoutOptions? lockout = null,
+        PasswordPolicyOptions? policy = null) =>
+        new(
+            _store,
+            hasher ?? _hasher,
+            new PasswordPolicy(Options.Create(policy ?? new PasswordPolicyOptions()), _clock),
+            new LockoutPolicy(Options.Create(lockout ?? new LockoutOptions()), _clock));
+}
