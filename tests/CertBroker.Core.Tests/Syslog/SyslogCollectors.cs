@@ -31,38 +31,36 @@ internal sealed class UdpSyslogCollector : IDisposable
 /// </summary>
 internal sealed class TcpSyslogCollector : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly X509Certificate2? _certificate;
     private readonly bool _requireClientCertificate;
-    private TcpClient? _client;
     private Stream? _stream;
 
-    private TcpSyslogCollector(int port, X509Certificate2? certificate, bool requireClientCertificate)
+    private TcpSyslogCollector(X509Certificate2? certificate, bool requireClientCertificate)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        _listener.Start();
+        // Bound from the start, so no other test can be given this port while the collector is still "down".
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _certificate = certificate;
         _requireClientCertificate = requireClientCertificate;
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     /// <summary>The certificate the sender presented over TLS, if any.</summary>
     public X509Certificate2? ClientCertificate { get; private set; }
 
-    /// <summary>Listens on <paramref name="port"/> (0: any free port); TLS when <paramref name="certificate"/> is given.</summary>
-    public static TcpSyslogCollector Start(int port = 0, X509Certificate2? certificate = null, bool requireClientCertificate = false) =>
-        new(port, certificate, requireClientCertificate);
-
-    /// <summary>A loopback port with nothing listening on it.</summary>
-    public static int FreePort()
+    /// <summary>A listening collector; TLS when <paramref name="certificate"/> is given.</summary>
+    public static TcpSyslogCollector Start(X509Certificate2? certificate = null, bool requireClientCertificate = false)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        var collector = new TcpSyslogCollector(certificate, requireClientCertificate);
+        collector.Listen();
+        return collector;
     }
+
+    /// <summary>A collector that is down: its port is reserved but connections are refused until <see cref="Listen"/>.</summary>
+    public static TcpSyslogCollector Down() => new(certificate: null, requireClientCertificate: false);
+
+    public void Listen() => _listener.Listen();
 
     /// <summary>The next <paramref name="count"/> messages, accepting the sender's connection first if needed.</summary>
     public async Task<List<byte[]>> ReceiveAsync(int count)
@@ -86,22 +84,20 @@ internal sealed class TcpSyslogCollector : IAsyncDisposable
             await _stream.DisposeAsync();
         }
 
-        _client?.Dispose();
         _stream = null;
-        _client = null;
     }
 
     public async ValueTask DisposeAsync()
     {
         await CloseConnectionAsync();
-        _listener.Stop();
+        _listener.Dispose();
         ClientCertificate?.Dispose();
     }
 
     private async Task<Stream> AcceptAsync(CancellationToken cancellationToken)
     {
-        _client = await _listener.AcceptTcpClientAsync(cancellationToken);
-        Stream stream = _client.GetStream();
+        Socket connection = await _listener.AcceptAsync(cancellationToken);
+        Stream stream = new NetworkStream(connection, ownsSocket: true);
         if (_certificate is null)
         {
             return new BufferedStream(stream);

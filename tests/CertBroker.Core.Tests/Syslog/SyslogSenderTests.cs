@@ -89,8 +89,8 @@ public sealed class SyslogSenderTests
     [Fact]
     public async Task TryEnqueue_CollectorDown_ReturnsAtOnceKeepsNewestAndDeliversThemWhenCollectorStarts()
     {
-        int port = TcpSyslogCollector.FreePort();
-        await using SyslogSender sender = await StartSenderAsync(port, o =>
+        await using var collector = TcpSyslogCollector.Down();
+        await using SyslogSender sender = await StartSenderAsync(collector.Port, o =>
         {
             o.Transport = SyslogTransport.Tcp;
             o.BufferCapacity = 1000;
@@ -109,7 +109,7 @@ public sealed class SyslogSenderTests
         Assert.Equal(9000, sender.Dropped);
         Assert.Equal(0, sender.Sent);
 
-        await using var collector = TcpSyslogCollector.Start(port);
+        collector.Listen();
         List<byte[]> frames = await collector.ReceiveAsync(1000);
 
         Assert.Equal(
@@ -159,7 +159,8 @@ public sealed class SyslogSenderTests
     [Fact]
     public async Task StopAsync_CollectorDown_ReturnsWithoutWaitingOutBackoffAndCountsUnsent()
     {
-        SyslogSender sender = await StartSenderAsync(TcpSyslogCollector.FreePort(), o =>
+        await using var collector = TcpSyslogCollector.Down();
+        SyslogSender sender = await StartSenderAsync(collector.Port, o =>
         {
             o.Transport = SyslogTransport.Tcp;
             o.ReconnectDelay = TimeSpan.FromSeconds(30);
