@@ -29,6 +29,15 @@ public sealed record LatencySummary(double P50Ms, double P95Ms, double P99Ms, do
 /// <param name="CoresBusy">TotalMs over the run's wall-clock time: how many cores it kept busy on average.</param>
 public sealed record CpuFigures(int Pid, long Ticks, long ClockTicksPerSecond, double TotalMs, double? MsPerEnrolment, double CoresBusy);
 
+/// <summary>The server's resident memory during the timed run, from /proc/PID/status, in MB of 10^6 bytes.</summary>
+/// <param name="Pid">The process measured.</param>
+/// <param name="Samples">VmRSS samples taken during the timed run.</param>
+/// <param name="IntervalMs">Time between samples.</param>
+/// <param name="SteadyRssMb">Median VmRSS of the samples in the second half of the timed run.</param>
+/// <param name="MaxRssMb">Largest VmRSS sample.</param>
+/// <param name="PeakHwmMb">VmHWM after the run: the most the process was ever resident, warm-up and start-up included.</param>
+public sealed record MemoryFigures(int Pid, int Samples, double IntervalMs, double SteadyRssMb, double MaxRssMb, double? PeakHwmMb);
+
 /// <summary>The whole machine's CPU during the timed run.</summary>
 /// <param name="Cores">Logical processors.</param>
 /// <param name="CoresBusy">Average busy cores, all processes.</param>
@@ -87,6 +96,8 @@ public sealed record LoadResult
     public required int FullyVerified { get; init; }
 
     public CpuFigures? ServerCpu { get; init; }
+
+    public MemoryFigures? ServerMemory { get; init; }
 
     /// <summary>The load generator's own CPU during the timed run: it competes with the server for the same cores.</summary>
     public required CpuFigures ClientCpu { get; init; }

@@ -40,6 +40,12 @@ public static class ReportWriter
             Line(output, $"  server CPU      {server.TotalMs:F0} ms (pid {server.Pid}, {server.Ticks} ticks at {server.ClockTicksPerSecond}/s): {PerEnrolment(server)} per enrolment, {server.CoresBusy:F2} cores busy");
         }
 
+        if (result.ServerMemory is { } memory)
+        {
+            string hwm = memory.PeakHwmMb is double peak ? peak.ToString("F1", CultureInfo.InvariantCulture) + " MB" : "n/a";
+            Line(output, $"  server memory   VmRSS {memory.SteadyRssMb:F1} MB steady (median of the second half), {memory.MaxRssMb:F1} MB max of {memory.Samples} samples; VmHWM {hwm}");
+        }
+
         CpuFigures client = result.ClientCpu;
         Line(output, $"  loadgen CPU     {client.TotalMs:F0} ms: {PerEnrolment(client)} per enrolment, {client.CoresBusy:F2} cores busy (shares the machine with the server)");
         if (result.Machine is { } machine)
