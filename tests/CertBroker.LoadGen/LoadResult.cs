@@ -44,7 +44,10 @@ public sealed record MemoryFigures(int Pid, int Samples, double IntervalMs, doub
 /// <param name="OtherCoresBusy">Average busy cores outside the server (when measured) and the load generator.</param>
 public sealed record MachineCpu(int Cores, double CoresBusy, double OtherCoresBusy);
 
-/// <summary>Everything a run measured. The run passed when no request failed in any way and no serial repeated.</summary>
+/// <summary>
+/// Everything a run measured. The run passed when no request failed in any way, no serial repeated and every reply
+/// came in the request's cipher.
+/// </summary>
 public sealed record LoadResult
 {
     public required string RunId { get; init; }
@@ -92,6 +95,16 @@ public sealed record LoadResult
     /// <summary>SUCCESS responses whose serial an earlier response already had.</summary>
     public int DuplicateSerials => SuccessResponses - DistinctSerials;
 
+    /// <summary>
+    /// SUCCESS responses by the cipher their reply was encrypted with. A server should answer in the request's cipher
+    /// (<see cref="Cipher"/>), the one GetCACaps let the client choose; one that answers in another (micromdm's
+    /// scepserver always uses DES-CBC) still issued the certificate, so this is reported apart from the errors.
+    /// </summary>
+    public required IReadOnlyDictionary<string, int> ReplyCiphers { get; init; }
+
+    /// <summary>SUCCESS responses encrypted with another cipher than the request's.</summary>
+    public int ReplyCipherMismatches => ReplyCiphers.Where(c => c.Key != Cipher).Sum(c => c.Value);
+
     /// <summary>Responses fully verified (every S-th), whatever the outcome.</summary>
     public required int FullyVerified { get; init; }
 
@@ -112,5 +125,9 @@ public sealed record LoadResult
     [JsonIgnore]
     public IReadOnlyList<byte[]> IssuedCertificates { get; init; } = [];
 
-    public bool Passed => Errors.Count == 0 && WarmupErrors.Count == 0 && DuplicateSerials == 0;
+    /// <summary>Serial numbers (hex, as in the certificate) of <see cref="IssuedCertificates"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> IssuedSerials { get; init; } = [];
+
+    public bool Passed => Errors.Count == 0 && WarmupErrors.Count == 0 && DuplicateSerials == 0 && ReplyCipherMismatches == 0;
 }

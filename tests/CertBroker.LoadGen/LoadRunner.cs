@@ -32,7 +32,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
 
         using var client = new ScepClient(options.Url, options.Concurrency, options.RequestTimeout);
         CaMaterial ca = await FetchServerFactsAsync(client, cancellationToken).ConfigureAwait(false);
-        var inspector = new ResponseInspector(ca, options);
+        var inspector = new ResponseInspector(ca);
 
         Stopwatch preparing = Stopwatch.StartNew();
         var devices = new DeviceIdentity[options.KeyPool];
@@ -246,11 +246,13 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             ErrorSamples = [.. warm.ErrorLines("warm-up").Concat(run.ErrorLines("timed")).Take(MaxErrorSamples)],
             SuccessResponses = successes.Count,
             DistinctSerials = successes.Select(s => s.Serial).Distinct(StringComparer.OrdinalIgnoreCase).Count(),
+            ReplyCiphers = successes.GroupBy(s => s.Cipher?.Name ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             FullyVerified = warm.Verified.Count(v => v) + run.Verified.Count(v => v),
             ServerCpu = server,
             ClientCpu = client,
             Machine = machine,
             IssuedCertificates = [.. successes.Select(s => s.Certificate!)],
+            IssuedSerials = [.. successes.Select(s => s.Serial!)],
         };
     }
 

@@ -24,6 +24,9 @@ public static class ReportWriter
         Line(output, $"  latency ms      p50 {l.P50Ms:F1}  p95 {l.P95Ms:F1}  p99 {l.P99Ms:F1}  max {l.MaxMs:F1}  mean {l.MeanMs:F1}");
         Line(output, $"  serials         {result.DistinctSerials} distinct of {result.SuccessResponses} SUCCESS responses (warm-up included), {result.DuplicateSerials} duplicates");
         Line(output, $"  fully verified  {result.FullyVerified}");
+        string ciphers = string.Join(", ", result.ReplyCiphers.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} x{c.Value}")));
+        string mismatch = result.ReplyCipherMismatches > 0 ? $" ({result.ReplyCipherMismatches} not in the request's {result.Cipher})" : "";
+        output.WriteLine($"  reply ciphers   {(ciphers.Length == 0 ? "none" : ciphers)}{mismatch}");
         WriteErrors(output, "errors", result.Errors);
         if (result.WarmupErrors.Count > 0)
         {

@@ -24,14 +24,15 @@ public static class ErrorKinds
 /// <param name="Detail">Why, for the first few errors shown to the operator.</param>
 /// <param name="Serial">Serial number (hex) of the issued certificate.</param>
 /// <param name="Certificate">The issued certificate, DER.</param>
-public sealed record OpenedResponse(string? Error, string? Detail, string? Serial = null, byte[]? Certificate = null);
+/// <param name="Cipher">The content-encryption algorithm the SUCCESS was encrypted with.</param>
+public sealed record OpenedResponse(string? Error, string? Detail, string? Serial = null, byte[]? Certificate = null, ContentEncryptionAlgorithm? Cipher = null);
 
 /// <summary>
 /// Checks responses in two steps. <see cref="Triage"/> runs for every response inside the timed run and costs no
 /// cryptography: HTTP status and the unverified pkiStatus. <see cref="Inspect"/> runs once the clock has stopped, so
 /// its signature check and RSA decryption do not compete with the server for the CPU.
 /// </summary>
-public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
+public sealed class ResponseInspector(CaMaterial ca)
 {
     private const string PkiMessageType = "application/x-pki-message";
 
@@ -67,9 +68,9 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
 
     /// <summary>
     /// Checks one response for good: a CertRep signed by a certificate from GetCACert or the message, with our
-    /// transactionID and senderNonce echoed, and for a SUCCESS decrypts it to find the issued certificate's serial.
-    /// With <paramref name="fullVerification"/> also checks that a GetCACert certificate signed it, the cipher is the
-    /// one sent, the certificate chains to the CA and names the requested subject and key.
+    /// transactionID and senderNonce echoed, and for a SUCCESS decrypts it to find the issued certificate's serial
+    /// and the cipher used. With <paramref name="fullVerification"/> also checks that a GetCACert certificate signed
+    /// it, the certificate chains to the CA and names the requested subject and key.
     /// </summary>
     public OpenedResponse Inspect(PreparedRequest request, HttpExchange exchange, bool fullVerification)
     {
@@ -156,8 +157,8 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
         }
 
         X509Certificate2 issued = certificates[0];
-        var opened = new OpenedResponse(null, null, issued.SerialNumber, issued.RawData);
-        string? problem = fullVerification ? Verify(request, exchange, reply, algorithm, issued) : null;
+        var opened = new OpenedResponse(null, null, issued.SerialNumber, issued.RawData, algorithm);
+        string? problem = fullVerification ? Verify(request, exchange, reply, issued) : null;
         foreach (X509Certificate2 certificate in certificates)
         {
             certificate.Dispose();
@@ -166,7 +167,7 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
         return problem is null ? opened : opened with { Error = ErrorKinds.VerificationFailure, Detail = problem };
     }
 
-    private string? Verify(PreparedRequest request, HttpExchange exchange, PkiMessage reply, ContentEncryptionAlgorithm algorithm, X509Certificate2 issued)
+    private string? Verify(PreparedRequest request, HttpExchange exchange, PkiMessage reply, X509Certificate2 issued)
     {
         if (!string.Equals(exchange.ContentType, PkiMessageType, StringComparison.OrdinalIgnoreCase))
         {
@@ -177,11 +178,6 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
         if (!ca.All.Any(c => c.RawData.AsSpan().SequenceEqual(signer.RawData)))
         {
             return $"CertRep signed by {signer.Subject}, which GetCACert did not return";
-        }
-
-        if (algorithm.Oid != options.Cipher.Oid)
-        {
-            return $"reply encrypted with {algorithm.Name}, request with {options.Cipher.Name}";
         }
 
         if (!issued.SubjectName.RawData.AsSpan().SequenceEqual(request.Subject.RawData) && issued.Subject != request.Subject.Name)
