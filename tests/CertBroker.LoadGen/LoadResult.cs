@@ -29,13 +29,25 @@ public sealed record LatencySummary(double P50Ms, double P95Ms, double P99Ms, do
 /// <param name="CoresBusy">TotalMs over the run's wall-clock time: how many cores it kept busy on average.</param>
 public sealed record CpuFigures(int Pid, long Ticks, long ClockTicksPerSecond, double TotalMs, double? MsPerEnrolment, double CoresBusy);
 
+/// <summary>The server's resident memory during the timed run, from /proc/PID/status, in MB of 10^6 bytes.</summary>
+/// <param name="Pid">The process measured.</param>
+/// <param name="Samples">VmRSS samples taken during the timed run.</param>
+/// <param name="IntervalMs">Time between samples.</param>
+/// <param name="SteadyRssMb">Median VmRSS of the samples in the second half of the timed run.</param>
+/// <param name="MaxRssMb">Largest VmRSS sample.</param>
+/// <param name="PeakHwmMb">VmHWM after the run: the most the process was ever resident, warm-up and start-up included.</param>
+public sealed record MemoryFigures(int Pid, int Samples, double IntervalMs, double SteadyRssMb, double MaxRssMb, double? PeakHwmMb);
+
 /// <summary>The whole machine's CPU during the timed run.</summary>
 /// <param name="Cores">Logical processors.</param>
 /// <param name="CoresBusy">Average busy cores, all processes.</param>
 /// <param name="OtherCoresBusy">Average busy cores outside the server (when measured) and the load generator.</param>
 public sealed record MachineCpu(int Cores, double CoresBusy, double OtherCoresBusy);
 
-/// <summary>Everything a run measured. The run passed when no request failed in any way and no serial repeated.</summary>
+/// <summary>
+/// Everything a run measured. The run passed when no request failed in any way, no serial repeated and every reply
+/// came in the request's cipher.
+/// </summary>
 public sealed record LoadResult
 {
     public required string RunId { get; init; }
@@ -83,10 +95,22 @@ public sealed record LoadResult
     /// <summary>SUCCESS responses whose serial an earlier response already had.</summary>
     public int DuplicateSerials => SuccessResponses - DistinctSerials;
 
+    /// <summary>
+    /// SUCCESS responses by the cipher their reply was encrypted with. A server should answer in the request's cipher
+    /// (<see cref="Cipher"/>), the one GetCACaps let the client choose; one that answers in another (micromdm's
+    /// scepserver always uses DES-CBC) still issued the certificate, so this is reported apart from the errors.
+    /// </summary>
+    public required IReadOnlyDictionary<string, int> ReplyCiphers { get; init; }
+
+    /// <summary>SUCCESS responses encrypted with another cipher than the request's.</summary>
+    public int ReplyCipherMismatches => ReplyCiphers.Where(c => c.Key != Cipher).Sum(c => c.Value);
+
     /// <summary>Responses fully verified (every S-th), whatever the outcome.</summary>
     public required int FullyVerified { get; init; }
 
     public CpuFigures? ServerCpu { get; init; }
+
+    public MemoryFigures? ServerMemory { get; init; }
 
     /// <summary>The load generator's own CPU during the timed run: it competes with the server for the same cores.</summary>
     public required CpuFigures ClientCpu { get; init; }
@@ -101,5 +125,9 @@ public sealed record LoadResult
     [JsonIgnore]
     public IReadOnlyList<byte[]> IssuedCertificates { get; init; } = [];
 
-    public bool Passed => Errors.Count == 0 && WarmupErrors.Count == 0 && DuplicateSerials == 0;
+    /// <summary>Serial numbers (hex, as in the certificate) of <see cref="IssuedCertificates"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> IssuedSerials { get; init; } = [];
+
+    public bool Passed => Errors.Count == 0 && WarmupErrors.Count == 0 && DuplicateSerials == 0 && ReplyCipherMismatches == 0;
 }

@@ -22,10 +22,11 @@ var serverPid = new Option<int?>("--server-pid") { Description = "Server process
 var warmup = new Option<int>("--warmup") { Description = "Requests sent before the timed run, left out of its figures.", DefaultValueFactory = _ => 50 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds one HTTP exchange may take.", DefaultValueFactory = _ => 60 };
 var json = new Option<bool>("--json") { Description = "Also print the result as JSON on stdout; the text report then goes to stderr." };
+var serialsOut = new Option<FileInfo?>("--serials-out") { Description = "Write the serial (hex) of every issued certificate, warm-up included, one a line, to this file." };
 
 var root = new RootCommand("SCEP load generator: sends distinct PKCSReq messages to a SCEP server and reports throughput, latency, errors and server CPU per enrolment.")
 {
-    url, challenge, count, duration, concurrency, method, cipher, keyPool, verifySample, serverPid, warmup, timeout, json,
+    url, challenge, count, duration, concurrency, method, cipher, keyPool, verifySample, serverPid, warmup, timeout, json, serialsOut,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -81,6 +82,11 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         await Console.Error.WriteLineAsync($"GetCACert: {ex.Message}").ConfigureAwait(false);
         return 2;
+    }
+
+    if (parse.GetValue(serialsOut) is { } serialsFile)
+    {
+        await File.WriteAllLinesAsync(serialsFile.FullName, result.IssuedSerials, cancellationToken).ConfigureAwait(false);
     }
 
     ReportWriter.WriteText(result, asJson ? Console.Error : Console.Out);

@@ -24,6 +24,9 @@ public static class ReportWriter
         Line(output, $"  latency ms      p50 {l.P50Ms:F1}  p95 {l.P95Ms:F1}  p99 {l.P99Ms:F1}  max {l.MaxMs:F1}  mean {l.MeanMs:F1}");
         Line(output, $"  serials         {result.DistinctSerials} distinct of {result.SuccessResponses} SUCCESS responses (warm-up included), {result.DuplicateSerials} duplicates");
         Line(output, $"  fully verified  {result.FullyVerified}");
+        string ciphers = string.Join(", ", result.ReplyCiphers.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} x{c.Value}")));
+        string mismatch = result.ReplyCipherMismatches > 0 ? $" ({result.ReplyCipherMismatches} not in the request's {result.Cipher})" : "";
+        output.WriteLine($"  reply ciphers   {(ciphers.Length == 0 ? "none" : ciphers)}{mismatch}");
         WriteErrors(output, "errors", result.Errors);
         if (result.WarmupErrors.Count > 0)
         {
@@ -38,6 +41,12 @@ public static class ReportWriter
         if (result.ServerCpu is { } server)
         {
             Line(output, $"  server CPU      {server.TotalMs:F0} ms (pid {server.Pid}, {server.Ticks} ticks at {server.ClockTicksPerSecond}/s): {PerEnrolment(server)} per enrolment, {server.CoresBusy:F2} cores busy");
+        }
+
+        if (result.ServerMemory is { } memory)
+        {
+            string hwm = memory.PeakHwmMb is double peak ? peak.ToString("F1", CultureInfo.InvariantCulture) + " MB" : "n/a";
+            Line(output, $"  server memory   VmRSS {memory.SteadyRssMb:F1} MB steady (median of the second half), {memory.MaxRssMb:F1} MB max of {memory.Samples} samples; VmHWM {hwm}");
         }
 
         CpuFigures client = result.ClientCpu;

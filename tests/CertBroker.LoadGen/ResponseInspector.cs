@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Scep;
+using CertBroker.Scep.Cms;
 
 namespace CertBroker.LoadGen;
 
@@ -23,28 +24,64 @@ public static class ErrorKinds
 /// <param name="Detail">Why, for the first few errors shown to the operator.</param>
 /// <param name="Serial">Serial number (hex) of the issued certificate.</param>
 /// <param name="Certificate">The issued certificate, DER.</param>
-public sealed record OpenedResponse(string? Error, string? Detail, string? Serial = null, byte[]? Certificate = null);
+/// <param name="Cipher">The content-encryption algorithm the SUCCESS was encrypted with.</param>
+public sealed record OpenedResponse(string? Error, string? Detail, string? Serial = null, byte[]? Certificate = null, ContentEncryptionAlgorithm? Cipher = null);
 
 /// <summary>
-/// Checks responses in two steps. <see cref="Classify"/> runs for every response during the run and costs one
-/// signature verification: HTTP status, CertRep parse, pkiStatus, signature, transactionID and nonce. <see cref="Open"/>
-/// runs after the timed run, so its RSA decryption does not compete with the server for the CPU.
+/// Checks responses in two steps. <see cref="Triage"/> runs for every response inside the timed run and costs no
+/// cryptography: HTTP status and the unverified pkiStatus. <see cref="Inspect"/> runs once the clock has stopped, so
+/// its signature check and RSA decryption do not compete with the server for the CPU.
 /// </summary>
-public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
+public sealed class ResponseInspector(CaMaterial ca)
 {
     private const string PkiMessageType = "application/x-pki-message";
 
-    /// <summary>The error kind of a response, or null when it is a CertRep SUCCESS for this request.</summary>
-    public (string? Error, string? Detail) Classify(PreparedRequest request, HttpExchange exchange)
+    /// <summary>
+    /// The error kind as far as the transport, the HTTP status and the unverified pkiStatus tell, or null for what
+    /// looks like a SUCCESS. Provisional for every HTTP 200: <see cref="Inspect"/> has the last word.
+    /// </summary>
+    public static string? Triage(HttpExchange exchange)
     {
         if (exchange.TransportError is { } transport)
         {
-            return (ErrorKinds.Transport(transport), null);
+            return ErrorKinds.Transport(transport);
         }
 
         if (exchange.StatusCode != 200)
         {
-            return (ErrorKinds.Http(exchange.StatusCode), BodyText(exchange.Body));
+            return ErrorKinds.Http(exchange.StatusCode);
+        }
+
+        if (!CertRepPeek.TryRead(exchange.Body, out PkiStatus status, out FailInfo? failInfo))
+        {
+            return ErrorKinds.ParseError;
+        }
+
+        return status switch
+        {
+            PkiStatus.Success => null,
+            PkiStatus.Pending => ErrorKinds.Pending,
+            PkiStatus.Failure => ErrorKinds.Failure(failInfo),
+            _ => ErrorKinds.ParseError,
+        };
+    }
+
+    /// <summary>
+    /// Checks one response for good: a CertRep signed by a certificate from GetCACert or the message, with our
+    /// transactionID and senderNonce echoed, and for a SUCCESS decrypts it to find the issued certificate's serial
+    /// and the cipher used. With <paramref name="fullVerification"/> also checks that a GetCACert certificate signed
+    /// it, the certificate chains to the CA and names the requested subject and key.
+    /// </summary>
+    public OpenedResponse Inspect(PreparedRequest request, HttpExchange exchange, bool fullVerification)
+    {
+        if (exchange.TransportError is { } transport)
+        {
+            return new OpenedResponse(ErrorKinds.Transport(transport), null);
+        }
+
+        if (exchange.StatusCode != 200)
+        {
+            return new OpenedResponse(ErrorKinds.Http(exchange.StatusCode), BodyText(exchange.Body));
         }
 
         PkiMessage reply;
@@ -54,12 +91,29 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
         }
         catch (Exception ex) when (ex is ScepFormatException or ScepFailureException or CryptographicException)
         {
-            return (ErrorKinds.ParseError, ex.Message);
+            return new OpenedResponse(ErrorKinds.ParseError, ex.Message);
         }
 
+        try
+        {
+            return Inspect(request, exchange, reply, fullVerification);
+        }
+        finally
+        {
+            // PkiMessage.Dispose would also dispose a signer it found among the GetCACert certificates.
+            reply.SignerRsaKey?.Dispose();
+            if (!ca.All.Contains(reply.Signer))
+            {
+                reply.Signer.Dispose();
+            }
+        }
+    }
+
+    private OpenedResponse Inspect(PreparedRequest request, HttpExchange exchange, PkiMessage reply, bool fullVerification)
+    {
         if (reply.MessageType != MessageType.CertRep || reply.Status is null)
         {
-            return (ErrorKinds.ParseError, $"messageType {(int)reply.MessageType}, pkiStatus {reply.Status?.ToRfcName() ?? "absent"}");
+            return new OpenedResponse(ErrorKinds.ParseError, $"messageType {(int)reply.MessageType}, pkiStatus {reply.Status?.ToRfcName() ?? "absent"}");
         }
 
         // RFC 8894 §3.2.1.1 and §3.2.1.5: the reply echoes the transactionID and our senderNonce.
@@ -69,44 +123,43 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
             : null;
         if (mismatch is not null)
         {
-            return (ErrorKinds.VerificationFailure, mismatch);
+            return new OpenedResponse(ErrorKinds.VerificationFailure, mismatch);
         }
 
-        return reply.Status switch
+        switch (reply.Status)
         {
-            PkiStatus.Success => (null, null),
-            PkiStatus.Pending => (ErrorKinds.Pending, null),
-            PkiStatus.Failure => (ErrorKinds.Failure(reply.FailInfo), null),
-            _ => (ErrorKinds.ParseError, $"pkiStatus {(int)reply.Status}"),
-        };
-    }
+            case PkiStatus.Success:
+                break;
+            case PkiStatus.Pending:
+                return new OpenedResponse(ErrorKinds.Pending, null);
+            case PkiStatus.Failure:
+                return new OpenedResponse(ErrorKinds.Failure(reply.FailInfo), null);
+            default:
+                return new OpenedResponse(ErrorKinds.ParseError, $"pkiStatus {(int)reply.Status}");
+        }
 
-    /// <summary>
-    /// Decrypts a SUCCESS to find the issued certificate's serial. With <paramref name="fullVerification"/> also checks
-    /// that an RA certificate from GetCACert signed it, the cipher is the one sent, the certificate chains to the CA and
-    /// names the requested subject and key.
-    /// </summary>
-    public OpenedResponse Open(PreparedRequest request, HttpExchange exchange, bool fullVerification)
-    {
-        CertRepContent content;
+        List<X509Certificate2> certificates;
+        ContentEncryptionAlgorithm algorithm;
         try
         {
-            content = PkiRequest.ReadReply(exchange.Body, request.Device.Certificate, request.Device.Key, ca.All);
+            DecryptedContent decrypted = reply.DecryptMessageData([(request.Device.Certificate, request.Device.Key)]);
+            algorithm = decrypted.Algorithm;
+            certificates = [.. SignedDataReader.Read(decrypted.Content).Certificates.Select(c => X509CertificateLoader.LoadCertificate(c.Span))];
         }
         catch (Exception ex) when (ex is ScepFormatException or ScepFailureException or CryptographicException)
         {
             return new OpenedResponse(ErrorKinds.VerificationFailure, $"could not open the SUCCESS: {ex.Message}");
         }
 
-        if (content.Certificates.Count == 0)
+        if (certificates.Count == 0)
         {
             return new OpenedResponse(ErrorKinds.VerificationFailure, "SUCCESS carries no certificate");
         }
 
-        X509Certificate2 issued = content.Certificates[0];
-        var opened = new OpenedResponse(null, null, issued.SerialNumber, issued.RawData);
-        string? problem = fullVerification ? Verify(request, exchange, content, issued) : null;
-        foreach (X509Certificate2 certificate in content.Certificates)
+        X509Certificate2 issued = certificates[0];
+        var opened = new OpenedResponse(null, null, issued.SerialNumber, issued.RawData, algorithm);
+        string? problem = fullVerification ? Verify(request, exchange, reply, issued) : null;
+        foreach (X509Certificate2 certificate in certificates)
         {
             certificate.Dispose();
         }
@@ -114,27 +167,17 @@ public sealed class ResponseInspector(CaMaterial ca, LoadOptions options)
         return problem is null ? opened : opened with { Error = ErrorKinds.VerificationFailure, Detail = problem };
     }
 
-    private string? Verify(PreparedRequest request, HttpExchange exchange, CertRepContent content, X509Certificate2 issued)
+    private string? Verify(PreparedRequest request, HttpExchange exchange, PkiMessage reply, X509Certificate2 issued)
     {
         if (!string.Equals(exchange.ContentType, PkiMessageType, StringComparison.OrdinalIgnoreCase))
         {
             return $"Content-Type {exchange.ContentType ?? "absent"}, expected {PkiMessageType}";
         }
 
-        X509Certificate2 signer = content.Message.Signer;
+        X509Certificate2 signer = reply.Signer;
         if (!ca.All.Any(c => c.RawData.AsSpan().SequenceEqual(signer.RawData)))
         {
             return $"CertRep signed by {signer.Subject}, which GetCACert did not return";
-        }
-
-        if (!content.Message.SignatureValid)
-        {
-            return "CertRep signature does not verify";
-        }
-
-        if (content.Algorithm?.Oid != options.Cipher.Oid)
-        {
-            return $"reply encrypted with {content.Algorithm?.Name ?? "nothing"}, request with {options.Cipher.Name}";
         }
 
         if (!issued.SubjectName.RawData.AsSpan().SequenceEqual(request.Subject.RawData) && issued.Subject != request.Subject.Name)
