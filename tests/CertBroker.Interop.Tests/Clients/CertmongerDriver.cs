@@ -49,7 +49,25 @@ public sealed class CertmongerDriver : IAsyncDisposable
         try
         {
             var busAddress = $"unix:path={directory.File("bus")}";
-            bus = ExternalProcess.Start("dbus-daemon", ["--session", "--nofork", "--nopidfile", "--nosyslog", "--print-address=1", $"--address={busAddress}"], directory.Path);
+
+            // A bus without service activation: the stock session configuration would let an early getcert call
+            // D-Bus-activate a second certmonger that uses the user's default directories instead of ours.
+            var busConfig = directory.File("bus.conf");
+            File.WriteAllText(busConfig, $"""
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <type>session</type>
+                  <listen>{busAddress}</listen>
+                  <auth>EXTERNAL</auth>
+                  <policy context="default">
+                    <allow send_destination="*" eavesdrop="true"/>
+                    <allow eavesdrop="true"/>
+                    <allow own="*"/>
+                  </policy>
+                </busconfig>
+                """);
+            bus = ExternalProcess.Start("dbus-daemon", [$"--config-file={busConfig}", "--nofork", "--nopidfile", "--nosyslog", "--print-address=1"], directory.Path);
             await WaitForAsync(() => Task.FromResult(bus.StandardOutput.Contains("unix:", StringComparison.Ordinal)), bus, "dbus-daemon to listen", cancellationToken);
 
             var environment = new Dictionary<string, string>
