@@ -16,7 +16,9 @@ internal sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        Certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+
+        // Outlives the certificates it issues (one day from the moment each is issued).
+        Certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
     }
 
     public X509Certificate2 Certificate { get; }
