@@ -104,9 +104,10 @@ else
   ip link set lo up
 fi
 
-for file in "$server_dir/certbroker.dll" "$loadgen" "$(command -v scepserver)"; do
+for file in "$server_dir/certbroker.dll" "$loadgen"; do
   [[ -e "$file" ]] || { echo "benchmark.sh: $file missing" >&2; exit 2; }
 done
+command -v scepserver >/dev/null || { echo "benchmark.sh: scepserver (Debian package scep) not on PATH" >&2; exit 2; }
 
 results="${RESULTS_DIR:-$(mktemp -d /tmp/certbroker-benchmark.XXXXXX)}"
 mkdir -p "$results"
