@@ -29,7 +29,7 @@ loadgen="$repo_root/tests/CertBroker.LoadGen/bin/Release/net10.0/certbroker-load
 
 # Issue #3 targets, judged on the medians over the rounds (errors, duplicates and the store on every run).
 target_cpu_floor_multiple=1.3 # CertBroker CPU per PKCSReq, at most this multiple of the crypto floor
-target_cpu_ratio=3            # peer CPU per enrolment / CertBroker's, at least
+target_cpu_ratio=3            # peer CPU per PKCSReq / CertBroker's, at least
 target_throughput_ratio=2.5   # CertBroker enrolments/s / peer's, at least
 target_p99_ms=100             # CertBroker p99 latency, under
 target_rss_mb=200             # CertBroker steady-state VmRSS, under (MB of 10^6 bytes)
@@ -214,7 +214,8 @@ record() {
       (.serverCpu.msPerEnrolment // "nan"), ((.errors | add // 0) + (.warmupErrors | add // 0)), .duplicateSerials,
       .successResponses, $found, $rows, (.serverMemory.steadyRssMb // "nan"), (.serverMemory.peakHwmMb // "nan"),
       (.clientCpu.msPerEnrolment // "nan"), (.machine.otherCoresBusy // "nan"), .replyCipherMismatches,
-      (.replyCiphers | keys | join("+"))] | @tsv' "$out.json" >>"$results/runs.tsv"
+      (.replyCiphers | keys | join("+")), (if .serverCpu and .requests > 0 then .serverCpu.totalMs / .requests else "nan" end)]
+     | @tsv' "$out.json" >>"$results/runs.tsv"
   jq -r --arg system "$system" '[.errors, .warmupErrors] | map(to_entries[]) | .[] | [$system, .key, .value] | @tsv' \
     "$out.json" >>"$results/errors.tsv"
 }
@@ -308,7 +309,8 @@ floor_ms="$(awk -v s="$signs" 'BEGIN { printf "%.3f", 3000 / s }')"
 
 # One table from runs.tsv (one line per run: system, round, enrolments/s, p50, p95, p99, server CPU ms per enrolment,
 # errors, duplicate serials, SUCCESS responses, serials found in the store, store rows, steady VmRSS MB, VmHWM MB,
-# loadgen CPU ms per request, other processes' cores, replies not in the request's cipher, reply ciphers) and errors.tsv (system, error kind, count). Medians over the
+# loadgen CPU ms per request, other processes' cores, replies not in the request's cipher, reply ciphers, server CPU
+# ms per request) and errors.tsv (system, error kind, count). Medians over the
 # rounds with min-max; ratios per round (CertBroker and scepserver of the same round), then their median.
 table_awk=$(cat <<'AWK'
 function collect(sys, c,    r, n) {
@@ -376,14 +378,16 @@ END {
   row("latency p95 ms", stat(cb, 5, 0), stat(peer, 5, 0), "", "", "")
   p99 = stat(cb, 6, 0); p99_ok = MED != "" && MED < t_p99
   row("latency p99 ms", p99, stat(peer, 6, 0), "", "< " t_p99 " ms", verdict(p99_ok))
-  cpu_ratio = ratio(7, 1, 2); cpu_ok = MED != "" && MED >= t_cpu
-  row("server CPU ms per enrolment", stat(cb, 7, 2), stat(peer, 7, 2), cpu_ratio, ">= " t_cpu "x (peer/CertBroker)", verdict(cpu_ok))
+  # Per PKCSReq, failed ones included, as the targets say: per SUCCESS would charge the peer for its failures.
+  cpu_ratio = ratio(19, 1, 2); cpu_ok = MED != "" && MED >= t_cpu
+  row("server CPU ms per PKCSReq", stat(cb, 19, 2), stat(peer, 19, 2), cpu_ratio, ">= " t_cpu "x (peer/CertBroker)", verdict(cpu_ok))
   for (r = 1; r <= rounds; r++) for (s = 0; s < 2; s++) {
     sys = s ? peer : cb
-    if ((sys, 7, r) in v && v[sys, 7, r] != "nan") v[sys, 99, r] = v[sys, 7, r] / floor
+    if ((sys, 19, r) in v && v[sys, 19, r] != "nan") v[sys, 99, r] = v[sys, 19, r] / floor
   }
   multiple = stat(cb, 99, 2, "x"); floor_ok = MED != "" && MED <= t_floor
-  row("server CPU as a multiple of the crypto floor", multiple, stat(peer, 99, 2, "x"), "", "<= " t_floor "x", verdict(floor_ok))
+  row("  as a multiple of the crypto floor", multiple, stat(peer, 99, 2, "x"), "", "<= " t_floor "x", verdict(floor_ok))
+  row("server CPU ms per enrolment (SUCCESS)", stat(cb, 7, 2), stat(peer, 7, 2), ratio(7, 1, 2), "", "")
   row("errors, all rounds (warm-up included)", total(cb, 8), total(peer, 8), "", "0", verdict(total(cb, 8) == 0))
   row("duplicate serials, all rounds", total(cb, 9), total(peer, 9), "", "0", verdict(total(cb, 9) == 0))
   store_ok = 1
@@ -424,7 +428,9 @@ END {
   print "| metric | CertBroker | scepserver | ratio | target | result |" > markdown
   print "| --- | ---: | ---: | ---: | --- | --- |" > markdown
   for (i = 1; i <= rows; i++) {
-    print "| " M[i] " | " A[i] " | " B[i] " | " R[i] " | " T[i] " | " V[i] " |" > markdown
+    metric = M[i]
+    if (substr(metric, 1, 2) == "  ") metric = "&emsp;" substr(metric, 3)
+    print "| " metric " | " A[i] " | " B[i] " | " R[i] " | " T[i] " | " V[i] " |" > markdown
   }
   print "" > markdown
   print "Errors by kind: " cb " " kinds(cb) "; " peer " " kinds(peer) ". Runs repeated because other processes took the cores: " repeated "." > markdown
