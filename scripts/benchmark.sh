@@ -187,17 +187,18 @@ rsa_signs_per_second() {
        col && $1 == "rsa" && $2 == "2048" { print $(3 + col); exit }' "$file"
 }
 
-# Drives the running server ($server_pid) with the load; appends one line to runs.tsv and the error kinds to
-# errors.tsv. $5 and $6 are the store check (issued serials found in the store, rows in the store), or empty.
+# Drives the running server ($server_pid) with the load and prints the load generator's report; its JSON, text
+# report and issued serials go to $4.json, $4.txt and $4.serials.
 drive() {
   local system="$1" round="$2" url="$3" out="$4" status=0
   wait_for_quiet
   echo "== $system, round $round of $rounds: $count PKCSReq after $warmup warm-up, concurrency $concurrency, ${method^^}, pid $server_pid, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # Socket completions on the epoll thread: the load generator's per-reply work is a few microseconds, and not
   # waking a pool thread for each reply leaves more CPU to the server (see tests/CertBroker.LoadGen/README.md).
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout 1800 "$loadgen" --url "$url" --challenge "$challenge" --count "$count" --concurrency "$concurrency" \
-    --method "$method" --warmup "$warmup" --verify-sample "$verify_sample" --server-pid "$server_pid" \
-    --serials-out "$out.serials" --json >"$out.json" 2>"$out.txt" || status=$?
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout 1800 "$loadgen" --url "$url" --challenge "$challenge" \
+    --count "$count" --concurrency "$concurrency" --method "$method" --warmup "$warmup" \
+    --verify-sample "$verify_sample" --server-pid "$server_pid" --serials-out "$out.serials" --json \
+    >"$out.json" 2>"$out.txt" || status=$?
   # 0: every request enrolled; 1: the run completed with errors or duplicates, which are figures; else it broke.
   if ((status > 1)); then
     cat "$out.txt" >&2
@@ -207,21 +208,24 @@ drive() {
   sed -n '/^run .*PKCSReq/,$p' "$out.txt" | grep -vE '^    (warm-up|timed) ' | sed 's/^/   /'
 }
 
+# Appends the run in $3.json to runs.tsv, and its error kinds to errors.tsv; $4 and $5 are the store check (issued
+# serials found in the store, rows in the store), empty for scepserver.
 record() {
   local system="$1" round="$2" out="$3" found="$4" rows="$5"
   jq -r --arg system "$system" --arg round "$round" --arg found "$found" --arg rows "$rows" \
     '[$system, $round, .enrolmentsPerSecond, .latency.p50Ms, .latency.p95Ms, .latency.p99Ms,
       (.serverCpu.msPerEnrolment // "nan"), ((.errors | add // 0) + (.warmupErrors | add // 0)), .duplicateSerials,
       .successResponses, $found, $rows, (.serverMemory.steadyRssMb // "nan"), (.serverMemory.peakHwmMb // "nan"),
-      (.clientCpu.msPerEnrolment // "nan"), (.machine.otherCoresBusy // "nan"), .replyCipherMismatches,
+      (if .requests > 0 then .clientCpu.totalMs / .requests else "nan" end), (.machine.otherCoresBusy // "nan"),
+      .replyCipherMismatches,
       (.replyCiphers | keys | join("+")), (if .serverCpu and .requests > 0 then .serverCpu.totalMs / .requests else "nan" end)]
      | @tsv' "$out.json" >>"$results/runs.tsv"
   jq -r --arg system "$system" '[.errors, .warmupErrors] | map(to_entries[]) | .[] | [$system, .key, .value] | @tsv' \
     "$out.json" >>"$results/errors.tsv"
 }
 
-# Each run_* starts a fresh server, drives it, stops it and leaves its results in $run_out (JSON, serials, log) and
-# the store check in $run_found and $run_rows.
+# Each run_* starts a fresh server with its data in $1, drives it (results next to $1), stops it, and leaves the
+# store check in $run_found and $run_rows.
 run_certbroker() {
   local data="$1" port found rows
   mkdir -p "$data"
@@ -307,11 +311,11 @@ echo "   $signs_after RSA-2048 signatures/s on one core"
 signs="$(awk -v a="$signs_before" -v b="$signs_after" 'BEGIN { print (a > b ? a : b) }')"
 floor_ms="$(awk -v s="$signs" 'BEGIN { printf "%.3f", 3000 / s }')"
 
-# One table from runs.tsv (one line per run: system, round, enrolments/s, p50, p95, p99, server CPU ms per enrolment,
-# errors, duplicate serials, SUCCESS responses, serials found in the store, store rows, steady VmRSS MB, VmHWM MB,
-# loadgen CPU ms per request, other processes' cores, replies not in the request's cipher, reply ciphers, server CPU
-# ms per request) and errors.tsv (system, error kind, count). Medians over the
-# rounds with min-max; ratios per round (CertBroker and scepserver of the same round), then their median.
+# One table from runs.tsv (one line per run: system, round, then from column 3: enrolments/s, p50, p95, p99, server
+# CPU ms per enrolment, errors, duplicate serials, SUCCESS responses, serials found in the store, store rows, steady
+# VmRSS MB, VmHWM MB, loadgen CPU ms per request, other processes' cores, replies not in the request's cipher, reply
+# ciphers, server CPU ms per request) and errors.tsv (system, error kind, count). Medians over the rounds with
+# min-max; ratios per round (CertBroker and scepserver of the same round), then their median.
 table_awk=$(cat <<'AWK'
 function collect(sys, c,    r, n) {
   split("", vals)
