@@ -86,7 +86,7 @@ if [[ -z "${CERTBROKER_BENCHMARK_NETNS:-}" ]]; then
 
   if ((build)); then
     echo "== dotnet build CertBroker.sln -c Release"
-    build_log="$(mktemp /tmp/certbroker-benchmark-build.XXXXXX)"
+    build_log="$(mktemp -t certbroker-benchmark-build.XXXXXX)"
     if ! dotnet build "$repo_root/CertBroker.sln" -c Release -nologo >"$build_log" 2>&1; then
       tail -40 "$build_log" >&2
       echo "benchmark.sh: build failed (log: $build_log)" >&2
@@ -109,9 +109,9 @@ for file in "$server_dir/certbroker.dll" "$loadgen"; do
 done
 command -v scepserver >/dev/null || { echo "benchmark.sh: scepserver (Debian package scep) not on PATH" >&2; exit 2; }
 
-results="${RESULTS_DIR:-$(mktemp -d /tmp/certbroker-benchmark.XXXXXX)}"
+results="${RESULTS_DIR:-$(mktemp -d -t certbroker-benchmark.XXXXXX)}"
 mkdir -p "$results"
-output="${output:-$(mktemp /tmp/certbroker-benchmark-table.XXXXXX.md)}"
+output="${output:-$(mktemp -t certbroker-benchmark-table.XXXXXX.md)}"
 challenge="bench-$RANDOM$RANDOM"
 max_other_cores="${MAX_OTHER_CORES:-0.25}"
 retries="${RETRIES:-2}"
