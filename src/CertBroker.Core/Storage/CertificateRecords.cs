@@ -18,34 +18,6 @@ public static class CertificateRecords
         return Convert.ToHexStringLower(serialBigEndian);
     }
 
-    public static string ThumbprintSha256(X509Certificate2 certificate) => Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
-
-    public static string PublicKeySha256(X509Certificate2 certificate) =>
-        Convert.ToHexStringLower(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
-
-    public static CertificateRecord From(X509Certificate2 certificate, string profile, string? transactionId, DateTimeOffset issuedAt)
-    {
-        (string algorithm, int size) = KeyOf(certificate.PublicKey);
-        return new CertificateRecord
-        {
-            Serial = SerialHex(certificate.SerialNumberBytes.Span),
-            Profile = profile,
-            Issuer = certificate.Issuer,
-            Subject = certificate.Subject,
-            SubjectAlternativeNames = SubjectAlternativeNames(certificate),
-            NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-            NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-            KeyAlgorithm = algorithm,
-            KeySize = size,
-            SignatureAlgorithm = certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? "unknown",
-            ThumbprintSha256 = ThumbprintSha256(certificate),
-            PublicKeySha256 = PublicKeySha256(certificate),
-            Der = certificate.RawData,
-            TransactionId = transactionId,
-            IssuedAt = issuedAt,
-        };
-    }
-
     /// <summary>The record of a certificate an issuer just signed, from what the issuer and the request already know.</summary>
     public static CertificateRecord From(Issuing.IssuedCertificate issued, Issuing.IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
     {
@@ -71,16 +43,6 @@ public static class CertificateRecords
     }
 
     /// <summary>SANs as OpenSSL prints them: "DNS:name", "IP Address:addr", "email:…", "URI:…".</summary>
-    public static IReadOnlyList<string> SubjectAlternativeNames(X509Certificate2 certificate)
-    {
-        if (certificate.Extensions["2.5.29.17"] is not X509Extension extension)
-        {
-            return [];
-        }
-
-        return Format(extension);
-    }
-
     private static string[] Format(X509Extension subjectAlternativeName) =>
         subjectAlternativeName.Format(multiLine: false).Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
