@@ -99,6 +99,9 @@ internal sealed class SqliteReadConnection : IDisposable
         _listRevoked = SqliteSql.ListRevoked.PrepareOn(connection);
     }
 
+    /// <summary>For statements run too rarely to keep prepared (admin look-ups, reports).</summary>
+    public SqliteConnection Underlying => _connection;
+
     public TransactionRow? FindTransaction(string profile, string transactionId) =>
         _findTransaction.TryQuerySingle((profile, transactionId), SqliteRowReader.Transaction, out var row) ? row : null;
 

@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,9 +25,11 @@ public static class SqliteServiceCollectionExtensions
         // One instance behind both interfaces: it owns the only writer connection of this process.
         services.TryAddSingleton(provider => new SqliteStore(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
-            provider.GetRequiredService<ILogger<SqliteStore>>()));
+            provider.GetRequiredService<ILogger<SqliteStore>>(),
+            provider.GetService<IOptions<AuditOptions>>()?.Value));
         services.TryAddSingleton<IEnrolmentStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<ICertificateStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Migrations;
 using CertBroker.Storage.Rows;
@@ -12,7 +13,7 @@ namespace CertBroker.Storage.Sqlite;
 /// log). Every statement stays prepared on its connection. Run <see cref="SqliteMigrator"/> first; the store checks
 /// the schema version once and refuses a mismatch.
 /// </summary>
-public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposable
+public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposable
 {
     private const long IssuedState = (long)TransactionState.Issued;
 
@@ -20,11 +21,13 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
     private readonly SqliteWriter _writer;
     private readonly SqliteReaderPool _readers;
     private readonly SemaphoreSlim _readyGate = new(1, 1);
+    private readonly int _auditMaxRecords;
     private volatile bool _ready;
 
-    public SqliteStore(SqliteStoreOptions options, ILogger<SqliteStore> logger)
+    public SqliteStore(SqliteStoreOptions options, ILogger<SqliteStore> logger, AuditOptions? audit = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
+        _auditMaxRecords = (audit ?? new AuditOptions()).MaxRecords;
         _database = new SqliteDatabase(options, logger);
         _writer = new SqliteWriter(_database, logger);
         _readers = new SqliteReaderPool(_database);
@@ -181,6 +184,30 @@ public sealed class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposabl
     {
         _writer.Dispose();
         _readers.Dispose();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a pooled read connection, for statements of the admin and report look-ups
+    /// that are not worth keeping prepared (Dapper on the connection is fine).
+    /// </summary>
+    private async Task<TResult> ReadAsync<TState, TResult>(
+        TState state, Func<Microsoft.Data.Sqlite.SqliteConnection, TState, TResult> read, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return _readers.Read((state, read), static (connection, args) => args.read(connection.Underlying, args.state));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> inside the writer's transaction (its own savepoint: an exception undoes
+    /// exactly its changes). Audited changes append their <see cref="AuditEvent"/> in the same call with
+    /// <see cref="SqliteAudit.Append"/>, so the change and its record commit together or not at all.
+    /// </summary>
+    private async Task<TResult> WriteAsync<TState, TResult>(
+        TState state, Func<Microsoft.Data.Sqlite.SqliteConnection, TState, TResult> write, CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.WriteAsync((state, write), static (connection, args) => args.write(connection.Underlying, args.state), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Prepares the file and checks the schema once per store, not per call.</summary>

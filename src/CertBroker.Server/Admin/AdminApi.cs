@@ -1,0 +1,19 @@
+namespace CertBroker.Server.Admin;
+
+/// <summary>
+/// The JSON admin API under <c>/api/v1</c>. Every route needs an authenticated caller; each endpoint adds the
+/// <see cref="CertBroker.Core.Accounts.Permission"/> it needs with <see cref="AdminPolicies.RequirePermission{TBuilder}"/>.
+/// Errors are RFC 9457 problem details.
+/// </summary>
+internal static class AdminApi
+{
+    public const string Prefix = "/api/v1";
+
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization();
+
+        // Each feature maps its routes onto the group here.
+        return api;
+    }
+}

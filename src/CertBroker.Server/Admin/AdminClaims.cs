@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
+
+namespace CertBroker.Server.Admin;
+
+/// <summary>
+/// The claims an authenticated admin caller carries: <see cref="ClaimTypes.Name"/> (the user name, or the token's
+/// name), <see cref="ClaimTypes.Role"/> (a <see cref="Role"/> name) and <see cref="Kind"/>.
+/// </summary>
+internal static class AdminClaims
+{
+    /// <summary><see cref="AccountKind"/> or <see cref="TokenKind"/>.</summary>
+    public const string Kind = "certbroker:principal-kind";
+
+    public const string AccountKind = "account";
+
+    public const string TokenKind = "token";
+
+    /// <summary>The audit trail's name for the caller: the user name, or <c>token:NAME</c>.</summary>
+    public static string Actor(this ClaimsPrincipal user)
+    {
+        string name = user.Identity?.Name ?? "anonymous";
+        return user.FindFirstValue(Kind) == TokenKind ? "token:" + name : name;
+    }
+
+    /// <summary>A new audit event by the caller of <paramref name="http"/>, at <paramref name="time"/>.</summary>
+    public static AuditEvent AuditBy(this HttpContext http, DateTimeOffset time, string action, AuditOutcome outcome = AuditOutcome.Success) => new()
+    {
+        Time = time,
+        Action = action,
+        Outcome = outcome,
+        Actor = http.User.Actor(),
+        SourceAddress = http.Connection.RemoteIpAddress?.ToString(),
+    };
+}

@@ -1,0 +1,116 @@
+using CertBroker.Core.Audit;
+using CertBroker.Storage.Rows;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace CertBroker.Storage.Sqlite;
+
+/// <summary>Writing and reading the <c>audit_events</c> table.</summary>
+internal static class SqliteAudit
+{
+    private const string Insert = """
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details);
+        SELECT last_insert_rowid();
+        """;
+
+    // Ascending IDs: everything more than maxRecords behind the newest is the oldest overflow. An ID gap left by a
+    // rolled-back insert only means slightly fewer than maxRecords are kept.
+    private const string Trim = "DELETE FROM audit_events WHERE id <= @Newest - @MaxRecords";
+
+    /// <summary>
+    /// Appends <paramref name="auditEvent"/> on <paramref name="connection"/>, inside whatever transaction the caller
+    /// has open there, and drops the oldest events beyond <paramref name="maxRecords"/>.
+    /// </summary>
+    /// <returns>The new event's ID.</returns>
+    public static long Append(SqliteConnection connection, AuditEvent auditEvent, int maxRecords)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        long id = connection.ExecuteScalar<long>(Insert, new
+        {
+            Time = UnixMicroseconds.From(auditEvent.Time),
+            auditEvent.Action,
+            Outcome = (long)auditEvent.Outcome,
+            auditEvent.Actor,
+            auditEvent.SourceAddress,
+            auditEvent.Target,
+            auditEvent.Profile,
+            auditEvent.Details,
+        });
+        connection.Execute(Trim, new { Newest = id, MaxRecords = (long)maxRecords });
+        return id;
+    }
+
+    public static List<StoredAuditEvent> List(SqliteConnection connection, AuditQuery query)
+    {
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        if (query.AfterId is { } afterId)
+        {
+            where.Add("id > @AfterId");
+            args.Add("AfterId", afterId);
+        }
+
+        if (query.From is { } from)
+        {
+            where.Add("time >= @From");
+            args.Add("From", UnixMicroseconds.From(from));
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add("time < @To");
+            args.Add("To", UnixMicroseconds.From(to));
+        }
+
+        if (!string.IsNullOrEmpty(query.Action))
+        {
+            if (query.Action.EndsWith('.'))
+            {
+                where.Add("substr(action, 1, length(@Action)) = @Action");
+            }
+            else
+            {
+                where.Add("action = @Action");
+            }
+
+            args.Add("Action", query.Action);
+        }
+
+        if (!string.IsNullOrEmpty(query.Actor))
+        {
+            where.Add("actor = @Actor");
+            args.Add("Actor", query.Actor);
+        }
+
+        if (!string.IsNullOrEmpty(query.Target))
+        {
+            where.Add("target = @Target");
+            args.Add("Target", query.Target);
+        }
+
+        args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 100_000));
+        string sql = "SELECT id, time, action, outcome, actor, source_address, target, profile, details FROM audit_events"
+            + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))
+            + " ORDER BY id LIMIT @Limit";
+        return connection.Query<AuditRow>(sql, args).Select(r => new StoredAuditEvent(r.id, new AuditEvent
+        {
+            Time = UnixMicroseconds.ToDateTimeOffset(r.time),
+            Action = r.action,
+            Outcome = (AuditOutcome)r.outcome,
+            Actor = r.actor,
+            SourceAddress = r.source_address,
+            Target = r.target,
+            Profile = r.profile,
+            Details = r.details,
+        })).ToList();
+    }
+
+    public static long Count(SqliteConnection connection) => connection.ExecuteScalar<long>("SELECT count(*) FROM audit_events");
+
+#pragma warning disable IDE1006, SA1300 // Column names, as Dapper maps them.
+    private sealed record AuditRow(
+        long id, long time, string action, long outcome, string actor, string? source_address, string? target, string? profile, string? details);
+#pragma warning restore IDE1006, SA1300
+}
