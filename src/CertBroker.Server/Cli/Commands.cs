@@ -9,6 +9,19 @@ internal static class Commands
     {
         var root = new RootCommand("CertBroker administrative commands. Run without a command to start the service.");
         root.Subcommands.Add(DecodeCommand.Create());
-        return await root.Parse(args).InvokeAsync();
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CommandFailedException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"Cannot reach the broker: {ex.Message}");
+            return 1;
+        }
     }
 }
