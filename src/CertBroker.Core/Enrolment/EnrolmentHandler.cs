@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
@@ -23,13 +25,16 @@ internal sealed class EnrolmentHandler
     private readonly TimeProvider _time;
     private readonly KeyedLock _transactions = new();
 
-    public EnrolmentHandler(ICertificateIssuer issuer, IEnrolmentStore enrolments, ICertificateStore certificates, TimeProvider time)
+    private readonly ChallengeGuard? _challenges;
+
+    public EnrolmentHandler(ICertificateIssuer issuer, IEnrolmentStore enrolments, ICertificateStore certificates, TimeProvider time, ChallengeGuard? challenges = null)
     {
         _issuer = issuer;
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
-        _authorizer = new RequestAuthorizer(time);
+        _challenges = challenges;
+        _authorizer = new RequestAuthorizer(time, challenges);
     }
 
     public async Task<ScepResult> HandleAsync(EnrolmentContext context, CancellationToken cancellationToken)
@@ -59,13 +64,28 @@ internal sealed class EnrolmentHandler
             return await RefuseAsync(context, csr, FailInfo.BadMessageCheck, "CSR signature does not verify.", cancellationToken).ConfigureAwait(false);
         }
 
-        Authorization authorization = _authorizer.Authorize(profile, request, csr, key.SignerCertificate);
+        Authorization authorization = await _authorizer.AuthorizeAsync(context, csr, key.SignerCertificate, cancellationToken).ConfigureAwait(false);
         if (!authorization.Allowed)
         {
             return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken).ConfigureAwait(false);
         }
 
-        IssueOutcome outcome = await IssueAsync(context, csr, cancellationToken).ConfigureAwait(false);
+        IssueOutcome outcome;
+        try
+        {
+            outcome = await IssueAsync(context, csr, authorization.Challenge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChallengeAlreadyUsedException)
+        {
+            // Another transaction used the same one-time password between the check and the write.
+            return await RefuseAsync(context, csr, FailInfo.BadRequest, "One-time challenge was used by another request.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (authorization.Challenge is { } redemption && !outcome.AlreadyIssued)
+        {
+            _challenges?.Committed(redemption);
+        }
+
         string reason = outcome.AlreadyIssued ? "Answered with the certificate a concurrent message obtained." : authorization.Reason;
         return reply.Success(CertificatesFor(profile, outcome.Certificate), null, reason, outcome.Certificate.Serial);
     }
@@ -83,8 +103,11 @@ internal sealed class EnrolmentHandler
         }
     }
 
-    private async Task<IssueOutcome> IssueAsync(EnrolmentContext context, CertificationRequest csr, CancellationToken cancellationToken)
+    private async Task<IssueOutcome> IssueAsync(EnrolmentContext context, CertificationRequest csr, ChallengeRedemption? challenge, CancellationToken cancellationToken)
     {
+        // The device record is written in the same transaction as the certificate (IEnrolmentStore.SaveIssuedAsync).
+        var facts = CsrDeviceFacts.From(csr);
+        DeviceIdentity identity = facts.IdentityFor(context.Profile.Options.DeviceIdentity, csr.Subject.Name);
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, context.Profile.Template);
         for (int attempt = 1; ; attempt++)
         {
@@ -93,8 +116,13 @@ internal sealed class EnrolmentHandler
             CertificateRecord record = CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now);
             try
             {
-                return await _enrolments.SaveIssuedAsync(Transaction(context, csr, TransactionState.Issued, null, now) with { CertificateSerial = record.Serial }, record, cancellationToken)
-                    .ConfigureAwait(false);
+                EnrolmentTransaction transaction = Transaction(context, csr, TransactionState.Issued, null, now) with
+                {
+                    CertificateSerial = record.Serial,
+                    Device = Observation(context, facts, identity, now),
+                    Challenge = challenge,
+                };
+                return await _enrolments.SaveIssuedAsync(transaction, record, cancellationToken).ConfigureAwait(false);
             }
             catch (DuplicateSerialException) when (attempt < SerialAttempts)
             {
@@ -109,6 +137,17 @@ internal sealed class EnrolmentHandler
         await _enrolments.SaveTransactionAsync(failed, cancellationToken).ConfigureAwait(false);
         return context.Reply.Failure(failInfo, reason);
     }
+
+    private static DeviceObservation Observation(EnrolmentContext context, CsrDeviceFacts facts, DeviceIdentity identity, DateTimeOffset now) => new()
+    {
+        Identity = identity,
+        Name = facts.CommonName,
+        SerialNumber = facts.SerialNumber,
+        MacAddress = facts.MacAddress,
+        IpAddress = context.RequesterAddress,
+        Profile = context.Profile.Name,
+        SeenAt = now,
+    };
 
     private static EnrolmentTransaction Transaction(EnrolmentContext context, CertificationRequest csr, TransactionState state, FailInfo? failInfo, DateTimeOffset now) => new()
     {

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
@@ -7,22 +6,26 @@ using CertBroker.Scep;
 namespace CertBroker.Core.Enrolment;
 
 /// <summary>The decision on whether a request may be issued, and on what grounds.</summary>
-internal readonly record struct Authorization(bool Allowed, string Reason)
+/// <param name="Challenge">The one-time password that allowed it, to be marked used with the decision.</param>
+internal readonly record struct Authorization(bool Allowed, string Reason, ChallengeRedemption? Challenge = null)
 {
-    public static Authorization Allow(string reason) => new(true, reason);
+    public static Authorization Allow(string reason, ChallengeRedemption? challenge = null) => new(true, reason, challenge);
 
     public static Authorization Refuse(string reason) => new(false, reason);
 }
 
 /// <summary>
 /// Decides whether a PKCSReq or RenewalReq may be issued: as a renewal, by a still-valid certificate this CA issued
-/// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge.
+/// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge. Without a
+/// <see cref="ChallengeGuard"/> only static challenges work, with no lockout.
 /// </summary>
-internal sealed class RequestAuthorizer(TimeProvider time)
+internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? challenges = null)
 {
     /// <param name="signerCertificate">The store's record of the request's signer, when this CA issued it.</param>
-    public Authorization Authorize(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord? signerCertificate)
+    public async ValueTask<Authorization> AuthorizeAsync(
+        EnrolmentContext context, CertificationRequest csr, CertificateRecord? signerCertificate, CancellationToken cancellationToken)
     {
+        (ScepProfile profile, PkiMessage request) = (context.Profile, context.Request);
         Authorization? renewal = signerCertificate is null ? null : Renewal(profile, request, csr, signerCertificate);
         if (renewal is { Allowed: true })
         {
@@ -34,7 +37,7 @@ internal sealed class RequestAuthorizer(TimeProvider time)
             return renewal ?? Authorization.Refuse("RenewalReq is not signed by a certificate this CA issued.");
         }
 
-        Authorization challenge = Challenge(profile, csr);
+        Authorization challenge = await ChallengeAsync(context, csr, cancellationToken).ConfigureAwait(false);
         return challenge.Allowed || renewal is null
             ? challenge
             : Authorization.Refuse($"{renewal.Value.Reason} {challenge.Reason}");
@@ -91,27 +94,21 @@ internal sealed class RequestAuthorizer(TimeProvider time)
             || (options.RenewalWindowPercent is int percent && remaining <= lifetime * (percent / 100.0));
     }
 
-    private static Authorization Challenge(ScepProfile profile, CertificationRequest csr)
+    private ValueTask<Authorization> ChallengeAsync(EnrolmentContext context, CertificationRequest csr, CancellationToken cancellationToken)
     {
+        ScepProfile profile = context.Profile;
         if (profile.Options.Challenge == ChallengeMode.None)
         {
-            return Authorization.Allow("Profile requires no challenge.");
+            return ValueTask.FromResult(Authorization.Allow("Profile requires no challenge."));
         }
 
-        if (string.IsNullOrEmpty(profile.Options.ChallengePassword))
+        if (challenges is not null)
         {
-            return Authorization.Refuse($"Profile {profile.Name} has no challenge configured and does not say Challenge=None.");
+            return new ValueTask<Authorization>(challenges.CheckAsync(profile, csr, context.Key.Value, context.RequesterAddress, cancellationToken));
         }
 
-        if (csr.ChallengePassword is null)
-        {
-            return Authorization.Refuse("CSR carries no challengePassword.");
-        }
-
-        return CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(csr.ChallengePassword)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(profile.Options.ChallengePassword)))
-            ? Authorization.Allow("Challenge accepted.")
-            : Authorization.Refuse("Challenge does not match.");
+        return ValueTask.FromResult(profile.Options.Challenge == ChallengeMode.Static
+            ? StaticChallenge.Check(profile, csr)
+            : Authorization.Refuse($"Profile {profile.Name} uses one-time challenges, but none can be checked here."));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
@@ -27,7 +28,8 @@ public sealed class ScepResponder
         ICrlPublisher crls,
         IEnrolmentStore enrolments,
         ICertificateStore certificates,
-        TimeProvider time)
+        TimeProvider time,
+        ChallengeGuard? challenges = null)
     {
         _ra = ra;
         _issuer = issuer;
@@ -35,7 +37,7 @@ public sealed class ScepResponder
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
-        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time);
+        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time, challenges);
     }
 
     public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Inventory;
 
 namespace CertBroker.Core.Profiles;
 
@@ -42,6 +43,12 @@ public enum ChallengeMode
 
     /// <summary>No challenge: anyone who can reach the endpoint enrols. Must be chosen explicitly.</summary>
     None,
+
+    /// <summary>
+    /// NDES-style one-time passwords handed out by the admin API or <c>/certsrv/mscep_admin/</c>: each works once,
+    /// for this profile, until it expires, and only for the device it is bound to, if any.
+    /// </summary>
+    OneTime,
 }
 
 /// <summary>One enrolment profile (<c>CertBroker:Profiles:&lt;name&gt;</c>).</summary>
@@ -52,6 +59,22 @@ public sealed class ProfileOptions
 
     /// <summary>Challenge mode. Default <see cref="ChallengeMode.Static"/>.</summary>
     public ChallengeMode Challenge { get; set; } = ChallengeMode.Static;
+
+    /// <summary>How long a one-time password stays usable, 1 to 10080 minutes (7 days). Default 60, as NDES.</summary>
+    public int ChallengeLifetimeMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Most unused, unexpired one-time passwords the profile may have at once, 1 to 100000. Default 1000: NDES's
+    /// cache of 5 stops an admin staging a batch of devices ("The password cache is full"); the cap is only a
+    /// brake on a leaked admin credential minting passwords without end.
+    /// </summary>
+    public int MaxOutstandingChallenges { get; set; } = 1000;
+
+    /// <summary>
+    /// Which CSR value identifies the device in the inventory. Default <see cref="DeviceIdentitySource.Auto"/>: the
+    /// subject's serialNumber, else a MAC address in the subject, else the CN, else the first SAN.
+    /// </summary>
+    public DeviceIdentitySource DeviceIdentity { get; set; } = DeviceIdentitySource.Auto;
 
     /// <summary>Validity of issued certificates in days. Default 365.</summary>
     public int ValidityDays { get; set; } = 365;

@@ -36,6 +36,21 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=None contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");
             }
 
+            if (profile.Challenge == ChallengeMode.OneTime && !string.IsNullOrEmpty(profile.ChallengePassword))
+            {
+                failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=OneTime contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");
+            }
+
+            if (profile.ChallengeLifetimeMinutes is < 1 or > 10080)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.ChallengeLifetimeMinutes)} must be between 1 and 10080; got {profile.ChallengeLifetimeMinutes}.");
+            }
+
+            if (profile.MaxOutstandingChallenges is < 1 or > 100_000)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.MaxOutstandingChallenges)} must be between 1 and 100000; got {profile.MaxOutstandingChallenges}.");
+            }
+
             if (profile.RenewalWindowPercent is < 1 or > 100)
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowPercent)} must be between 1 and 100; got {profile.RenewalWindowPercent}.");

@@ -54,6 +54,18 @@ public sealed record EnrolmentTransaction
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// Written with an Issued transaction, never read back: the device to create or update in the inventory, in
+    /// the same database transaction, and to link the certificate to.
+    /// </summary>
+    public Inventory.DeviceObservation? Device { get; init; }
+
+    /// <summary>
+    /// Written with an Issued or Pending transaction, never read back: the one-time password that authorised it,
+    /// marked used by this transaction in the same database transaction.
+    /// </summary>
+    public Challenges.ChallengeRedemption? Challenge { get; init; }
 }
 
 /// <summary>A certificate the broker issued (or, later, imported), with the facts reports need.</summary>
@@ -100,6 +112,9 @@ public sealed record CertificateRecord
 
     /// <summary>RFC 5280 CRLReason code when revoked.</summary>
     public int? RevocationReason { get; init; }
+
+    /// <summary>The inventory device it was issued to; set by the store from <see cref="EnrolmentTransaction.Device"/>.</summary>
+    public long? DeviceId { get; init; }
 }
 
 /// <summary>The result of recording an issued certificate for a transaction.</summary>

@@ -39,4 +39,6 @@ internal sealed class CertificateRow
     public long? RevokedAt { get; set; }
 
     public long? RevocationReason { get; set; }
+
+    public long? DeviceId { get; set; }
 }

@@ -66,6 +66,7 @@ internal static class RowMapping
         IssuedAt = UnixMicroseconds.From(certificate.IssuedAt),
         RevokedAt = UnixMicroseconds.From(certificate.RevokedAt),
         RevocationReason = certificate.RevocationReason,
+        DeviceId = certificate.DeviceId,
     };
 
     public static CertificateRecord ToRecord(CertificateRow row) => new()
@@ -87,6 +88,7 @@ internal static class RowMapping
         IssuedAt = UnixMicroseconds.ToDateTimeOffset(row.IssuedAt),
         RevokedAt = UnixMicroseconds.ToDateTimeOffset(row.RevokedAt),
         RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
+        DeviceId = row.DeviceId,
     };
 }
 

@@ -52,6 +52,7 @@ internal static class SqliteRowReader
         IssuedAt = reader.GetInt64(14),
         RevokedAt = reader.IsDBNull(15) ? null : reader.GetInt64(15),
         RevocationReason = reader.IsDBNull(16) ? null : reader.GetInt64(16),
+        DeviceId = reader.IsDBNull(17) ? null : reader.GetInt64(17),
     };
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) =>

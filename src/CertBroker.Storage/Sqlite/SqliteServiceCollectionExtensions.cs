@@ -1,4 +1,6 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +32,9 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IEnrolmentStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<ICertificateStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IDeviceStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IChallengeStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -17,10 +17,10 @@ internal static class SqliteSql
         """;
 
     /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
-    private const string CertificateColumns = """
+    internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-        revocation_reason
+        revocation_reason, device_id
         """;
 
     /// <summary>Takes the file's write lock before the first read, so no other process can write in between.</summary>
@@ -105,11 +105,11 @@ internal static class SqliteSql
         INSERT INTO certificates (
             serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-            revocation_reason)
+            revocation_reason, device_id)
         VALUES (
             @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
             @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
-            @RevocationReason)
+            @RevocationReason, @DeviceId)
         ON CONFLICT DO NOTHING
         """,
         ("@Serial", static row => row.Serial),
@@ -128,7 +128,40 @@ internal static class SqliteSql
         ("@TransactionId", static row => row.TransactionId),
         ("@IssuedAt", static row => row.IssuedAt),
         ("@RevokedAt", static row => row.RevokedAt),
-        ("@RevocationReason", static row => row.RevocationReason));
+        ("@RevocationReason", static row => row.RevocationReason),
+        ("@DeviceId", static row => row.DeviceId));
+
+    /// <summary>
+    /// Creates the device an enrolment names, or records that it was seen again. What an admin entered wins:
+    /// enrolment facts only fill columns that are still empty. Returns the device's ID.
+    /// </summary>
+    public static readonly SqliteStatement<DeviceObservationRow> UpsertDevice = new(
+        """
+        INSERT INTO devices (
+            identity_kind, identity_key, name, serial_number, mac_address, ip_address, first_seen, last_seen,
+            last_profile, created_at, updated_at)
+        VALUES (
+            @IdentityKind, @IdentityKey, @Name, @SerialNumber, @MacAddress, @IpAddress, @SeenAt, @SeenAt,
+            @Profile, @SeenAt, @SeenAt)
+        ON CONFLICT (identity_kind, identity_key) DO UPDATE SET
+            name = COALESCE(devices.name, excluded.name),
+            serial_number = COALESCE(devices.serial_number, excluded.serial_number),
+            mac_address = COALESCE(devices.mac_address, excluded.mac_address),
+            ip_address = COALESCE(devices.ip_address, excluded.ip_address),
+            first_seen = COALESCE(devices.first_seen, excluded.first_seen),
+            last_seen = excluded.last_seen,
+            last_profile = excluded.last_profile,
+            updated_at = excluded.updated_at
+        RETURNING id
+        """,
+        ("@IdentityKind", static row => row.IdentityKind),
+        ("@IdentityKey", static row => row.IdentityKey),
+        ("@Name", static row => row.Name),
+        ("@SerialNumber", static row => row.SerialNumber),
+        ("@MacAddress", static row => row.MacAddress),
+        ("@IpAddress", static row => row.IpAddress),
+        ("@SeenAt", static row => row.SeenAt),
+        ("@Profile", static row => row.Profile));
 
     public static readonly SqliteStatement<string> FindCertificateBySerial = new(
         $"""

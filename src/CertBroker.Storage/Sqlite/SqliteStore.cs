@@ -79,7 +79,9 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             {
                 State = TransactionState.Issued,
                 CertificateSerial = certificate.Serial,
-            }));
+            }),
+            transaction.Device is { } device ? DeviceObservationRow.From(device) : null,
+            transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null);
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
@@ -92,6 +94,16 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                         $"Transaction {write.Transaction.TransactionId} is Issued with serial {boundSerial}, " +
                         "but no such certificate is stored.");
                 return (bound, AlreadyIssued: true);
+            }
+
+            if (write.Device is not null)
+            {
+                write.Certificate.DeviceId = connection.UpsertDevice(write.Device);
+            }
+
+            if (write.Challenge is not null)
+            {
+                SqliteChallenges.Consume(connection.Underlying, write.Challenge);
             }
 
             if (!connection.InsertCertificate(write.Certificate))
@@ -127,9 +139,24 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         }
 
         var row = RowMapping.ToRow(transaction);
+        var challenge = transaction is { State: TransactionState.Pending, Challenge: { } redemption }
+            ? new ChallengeUse(redemption, transaction.TransactionId, _auditMaxRecords)
+            : null;
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(row, static (connection, row) => connection.UpsertTransaction(row) == 1, cancellationToken)
-            .ConfigureAwait(false);
+        return await _writer.WriteAsync((row, challenge), static (connection, write) =>
+        {
+            if (connection.UpsertTransaction(write.row) != 1)
+            {
+                return false;
+            }
+
+            if (write.challenge is not null)
+            {
+                SqliteChallenges.Consume(connection.Underlying, write.challenge);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CertificateRecord?> FindBySerialAsync(string serial, CancellationToken cancellationToken)
@@ -252,5 +279,5 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
     }
 
     /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>
-    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction);
+    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge);
 }

@@ -21,6 +21,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<CertificateRow> _insertCertificate;
     private readonly PreparedCommand<TransactionRow> _upsertTransaction;
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
+    private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
 
     public SqliteWriteConnection(SqliteConnection connection)
     {
@@ -35,6 +36,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _insertCertificate = SqliteSql.InsertCertificate.PrepareOn(connection);
         _upsertTransaction = SqliteSql.UpsertTransaction.PrepareOn(connection);
         _revoke = SqliteSql.Revoke.PrepareOn(connection);
+        _upsertDevice = SqliteSql.UpsertDevice.PrepareOn(connection);
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
@@ -87,6 +89,12 @@ internal sealed class SqliteWriteConnection : IDisposable
     /// <returns>The rows changed: 0 when no certificate has the serial.</returns>
     public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
 
+    /// <returns>The ID of the device created or updated.</returns>
+    public long UpsertDevice(DeviceObservationRow device) =>
+        _upsertDevice.TryQuerySingle(device, static reader => reader.GetInt64(0), out long id)
+            ? id
+            : throw new InvalidOperationException($"The device upsert for {device.IdentityKind}:{device.IdentityKey} returned no ID.");
+
     /// <summary>Closing the connection rolls back a transaction left open.</summary>
     public void Dispose()
     {
@@ -100,6 +108,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _insertCertificate.Dispose();
         _upsertTransaction.Dispose();
         _revoke.Dispose();
+        _upsertDevice.Dispose();
         _connection.Dispose();
     }
 
