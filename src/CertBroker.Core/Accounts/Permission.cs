@@ -38,4 +38,7 @@ public enum Permission
 
     /// <summary>Create and revoke API tokens.</summary>
     ManageTokens,
+
+    /// <summary>Add, edit, import and delete inventory devices (their metadata, not their certificates).</summary>
+    ManageInventory,
 }

@@ -14,6 +14,10 @@ internal static class AdminApi
         RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization();
 
         // Each feature maps its routes onto the group here.
+        api.MapDeviceEndpoints();
+        api.MapCertificateEndpoints();
+        api.MapChallengeEndpoints();
+        app.MapNdesAdminPage();
         return api;
     }
 }

@@ -33,6 +33,7 @@ internal static class ServiceRegistration
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
 
+        services.AddInventoryAndChallenges();
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();

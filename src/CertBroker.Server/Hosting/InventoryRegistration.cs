@@ -1,0 +1,27 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Server.Hosting;
+
+internal static class InventoryRegistration
+{
+    /// <summary>
+    /// One-time challenges (issuer, lockout, the guard the enrolment pipeline asks) and device matching. The stores
+    /// behind them come from the SQLite store's registration.
+    /// </summary>
+    public static IServiceCollection AddInventoryAndChallenges(this IServiceCollection services)
+    {
+        services.AddOptions<ChallengeLockoutOptions>().BindConfiguration(ChallengeLockoutOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChallengeLockoutOptions>, ChallengeLockoutOptionsValidator>();
+        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
+        services.TryAddSingleton<AuditRecorder>();
+        services.AddSingleton<ChallengeLockout>();
+        services.AddSingleton<ChallengeGuard>();
+        services.AddSingleton<OneTimeChallengeIssuer>();
+        services.AddSingleton<DeviceMatcher>();
+        return services;
+    }
+}
