@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
@@ -23,6 +25,10 @@ internal sealed class ScepHarness : IAsyncDisposable
     {
         _directory = directory;
         Store = store;
+        Audit = new AuditRecorder(store, NullAuditForwarder.Instance);
+        Lockout = new ChallengeLockout(Options.Create(LockoutOptions), Time);
+        Challenges = new OneTimeChallengeIssuer(store, Audit, Time);
+        var guard = new ChallengeGuard(store, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
         Issuer = new EmbeddedCertificateIssuer(
             material,
             store,
@@ -31,12 +37,22 @@ internal sealed class ScepHarness : IAsyncDisposable
             Time,
             NullLogger<EmbeddedCertificateIssuer>.Instance);
         Ra = new RegistrationAuthority(material);
-        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time);
+        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time, guard);
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
     }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>The lockout settings every harness uses: 5 failures within 15 minutes, the defaults.</summary>
+    public static ChallengeLockoutOptions LockoutOptions { get; } = new();
+
+    public AuditRecorder Audit { get; }
+
+    public ChallengeLockout Lockout { get; }
+
+    /// <summary>Hands out one-time passwords for profiles with Challenge=OneTime.</summary>
+    public OneTimeChallengeIssuer Challenges { get; }
 
     public SqliteStore Store { get; }
 
@@ -54,6 +70,9 @@ internal sealed class ScepHarness : IAsyncDisposable
     public X509Certificate2 CaCertificate => Issuer.CaChain[0];
 
     private string DatabasePath => _directory.File("certbroker.db");
+
+    /// <summary>The SQLite file, for tests that look at what was stored the way an operator's sqlite3 would.</summary>
+    public string DatabaseFile => DatabasePath;
 
     public static async Task<ScepHarness> CreateAsync(CaFixture ca, Action<ProfileOptions>? configure = null)
     {

@@ -1,0 +1,97 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Enrolment;
+using CertBroker.Core.Tests.Support;
+using CertBroker.Scep;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Tests.Challenges;
+
+/// <summary>Failed challenges counted per source: the lockout after the threshold, its end, and the audit trail.</summary>
+public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixture>
+{
+    [Fact]
+    public async Task PkcsReq_ThresholdOfWrongChallenges_LocksSourceOutEvenWithTheRightOne()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        await FailAsync(scep, device, ScepHarness.LockoutOptions.Threshold);
+
+        ClientMessage correct = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", ScepHarness.Challenge), transactionId: "after-lockout");
+        ScepResult result = await scep.SendAsync(correct);
+
+        ReplyAssert.Failure(correct, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("locked out", result.Reason, StringComparison.Ordinal);
+        IReadOnlyList<StoredAuditEvent> events = await scep.Store.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
+        Assert.Equal(ScepHarness.LockoutOptions.Threshold + 1, events.Count(e => e.Event.Action == AuditActions.ChallengeFailed));
+        StoredAuditEvent lockedOut = Assert.Single(events, e => e.Event.Action == AuditActions.ChallengeSourceLockedOut);
+        Assert.Equal("192.0.2.10", lockedOut.Event.SourceAddress);
+        Assert.All(events, e => Assert.Equal(AuditOutcome.Failure, e.Event.Outcome));
+    }
+
+    [Fact]
+    public async Task PkcsReq_OneFailureBelowThreshold_StillIssues()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        await FailAsync(scep, device, ScepHarness.LockoutOptions.Threshold - 1);
+
+        ClientMessage correct = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", ScepHarness.Challenge), transactionId: "just-in-time");
+
+        ReplyAssert.Success(correct, await scep.SendAsync(correct), scep.Ra);
+    }
+
+    [Fact]
+    public async Task PkcsReq_AfterTheLockoutPeriod_IssuesAgain()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        await FailAsync(scep, device, ScepHarness.LockoutOptions.Threshold);
+        scep.Time.Advance(TimeSpan.FromMinutes(ScepHarness.LockoutOptions.PeriodMinutes));
+
+        ClientMessage correct = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", ScepHarness.Challenge), transactionId: "after-period");
+
+        ReplyAssert.Success(correct, await scep.SendAsync(correct), scep.Ra);
+    }
+
+    [Fact]
+    public void RecordFailure_FailuresSpreadWiderThanThePeriod_DoNotLockOut()
+    {
+        var time = new FakeTimeProvider();
+        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+
+        bool locked = false;
+        for (int i = 0; i < 6; i++)
+        {
+            locked |= lockout.RecordFailure("203.0.113.9");
+            time.Advance(TimeSpan.FromMinutes(6));
+        }
+
+        Assert.False(locked);
+        Assert.False(lockout.IsLockedOut("203.0.113.9", out _));
+    }
+
+    [Fact]
+    public void RecordFailure_OtherSource_IsNotLockedOut()
+    {
+        var time = new FakeTimeProvider();
+        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 2, PeriodMinutes = 10 }), time);
+
+        lockout.RecordFailure("203.0.113.9");
+        bool locked = lockout.RecordFailure("203.0.113.9");
+
+        Assert.True(locked);
+        Assert.True(lockout.IsLockedOut("203.0.113.9", out DateTimeOffset until));
+        Assert.Equal(time.GetUtcNow().AddMinutes(10), until);
+        Assert.False(lockout.IsLockedOut("203.0.113.10", out _));
+    }
+
+    private static async Task FailAsync(ScepHarness scep, Device device, int times)
+    {
+        for (int i = 0; i < times; i++)
+        {
+            ClientMessage wrong = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", "wrong " + i), transactionId: "wrong-" + i);
+            ReplyAssert.Failure(wrong, await scep.SendAsync(wrong), FailInfo.BadRequest, scep.Ra);
+        }
+    }
+}
