@@ -170,6 +170,6 @@ internal static class SqliteDevices
         return rows;
     }
 
-    /// <summary>SQLite's constraint error, raised here only by the unique identity.</summary>
-    public static bool IsUniqueViolation(SqliteException ex) => ex.SqliteErrorCode == 19;
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE: the identity (kind, key) is taken.</summary>
+    public static bool IsUniqueViolation(SqliteException ex) => ex.SqliteExtendedErrorCode == 2067;
 }

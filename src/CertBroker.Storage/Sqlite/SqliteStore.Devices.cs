@@ -61,12 +61,13 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
         ArgumentNullException.ThrowIfNull(auditEvent);
         return WriteAsync((id, auditEvent, _auditMaxRecords), static (connection, args) =>
         {
+            // Unlinked first: the foreign key refuses to delete a device certificates still point at.
+            connection.Execute("UPDATE certificates SET device_id = NULL WHERE device_id = @Id", new { Id = args.id });
             if (connection.Execute("DELETE FROM devices WHERE id = @Id", new { Id = args.id }) == 0)
             {
                 return false;
             }
 
-            connection.Execute("UPDATE certificates SET device_id = NULL WHERE device_id = @Id", new { Id = args.id });
             SqliteAudit.Append(connection, args.auditEvent with { Target = Target(args.id) }, args._auditMaxRecords);
             return true;
         }, cancellationToken);

@@ -73,9 +73,11 @@ public sealed class SqliteFileTests : IAsyncLifetime
 
         await using var connection = _harness.OpenRaw();
         Assert.Equal("wal", await ScalarAsync<string>(connection, "PRAGMA journal_mode"));
+        var scripts = CertBroker.Storage.Migrations.EmbeddedMigrations.Load(
+            typeof(SqliteMigrator).Assembly, "CertBroker.Storage.Sqlite.Migrations.");
         Assert.Equal(
-            "1:initial",
-            await ScalarAsync<string>(connection, "SELECT group_concat(version || ':' || name) FROM schema_version"));
+            string.Join(',', scripts.Select(s => $"{s.Version}:{s.Name}")),
+            await ScalarAsync<string>(connection, "SELECT group_concat(version || ':' || name) FROM (SELECT version, name FROM schema_version ORDER BY version)"));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ CREATE INDEX ix_devices_serial_number ON devices (serial_number);
 CREATE INDEX ix_devices_mac_address ON devices (mac_address);
 
 -- The device a certificate was issued to; NULL for certificates issued before the inventory existed or whose device
--- was deleted (the store clears it; foreign keys are not enforced).
+-- was deleted (the store clears the link before deleting the device).
 ALTER TABLE certificates ADD COLUMN device_id INTEGER REFERENCES devices (id);
 CREATE INDEX ix_certificates_device_id ON certificates (device_id, not_after);
 
