@@ -11,7 +11,7 @@ namespace CertBroker.Server.Cli;
 /// trail. Options: <c>--server</c> (or <c>CERTBROKER_SERVER</c>, default <c>http://127.0.0.1:8080</c>), and either
 /// <c>--token</c> (or <c>CERTBROKER_TOKEN</c>) or <c>--user</c> with <c>CERTBROKER_PASSWORD</c>.
 /// </summary>
-internal sealed class AdminApiConnection : IDisposable
+internal sealed partial class AdminApiConnection : IDisposable
 {
     public const string DefaultServer = "http://127.0.0.1:8080";
 
@@ -80,6 +80,21 @@ internal sealed class AdminApiConnection : IDisposable
         return text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Sends <paramref name="body"/> as <paramref name="mediaType"/> (CSV imports) and returns the JSON reply.</summary>
+    /// <exception cref="CommandFailedException">The broker answered with an error; its problem details are in the message.</exception>
+    public async Task<JsonElement?> SendTextAsync(HttpMethod method, string path, string body, string mediaType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CommandFailedException(DescribeError(response, text));
+        }
+
+        return text.Length == 0 ? null : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>Fetches <paramref name="path"/> as text (CSV exports).</summary>
     public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
     {
@@ -101,11 +116,44 @@ internal sealed class AdminApiConnection : IDisposable
             using JsonDocument problem = JsonDocument.Parse(body);
             string? title = problem.RootElement.TryGetProperty("title", out JsonElement t) ? t.GetString() : null;
             string? detail = problem.RootElement.TryGetProperty("detail", out JsonElement d) ? d.GetString() : null;
-            return $"{status}: {title}{(detail is null ? "" : $" ({detail})")}";
+            var message = new StringBuilder($"{status}: {title}{(detail is null ? "" : $" ({detail})")}");
+            // Validation problems name each field; a refused import lists each line.
+            if (problem.RootElement.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Object)
+            {
+                AppendErrors(message, "", errors);
+            }
+
+            if (problem.RootElement.TryGetProperty("rows", out JsonElement rows) && rows.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement row in rows.EnumerateArray())
+                {
+                    string line = row.TryGetProperty("line", out JsonElement l) ? l.ToString() : "?";
+                    if (row.TryGetProperty("errors", out JsonElement rowErrors) && rowErrors.ValueKind == JsonValueKind.Object)
+                    {
+                        AppendErrors(message, $"line {line}: ", rowErrors);
+                    }
+                }
+            }
+
+            return message.ToString();
         }
         catch (JsonException)
         {
             return status;
+        }
+    }
+}
+
+internal sealed partial class AdminApiConnection
+{
+    private static void AppendErrors(StringBuilder message, string prefix, JsonElement errors)
+    {
+        foreach (JsonProperty field in errors.EnumerateObject())
+        {
+            foreach (JsonElement text in field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            {
+                message.Append(Environment.NewLine).Append("  ").Append(prefix).Append(field.Name).Append(": ").Append(text.GetString());
+            }
         }
     }
 }
