@@ -1,7 +1,5 @@
-using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Hosting;
@@ -10,14 +8,12 @@ internal static class InventoryRegistration
 {
     /// <summary>
     /// One-time challenges (issuer, lockout, the guard the enrolment pipeline asks) and device matching. The stores
-    /// behind them come from the SQLite store's registration.
+    /// behind them come from the SQLite store's registration, the <c>AuditRecorder</c> from the admin services.
     /// </summary>
     public static IServiceCollection AddInventoryAndChallenges(this IServiceCollection services)
     {
         services.AddOptions<ChallengeLockoutOptions>().BindConfiguration(ChallengeLockoutOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChallengeLockoutOptions>, ChallengeLockoutOptionsValidator>();
-        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
-        services.TryAddSingleton<AuditRecorder>();
         services.AddSingleton<ChallengeLockout>();
         services.AddSingleton<ChallengeGuard>();
         services.AddSingleton<OneTimeChallengeIssuer>();

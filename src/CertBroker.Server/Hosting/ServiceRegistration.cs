@@ -2,6 +2,7 @@ using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
+using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();
+        services.AddAdminAccess();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
@@ -35,6 +36,9 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IDeviceStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IChallengeStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IAccountStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
