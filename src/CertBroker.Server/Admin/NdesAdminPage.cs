@@ -19,7 +19,8 @@ internal static class NdesAdminPage
 {
     public static IEndpointRouteBuilder MapNdesAdminPage(this IEndpointRouteBuilder app)
     {
-        foreach (string path in new[] { "/certsrv/mscep_admin", "/certsrv/mscep_admin/", "/certsrv/mscep_admin/default.aspx" })
+        // Routing ignores a trailing slash, so the first also serves /certsrv/mscep_admin/.
+        foreach (string path in new[] { "/certsrv/mscep_admin", "/certsrv/mscep_admin/default.aspx" })
         {
             app.MapGet(path, ServeAsync).RequirePermission(Permission.IssueChallenges).ExcludeFromDescription();
         }
