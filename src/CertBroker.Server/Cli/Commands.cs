@@ -9,8 +9,9 @@ internal static class Commands
     {
         var root = new RootCommand("CertBroker administrative commands. Run without a command to start the service.");
         root.Subcommands.Add(DecodeCommand.Create());
-        root.Subcommands.Add(InventoryCommands.Devices());
-        root.Subcommands.Add(InventoryCommands.Certificates());
+        InventoryCommands inventory = InventoryCommands.ForConsole();
+        root.Subcommands.Add(inventory.Devices());
+        root.Subcommands.Add(inventory.Certificates());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -7,9 +7,10 @@ namespace CertBroker.Server.Cli;
 
 /// <summary>
 /// <c>certbroker devices list|show|export|import</c> and <c>certbroker certificates list|revoke</c>, through the
-/// admin API of a running broker (see <see cref="AdminApiConnection"/>).
+/// admin API of a running broker (see <see cref="AdminApiConnection"/>). <paramref name="handler"/> replaces the HTTP
+/// stack, for tests against an in-process broker.
 /// </summary>
-internal static class InventoryCommands
+internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? handler = null)
 {
     private static readonly Option<string?> ProfileOption = new("--profile") { Description = "Only this enrolment profile." };
     private static readonly Option<string?> StateOption = new("--state") { Description = "Only this state (devices: valid, expiring, expired, revoked, none; certificates: valid, expired, revoked)." };
@@ -19,13 +20,12 @@ internal static class InventoryCommands
     private static readonly Option<int?> OffsetOption = new("--offset") { Description = "Skip this many rows." };
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the API's JSON instead of a table." };
 
-    /// <summary>Where the commands write; tests replace it.</summary>
-    internal static TextWriter Output { get; set; } = Console.Out;
+    private TextWriter Output => output;
 
-    /// <summary>The HTTP handler the commands use; tests point it at an in-process broker.</summary>
-    internal static HttpMessageHandler? Handler { get; set; }
+    /// <summary>The commands as the executable runs them: output to the console, the broker over HTTP.</summary>
+    public static InventoryCommands ForConsole() => new(Console.Out);
 
-    public static Command Devices()
+    public Command Devices()
     {
         var list = Filtered(new Command("list", "List devices, with the state of their newest certificate."), withState: true);
         list.Options.Add(JsonOption);
@@ -86,7 +86,7 @@ internal static class InventoryCommands
         return new Command("devices", "The device inventory.") { list, show, export, import };
     }
 
-    public static Command Certificates()
+    public Command Certificates()
     {
         var list = Filtered(new Command("list", "List issued certificates, newest first."), withState: true);
         list.Options.Add(JsonOption);
@@ -157,18 +157,18 @@ internal static class InventoryCommands
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, Func<AdminApiConnection, Task> run)
+    private async Task<int> RunAsync(ParseResult parse, Func<AdminApiConnection, Task> run)
     {
-        using AdminApiConnection api = AdminApiConnection.Create(parse, Handler);
+        using AdminApiConnection api = AdminApiConnection.Create(parse, handler);
         await run(api);
         return 0;
     }
 
-    private static void WriteJson(JsonElement? json) =>
+    private void WriteJson(JsonElement? json) =>
         Output.WriteLine(json is null ? "" : JsonSerializer.Serialize(json.Value, AdminApiConnection.JsonOptions));
 
     /// <summary>A plain table with columns as wide as their widest cell, for terminals and <c>grep</c>.</summary>
-    private static void WriteTable(JsonElement? rows, string[] header, Func<JsonElement, string[]> cells)
+    private void WriteTable(JsonElement? rows, string[] header, Func<JsonElement, string[]> cells)
     {
         var table = new List<string[]> { header };
         if (rows is { ValueKind: JsonValueKind.Array } array)
