@@ -99,7 +99,8 @@ internal static class SqliteDevices
             args.Add("Text", text);
         }
 
-        args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 10_000));
+        // The API pages by at most 1000; exports ask for everything.
+        args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 1_000_000));
         args.Add("Offset", (long)Math.Max(query.Offset, 0));
         string sql = $"""
             SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt
