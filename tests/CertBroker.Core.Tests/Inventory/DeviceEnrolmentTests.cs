@@ -5,7 +5,7 @@ using CertBroker.Scep;
 using Device = CertBroker.Core.Tests.Support.Device;
 using InventoryDevice = CertBroker.Core.Inventory.Device;
 
-namespace CertBroker.Core.Tests.Challenges;
+namespace CertBroker.Core.Tests.Inventory;
 
 /// <summary>Every issued certificate creates or updates its device, matched by the profile's identity rule.</summary>
 public sealed class DeviceEnrolmentTests(CaFixture ca) : IClassFixture<CaFixture>
