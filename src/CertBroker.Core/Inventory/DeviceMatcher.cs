@@ -8,7 +8,7 @@ namespace CertBroker.Core.Inventory;
 /// profile's <see cref="ProfileOptions.DeviceIdentity"/> picks from the CSR. Used to show the device on a pending
 /// request before anything is issued.
 /// </summary>
-public sealed class DeviceMatcher(IDeviceStore devices)
+public sealed class DeviceMatcher(IDeviceStore devices, ProfileCatalog profiles)
 {
     public static DeviceIdentity IdentityOf(ScepProfile profile, CertificationRequest csr)
     {
@@ -20,4 +20,11 @@ public sealed class DeviceMatcher(IDeviceStore devices)
     /// <returns>The matching device, or null when this identity has never enrolled nor been added.</returns>
     public Task<Device?> FindAsync(ScepProfile profile, CertificationRequest csr, CancellationToken cancellationToken) =>
         devices.FindByIdentityAsync(IdentityOf(profile, csr), cancellationToken);
+
+    /// <summary>The ID of the device a request to profile <paramref name="profile"/> belongs to (for the approval queue).</summary>
+    /// <returns>Null when the profile is unknown or no device matches.</returns>
+    public async Task<long?> FindDeviceAsync(string profile, CertificationRequest csr, CancellationToken cancellationToken) =>
+        profiles.Find(profile) is { } scepProfile
+            ? (await FindAsync(scepProfile, csr, cancellationToken).ConfigureAwait(false))?.Id
+            : null;
 }

@@ -61,8 +61,15 @@ public sealed class DeviceEnrolmentTests(CaFixture ca) : IClassFixture<CaFixture
         ClientMessage request = scep.Client.PkcsReq(device, csr);
         ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra);
 
-        InventoryDevice? found = await new DeviceMatcher(scep.Store).FindAsync(scep.Profile, CertificationRequest.Parse(csr), CancellationToken.None);
+        var matcher = new DeviceMatcher(scep.Store, new ProfileCatalog(Microsoft.Extensions.Options.Options.Create(new BrokerOptions
+        {
+            Profiles = { [scep.Profile.Name] = scep.Profile.Options },
+        })));
+
+        InventoryDevice? found = await matcher.FindAsync(scep.Profile, CertificationRequest.Parse(csr), CancellationToken.None);
+        long? foundId = await matcher.FindDeviceAsync(scep.Profile.Name, CertificationRequest.Parse(csr), CancellationToken.None);
 
         Assert.Equal(new DeviceIdentity(DeviceIdentityKind.MacAddress, "00:1a:2b:3c:4d:5e"), found?.Identity);
+        Assert.Equal(found?.Id, foundId);
     }
 }
