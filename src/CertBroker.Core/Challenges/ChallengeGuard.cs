@@ -85,6 +85,12 @@ public sealed partial class ChallengeGuard(
             return Authorization.Refuse($"One-time challenge {challenge.Id} is bound to {binding}, which the CSR does not carry.");
         }
 
+        if (challenge.ConsumedAt is not null)
+        {
+            // Already marked used by this very transaction: nothing more to record.
+            return Authorization.Allow($"One-time challenge {challenge.Id} accepted again for its own transaction.");
+        }
+
         var used = new AuditEvent
         {
             Time = now,

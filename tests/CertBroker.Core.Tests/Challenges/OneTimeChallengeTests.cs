@@ -53,6 +53,28 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     [Fact]
+    public async Task PkcsReq_PasswordUsedByThisTransactionWhenQueued_StillAcceptedWhenResent()
+    {
+        await using var scep = await OneTimeHarnessAsync();
+        string password = await IssueAsync(scep);
+        using var device = new Device(0);
+        byte[] csr = device.Csr("CN=printer-1", password);
+        OneTimeChallenge challenge = (await scep.Store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None))!;
+        DateTimeOffset now = scep.Time.GetUtcNow();
+        // What a Manual profile's queue records: the pending request, with the password it used.
+        await scep.Store.SaveTransactionAsync(new EnrolmentTransactionBuilder(scep.Profile.Name, device.TransactionId, csr, now).Pending() with
+        {
+            Challenge = new ChallengeRedemption(challenge.Id, Admin(scep) with { Action = AuditActions.ChallengeUsed, Actor = "device" }),
+        }, CancellationToken.None);
+        scep.Time.Advance(TimeSpan.FromHours(2));
+
+        ClientMessage resent = scep.Client.PkcsReq(device, csr);
+
+        ReplyAssert.Success(resent, await scep.SendAsync(resent), scep.Ra);
+        Assert.Single(await scep.Store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task PkcsReq_PasswordPastItsLifetime_Refused()
     {
         await using var scep = await OneTimeHarnessAsync(p => p.ChallengeLifetimeMinutes = 60);
@@ -213,4 +235,21 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         Actor = "admin",
         SourceAddress = "198.51.100.1",
     };
+
+    /// <summary>A transaction row for a CSR, as the enrolment pipeline would write it.</summary>
+    private sealed record EnrolmentTransactionBuilder(string Profile, string TransactionId, byte[] Csr, DateTimeOffset Now)
+    {
+        public Storage.EnrolmentTransaction Pending() => new()
+        {
+            Profile = Profile,
+            TransactionId = TransactionId,
+            MessageType = (int)MessageType.PkcsReq,
+            State = Storage.TransactionState.Pending,
+            PublicKeySha256 = CertificationRequest.Parse(Csr).PublicKeySha256,
+            Subject = CertificationRequest.Parse(Csr).Subject.Name,
+            CertificationRequest = Csr,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Sqlite;
@@ -157,6 +158,55 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
 
         Assert.Equal(TestData.Now.AddDays(5).ToUniversalTime().Date, Assert.Single(soon).NotAfter.UtcDateTime.Date);
     }
+
+    [Fact]
+    public async Task SaveIssuedAsync_PasswordUsedByAnotherTransaction_ThrowsAndWritesNothing()
+    {
+        long challengeId = await ChallengeAsync();
+        var redemption = new ChallengeRedemption(challengeId, Event(AuditActions.ChallengeUsed));
+        await _store.SaveTransactionAsync(TestData.Transaction() with { Challenge = redemption }, CancellationToken.None);
+        CertificateRecord certificate = TestData.Certificate();
+
+        await Assert.ThrowsAsync<ChallengeAlreadyUsedException>(() =>
+            _store.SaveIssuedAsync(TestData.Transaction() with { Challenge = redemption, Device = Observation(Printer) }, certificate, CancellationToken.None));
+
+        Assert.Null(await _store.FindBySerialAsync(certificate.Serial, CancellationToken.None));
+        Assert.Null(await _store.FindByIdentityAsync(Printer, CancellationToken.None));
+        Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveIssuedAsync_PasswordUsedWhenThisTransactionWasQueued_IssuesWithoutAuditingTwice()
+    {
+        long challengeId = await ChallengeAsync();
+        var redemption = new ChallengeRedemption(challengeId, Event(AuditActions.ChallengeUsed));
+        EnrolmentTransaction pending = TestData.Transaction() with { Challenge = redemption };
+        await _store.SaveTransactionAsync(pending, CancellationToken.None);
+
+        IssueOutcome outcome = await _store.SaveIssuedAsync(pending with { Challenge = redemption }, TestData.Certificate(), CancellationToken.None);
+
+        Assert.False(outcome.AlreadyIssued);
+        OneTimeChallenge? stored = await _store.FindByPasswordHashAsync(new string('a', 64), CancellationToken.None);
+        Assert.Equal(pending.TransactionId, stored?.ConsumedTransaction);
+        Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+    }
+
+    private async Task<long> ChallengeAsync()
+    {
+        var challenge = new OneTimeChallenge
+        {
+            PasswordSha256 = new string('a', 64),
+            Profile = TestData.Profile,
+            CreatedBy = "admin",
+            CreatedAt = TestData.Now,
+            ExpiresAt = TestData.Now.AddHours(1),
+        };
+        Assert.True(await _store.CreateAsync(challenge, 10, Event(AuditActions.ChallengeIssued), CancellationToken.None));
+        return (await _store.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
+    }
+
+    private static DeviceObservation Observation(DeviceIdentity identity) =>
+        new() { Identity = identity, Name = identity.Key, Profile = TestData.Profile, SeenAt = TestData.Now };
 
     private async Task<string> IssueAsync(DeviceIdentity identity, DateTimeOffset seenAt, DateTimeOffset? notAfter = null)
     {
