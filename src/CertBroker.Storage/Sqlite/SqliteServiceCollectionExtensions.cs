@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IEnrolmentStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<ICertificateStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -10,10 +10,11 @@ namespace CertBroker.Storage.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>Read by position in <see cref="SqliteRowReader.Transaction"/>; change both together.</summary>
-    private const string TransactionColumns = """
+    internal const string TransactionColumns = """
         id, profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
         content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
-        certificate_serial, created_at, updated_at
+        certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
+        findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason
         """;
 
     /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
@@ -63,11 +64,13 @@ internal static class SqliteSql
         INSERT INTO transactions (
             profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
             content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
-            certificate_serial, created_at, updated_at)
+            certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
+            findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason)
         VALUES (
             @Profile, @TransactionId, @MessageType, @State, @PublicKeySha256, @Subject, @RequesterAddress,
             @ContentEncryptionAlgorithm, @DigestAlgorithm, @SignatureAlgorithm, @FailInfo, @CertificationRequest,
-            @CertificateSerial, @CreatedAt, @UpdatedAt)
+            @CertificateSerial, @CreatedAt, @UpdatedAt, @SubjectAltNames, @KeyAlgorithm, @KeySize, @ChallengeMode,
+            @Findings, @DeviceId, @ExpiresAt, @Decision, @DecidedBy, @DecidedAt, @DecisionReason)
         ON CONFLICT (profile, transaction_id) DO UPDATE SET
             message_type = excluded.message_type,
             state = excluded.state,
@@ -80,7 +83,18 @@ internal static class SqliteSql
             fail_info = excluded.fail_info,
             certification_request = excluded.certification_request,
             certificate_serial = excluded.certificate_serial,
-            updated_at = excluded.updated_at
+            updated_at = excluded.updated_at,
+            subject_alt_names = excluded.subject_alt_names,
+            key_algorithm = excluded.key_algorithm,
+            key_size = excluded.key_size,
+            challenge_mode = excluded.challenge_mode,
+            findings = excluded.findings,
+            device_id = excluded.device_id,
+            expires_at = excluded.expires_at,
+            decision = excluded.decision,
+            decided_by = excluded.decided_by,
+            decided_at = excluded.decided_at,
+            decision_reason = excluded.decision_reason
         WHERE transactions.state <> 1
         """,
         ("@Profile", static row => row.Profile),
@@ -97,7 +111,18 @@ internal static class SqliteSql
         ("@CertificationRequest", static row => row.CertificationRequest),
         ("@CertificateSerial", static row => row.CertificateSerial),
         ("@CreatedAt", static row => row.CreatedAt),
-        ("@UpdatedAt", static row => row.UpdatedAt));
+        ("@UpdatedAt", static row => row.UpdatedAt),
+        ("@SubjectAltNames", static row => row.SubjectAltNames),
+        ("@KeyAlgorithm", static row => row.KeyAlgorithm),
+        ("@KeySize", static row => row.KeySize),
+        ("@ChallengeMode", static row => row.ChallengeMode),
+        ("@Findings", static row => row.Findings),
+        ("@DeviceId", static row => row.DeviceId),
+        ("@ExpiresAt", static row => row.ExpiresAt),
+        ("@Decision", static row => row.Decision),
+        ("@DecidedBy", static row => row.DecidedBy),
+        ("@DecidedAt", static row => row.DecidedAt),
+        ("@DecisionReason", static row => row.DecisionReason));
 
     /// <summary>Changes no row when the serial or thumbprint is taken, so the caller can tell a clash from success.</summary>
     public static readonly SqliteStatement<CertificateRow> InsertCertificate = new(
