@@ -14,6 +14,7 @@ internal static class AdminApi
         RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization();
 
         // Each feature maps its routes onto the group here.
+        api.MapRequestEndpoints();
         return api;
     }
 }

@@ -9,6 +9,7 @@ internal static class Commands
     {
         var root = new RootCommand("CertBroker administrative commands. Run without a command to start the service.");
         root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(RequestsCommand.Create());
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,9 +1,13 @@
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Endpoints;
+using CertBroker.Server.Jobs;
 using CertBroker.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Hosting;
@@ -32,6 +36,14 @@ internal static class ServiceRegistration
             .ValidateOnStart();
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
+
+        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
+        services.TryAddSingleton<AuditRecorder>();
+        services.TryAddSingleton<IDeviceMatcher>(NoDeviceMatcher.Instance);
+        // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
+        services.AddSingleton<TransactionLocks>();
+        services.AddSingleton<RequestQueue>();
+        services.AddHostedService<PendingExpirySweep>();
 
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
