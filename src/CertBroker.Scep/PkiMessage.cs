@@ -65,15 +65,20 @@ public sealed class PkiMessage : IDisposable
 
     private static AsymmetricAlgorithm? ImportKey(CertificateFields certificate)
     {
-        AsymmetricAlgorithm? key = certificate.KeyAlgorithm switch
-        {
-            Oids.RsaEncryption => RSA.Create(),
-            Oids.EcPublicKey => ECDsa.Create(),
-            _ => null,
-        };
+        AsymmetricAlgorithm? key = null;
         try
         {
-            key?.ImportSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.Span, out _);
+            switch (certificate.KeyAlgorithm)
+            {
+                case Oids.RsaEncryption:
+                    key = OpenSslRsaPublicKey.Import(certificate.SubjectPublicKeyInfo.Span);
+                    break;
+                case Oids.EcPublicKey:
+                    key = ECDsa.Create();
+                    key.ImportSubjectPublicKeyInfo(certificate.SubjectPublicKeyInfo.Span, out _);
+                    break;
+            }
+
             return key;
         }
         catch (CryptographicException)
