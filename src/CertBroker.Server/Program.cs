@@ -1,6 +1,7 @@
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
+using CertBroker.Server.Admin;
 using CertBroker.Server.Cli;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Hosting;
@@ -38,6 +39,7 @@ try
     int schema = await app.Services.GetRequiredService<IStoreMigrator>().MigrateAsync(CancellationToken.None);
     IRegistrationAuthority ra = app.Services.GetRequiredService<IRegistrationAuthority>();
     ICertificateIssuer issuer = app.Services.GetRequiredService<ICertificateIssuer>();
+    await AdministratorBootstrap.RunAsync(app.Services, startupLog, CancellationToken.None);
     startupLog.LogInformation(
         "CertBroker starting with data directory {DataDir}, schema version {SchemaVersion}, CA {CaSubject}, RA signing {RaSigningSubject}",
         dataDirectory, schema, issuer.CaChain[0].Subject, ra.SigningCertificate.Subject);
@@ -49,7 +51,13 @@ catch (Exception ex)
     return 1;
 }
 
+// Problem details for admin errors wrap routing, so unknown admin routes and wrong methods get them too.
+app.UseAdminProblemDetails();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapScep(catalog);
+app.MapAdminApi();
 await app.RunAsync();
 return 0;
 

@@ -14,6 +14,8 @@ internal static class AdminApi
         RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization();
 
         // Each feature maps its routes onto the group here.
+        api.MapMeEndpoints();
+        api.MapTokenEndpoints();
         api.MapRequestEndpoints();
         return api;
     }

@@ -17,6 +17,18 @@ internal static class AdminClaims
 
     public const string TokenKind = "token";
 
+    /// <summary>
+    /// Present on an account whose password expired or was set by an administrator: until it is changed, the caller
+    /// may only see who it is and change the password.
+    /// </summary>
+    public const string PasswordChangeRequiredClaim = "certbroker:password-change-required";
+
+    public static bool PasswordChangeRequired(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == PasswordChangeRequiredClaim);
+
+    /// <summary>The caller's role, or null for an anonymous caller.</summary>
+    public static Role? CallerRole(this ClaimsPrincipal user) =>
+        Enum.TryParse(user.FindFirstValue(ClaimTypes.Role), out Role role) ? role : null;
+
     /// <summary>The audit trail's name for the caller: the user name, or <c>token:NAME</c>.</summary>
     public static string Actor(this ClaimsPrincipal user)
     {

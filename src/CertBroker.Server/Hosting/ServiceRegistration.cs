@@ -4,6 +4,7 @@ using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
+using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Jobs;
 using CertBroker.Storage.Sqlite;
@@ -48,6 +49,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();
+        services.AddAdminAccess();
         return services;
     }
 }

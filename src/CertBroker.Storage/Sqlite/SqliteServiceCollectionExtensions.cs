@@ -1,3 +1,4 @@
+using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Storage;
@@ -31,6 +32,9 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IEnrolmentStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<ICertificateStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IAccountStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,

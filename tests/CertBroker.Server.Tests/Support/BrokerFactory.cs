@@ -12,6 +12,9 @@ public sealed class BrokerFactory : WebApplicationFactory<Program>
 {
     public const string Challenge = "server-test-challenge";
 
+    /// <summary>Bootstrap password of the first Administrator, <c>admin</c>.</summary>
+    public const string AdminPassword = "Server-Test-Admin-1";
+
     private readonly TempDirectory _directory = new();
 
     public string DataDir => _directory.Path;
@@ -23,6 +26,10 @@ public sealed class BrokerFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("CertBroker:DataDir", _directory.Path);
         builder.UseSetting("CertBroker:Profiles:default:ChallengePassword", Challenge);
+        builder.UseSetting("CertBroker:Admin:BootstrapPassword", AdminPassword);
+
+        // The lowest count configuration allows: Basic authentication hashes on every request.
+        builder.UseSetting("CertBroker:Admin:PasswordHashing:Iterations", "100000");
         foreach ((string key, string? value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -25,3 +25,8 @@ public sealed class SqliteStoreMigratorTests : StoreMigratorTests
 
     protected override StoreHarness CreateHarness() => new SqliteHarness();
 }
+
+public sealed class SqliteAccountStoreTests : AccountStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}

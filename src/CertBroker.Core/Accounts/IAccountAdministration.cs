@@ -1,0 +1,52 @@
+using CertBroker.Core.Audit;
+
+namespace CertBroker.Core.Accounts;
+
+/// <summary>How an audited change to accounts or API tokens ended.</summary>
+public enum AdministrationOutcome
+{
+    Done,
+
+    /// <summary>No such account or token.</summary>
+    NotFound,
+
+    /// <summary>The user name or token name is taken.</summary>
+    NameTaken,
+
+    /// <summary>Another writer changed the account first (its <see cref="AdminAccount.Version"/> moved on).</summary>
+    Conflict,
+
+    /// <summary>
+    /// The change would leave no enabled Administrator, and with it nobody able to manage accounts; nothing was
+    /// written.
+    /// </summary>
+    LastAdministrator,
+}
+
+/// <summary>
+/// The changes the admin API makes to accounts and API tokens. Each writes its <see cref="AuditEvent"/> in the same
+/// database transaction as the change, so a change is never committed without its record or the other way round.
+/// </summary>
+public interface IAccountAdministration
+{
+    /// <summary>Every account, ordered by user name.</summary>
+    Task<IReadOnlyList<AdminAccount>> ListAccountsAsync(CancellationToken cancellationToken);
+
+    /// <returns><see cref="AdministrationOutcome.Done"/> or <see cref="AdministrationOutcome.NameTaken"/>.</returns>
+    Task<AdministrationOutcome> CreateAccountAsync(AdminAccount account, AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the stored account of the same user name while its version still equals <paramref name="account"/>'s,
+    /// as <see cref="IAccountStore.UpdateAsync"/> does, unless that would leave no enabled Administrator.
+    /// </summary>
+    Task<AdministrationOutcome> UpdateAccountAsync(AdminAccount account, AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the account unless it is the last enabled Administrator.</summary>
+    Task<AdministrationOutcome> DeleteAccountAsync(string userName, AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <returns><see cref="AdministrationOutcome.Done"/> or <see cref="AdministrationOutcome.NameTaken"/>.</returns>
+    Task<AdministrationOutcome> CreateTokenAsync(ApiToken token, AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <returns><see cref="AdministrationOutcome.Done"/> or <see cref="AdministrationOutcome.NotFound"/>.</returns>
+    Task<AdministrationOutcome> DeleteTokenAsync(string name, AuditEvent auditEvent, CancellationToken cancellationToken);
+}

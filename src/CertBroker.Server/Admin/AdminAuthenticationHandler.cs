@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using CertBroker.Core.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CertBroker.Server.Admin;
+
+/// <summary>
+/// The admin API's one authentication scheme: HTTP Basic (RFC 7617) with an account's user name and password, or
+/// <c>Authorization: Bearer</c> (RFC 6750) with an API token. Basic is checked on every request, so lockout applies
+/// per request; a refusal is a 401 problem that names both schemes.
+/// </summary>
+internal sealed class AdminAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    AccountAuthenticator accounts,
+    ApiTokenAuthenticator tokens,
+    SignInAudit signInAudit)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "CertBroker";
+
+    private const string Realm = "CertBroker";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        // SCEP requests carry no Authorization header: they leave here at once.
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (Credentials(header, "Basic") is { } basic)
+        {
+            return await BasicAsync(basic).ConfigureAwait(false);
+        }
+
+        if (Credentials(header, "Bearer") is { } bearer)
+        {
+            return await BearerAsync(bearer).ConfigureAwait(false);
+        }
+
+        return AuthenticateResult.Fail("Unsupported authorization scheme.");
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        AuthenticateResult result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        bool bearerRefused = result.Failure is not null && Credentials(Request.Headers.Authorization.ToString(), "Bearer") is not null;
+
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{Realm}\", charset=\"UTF-8\"");
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, bearerRefused ? $"Bearer realm=\"{Realm}\", error=\"invalid_token\"" : $"Bearer realm=\"{Realm}\"");
+        string detail = result.Failure is null
+            ? "Send an account's credentials with HTTP Basic, or an API token as 'Authorization: Bearer <token>'."
+            : "The credentials were not accepted.";
+        await TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Authentication required")
+            .ExecuteAsync(Context).ConfigureAwait(false);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        string detail = Context.User.PasswordChangeRequired()
+            ? $"Your password must be changed before anything else: POST {AdminApi.Prefix}/me/password."
+            : "Your role does not allow this.";
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
+    }
+
+    private async Task<AuthenticateResult> BasicAsync(string encoded)
+    {
+        if (!TryDecodeBasic(encoded, out string? userName, out string? password))
+        {
+            return AuthenticateResult.Fail("Malformed Basic credentials.");
+        }
+
+        AuthenticationResult result = await accounts.AuthenticateAsync(userName, password, Context.RequestAborted).ConfigureAwait(false);
+        await signInAudit.AccountAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            return AuthenticateResult.Fail("Account sign-in refused.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, result.UserName),
+            new(ClaimTypes.Role, result.Role!.Value.ToString()),
+            new(AdminClaims.Kind, AdminClaims.AccountKind),
+        };
+        if (result.MustChangePassword)
+        {
+            claims.Add(new Claim(AdminClaims.PasswordChangeRequiredClaim, "true"));
+        }
+
+        return Success(claims);
+    }
+
+    private async Task<AuthenticateResult> BearerAsync(string presented)
+    {
+        ApiTokenAuthentication result = await tokens.AuthenticateAsync(presented, Context.RequestAborted).ConfigureAwait(false);
+        await signInAudit.TokenAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            return AuthenticateResult.Fail("API token refused.");
+        }
+
+        return Success(
+        [
+            new(ClaimTypes.Name, result.Token!.Name),
+            new(ClaimTypes.Role, result.Role!.Value.ToString()),
+            new(AdminClaims.Kind, AdminClaims.TokenKind),
+        ]);
+    }
+
+    private AuthenticateResult Success(List<Claim> claims)
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>The credentials after <paramref name="scheme"/> (compared case-insensitively, RFC 9110 §11.1), or null.</summary>
+    private static string? Credentials(string header, string scheme) =>
+        header.Length > scheme.Length
+        && header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+        && header[scheme.Length] == ' '
+            ? header[(scheme.Length + 1)..].Trim()
+            : null;
+
+    /// <summary>Base64 of UTF-8 <c>user-id:password</c> (RFC 7617 §2, charset UTF-8 as the challenge announces).</summary>
+    private static bool TryDecodeBasic(string encoded, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? userName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? password)
+    {
+        userName = null;
+        password = null;
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(encoded);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        userName = decoded[..colon];
+        password = decoded[(colon + 1)..];
+        return true;
+    }
+}

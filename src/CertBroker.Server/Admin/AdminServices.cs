@@ -1,0 +1,47 @@
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Server.Admin;
+
+/// <summary>Registers what the admin API needs: account security options, authenticators, the audit recorder, authentication and authorization.</summary>
+internal static class AdminServices
+{
+    public static IServiceCollection AddAdminAccess(this IServiceCollection services)
+    {
+        AddValidatedOptions<PasswordPolicyOptions, PasswordPolicyOptionsValidator>(services, PasswordPolicyOptions.SectionName);
+        AddValidatedOptions<LockoutOptions, LockoutOptionsValidator>(services, LockoutOptions.SectionName);
+        AddValidatedOptions<PasswordHashingOptions, PasswordHashingOptionsValidator>(services, PasswordHashingOptions.SectionName);
+        AddValidatedOptions<BootstrapAdminOptions, BootstrapAdminOptionsValidator>(services, BootstrapAdminOptions.SectionName);
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<LockoutPolicy>();
+        services.AddSingleton<AccountAuthenticator>();
+        services.AddSingleton<ApiTokenAuthenticator>();
+        services.AddSingleton<ApiTokenGenerator>();
+        services.AddSingleton<BootstrapAdmin>();
+        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
+        services.AddSingleton<AuditRecorder>();
+        services.AddSingleton<SignInAudit>();
+
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, configureOptions: null);
+        services.AddAdminPolicies();
+        services.AddAdminProblemDetails();
+        services.Configure<JsonOptions>(options =>
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

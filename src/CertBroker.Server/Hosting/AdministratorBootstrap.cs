@@ -1,0 +1,60 @@
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
+
+namespace CertBroker.Server.Hosting;
+
+/// <summary>Creates the first Administrator at start-up when no account exists, and tells the operator how to sign in.</summary>
+internal static partial class AdministratorBootstrap
+{
+    public static async Task RunAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    {
+        BootstrapResult result = await services.GetRequiredService<BootstrapAdmin>().EnsureAdministratorAsync(cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case BootstrapOutcome.AccountsExist:
+                if (result.ConfiguredPasswordIgnored)
+                {
+                    LogConfiguredPasswordIgnored(logger, BootstrapAdminOptions.SectionName);
+                }
+
+                return;
+            case BootstrapOutcome.CreatedWithConfiguredPassword:
+                LogCreatedWithConfiguredPassword(logger, BootstrapAdmin.AdminUserName);
+                if (result.ConfiguredPasswordViolations.Count > 0)
+                {
+                    LogWeakConfiguredPassword(logger, string.Join(" ", result.ConfiguredPasswordViolations.Select(v => v.Message)));
+                }
+
+                break;
+            case BootstrapOutcome.CreatedWithGeneratedPassword:
+                // The one time this password is shown; the owner-only file keeps it for whoever reads the log too late.
+                LogCreatedWithGeneratedPassword(logger, BootstrapAdmin.AdminUserName, result.GeneratedPassword!, result.PasswordFile!);
+                break;
+        }
+
+        var auditEvent = new AuditEvent
+        {
+            Time = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            Action = AuditActions.BootstrapAdminCreated,
+            Outcome = AuditOutcome.Success,
+            Actor = "system",
+            Target = BootstrapAdmin.AdminUserName,
+            Details = result.Outcome == BootstrapOutcome.CreatedWithGeneratedPassword
+                ? "Created with a generated password, written to the bootstrap password file."
+                : "Created with the configured bootstrap password.",
+        };
+        await services.GetRequiredService<AuditRecorder>().RecordAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Section}:BootstrapPassword is ignored because accounts exist; remove it from the configuration")]
+    private static partial void LogConfiguredPasswordIgnored(ILogger logger, string section);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first Administrator {UserName} with the configured bootstrap password; sign in and change it")]
+    private static partial void LogCreatedWithConfiguredPassword(ILogger logger, string userName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The configured bootstrap password breaks the password policy and is used anyway: {Violations}")]
+    private static partial void LogWeakConfiguredPassword(ILogger logger, string violations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first Administrator {UserName} with the generated password {BootstrapPassword}, also in {PasswordFile} (readable by the owner only); sign in and change it")]
+    private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string userName, string bootstrapPassword, string passwordFile);
+}
