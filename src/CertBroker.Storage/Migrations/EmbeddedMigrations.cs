@@ -11,9 +11,8 @@ public static class EmbeddedMigrations
 {
     /// <summary>Loads every script under <paramref name="resourcePrefix"/>, ordered by version.</summary>
     /// <exception cref="InvalidOperationException">
-    /// A script name has no version, or two scripts share a version. These are build mistakes, so they fail loudly
-    /// rather than leave a database half-way between versions. Versions may skip numbers: each feature area owns
-    /// its number, and areas can land in any order before a release.
+    /// A script name has no version, two scripts share a version, or versions skip a number. These are build
+    /// mistakes, so they fail loudly rather than leave a database half-way between versions.
     /// </exception>
     public static IReadOnlyList<MigrationScript> Load(Assembly assembly, string resourcePrefix)
     {
@@ -38,13 +37,13 @@ public static class EmbeddedMigrations
         }
 
         scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 1; i < scripts.Count; i++)
+        for (var i = 0; i < scripts.Count; i++)
         {
-            if (scripts[i].Version == scripts[i - 1].Version)
+            if (scripts[i].Version != i + 1)
             {
                 throw new InvalidOperationException(
-                    $"Migrations under {resourcePrefix} must have distinct versions; " +
-                    $"{scripts[i - 1].Name} and {scripts[i].Name} are both version {scripts[i].Version}.");
+                    $"Migrations under {resourcePrefix} must be numbered 1, 2, 3… without gaps or repeats; " +
+                    $"found version {scripts[i].Version} ({scripts[i].Name}) in position {i + 1}.");
             }
         }
 
