@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;
@@ -190,6 +191,26 @@ internal static class SqliteSql
         ("@Serial", static revocation => revocation.Serial),
         ("@Reason", static revocation => revocation.Reason),
         ("@RevokedAt", static revocation => revocation.RevokedAt));
+
+    /// <summary>
+    /// The audit events of enrolment decisions, on the SCEP hot path: the same insert and retention trim as
+    /// <see cref="SqliteAudit.Append"/>, as one prepared command of two statements.
+    /// </summary>
+    public static readonly SqliteStatement<(AuditEvent Event, long MaxRecords)> AppendAuditEvent = new(
+        """
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details);
+        DELETE FROM audit_events WHERE id <= last_insert_rowid() - @MaxRecords
+        """,
+        ("@Time", static args => UnixMicroseconds.From(args.Event.Time)),
+        ("@Action", static args => args.Event.Action),
+        ("@Outcome", static args => (long)args.Event.Outcome),
+        ("@Actor", static args => args.Event.Actor),
+        ("@SourceAddress", static args => args.Event.SourceAddress),
+        ("@Target", static args => args.Event.Target),
+        ("@Profile", static args => args.Event.Profile),
+        ("@Details", static args => args.Event.Details),
+        ("@MaxRecords", static args => args.MaxRecords));
 
     public const string CreateVersionTable = """
         CREATE TABLE IF NOT EXISTS schema_version (

@@ -116,7 +116,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
             if (write.AuditEvent is not null)
             {
-                SqliteAudit.Append(connection.Underlying, write.AuditEvent, write.AuditMaxRecords);
+                connection.AppendAuditEvent(write.AuditEvent, write.AuditMaxRecords);
             }
 
             return (write.Certificate, AlreadyIssued: false);
@@ -156,7 +156,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
             if (write.auditEvent is not null)
             {
-                SqliteAudit.Append(connection.Underlying, write.auditEvent, write._auditMaxRecords);
+                connection.AppendAuditEvent(write.auditEvent, write._auditMaxRecords);
             }
 
             return true;

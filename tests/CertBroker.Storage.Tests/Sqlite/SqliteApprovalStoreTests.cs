@@ -117,6 +117,19 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
         Assert.Equal(0, await _store.CountAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task SaveTransactionAsync_WithAuditEventsBeyondTheCap_KeepsTheNewest()
+    {
+        using var capped = new SqliteStore(_harness.Options, NullLogger<SqliteStore>.Instance, new AuditOptions { MaxRecords = 2 });
+
+        foreach (string name in new[] { "one", "two", "three" })
+        {
+            await capped.SaveTransactionAsync(TestData.Transaction("tid-" + name, TransactionState.Failed), Event(name), CancellationToken.None);
+        }
+
+        Assert.Equal(["two", "three"], (await capped.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
+    }
+
     private static EnrolmentTransaction Queued(string transactionId, string profile = TestData.Profile) =>
         TestData.Transaction(transactionId, profile: profile) with { ExpiresAt = TestData.Now.AddDays(7) };
 
