@@ -1,5 +1,4 @@
 using CertBroker.Core.Approvals;
-using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
@@ -38,8 +37,7 @@ internal static class ServiceRegistration
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
 
-        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
-        services.TryAddSingleton<AuditRecorder>();
+        // The audit recorder and forwarder come with AddAdminAccess; the inventory replaces the device matcher.
         services.TryAddSingleton<IDeviceMatcher>(NoDeviceMatcher.Instance);
         // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
         services.AddSingleton<TransactionLocks>();
