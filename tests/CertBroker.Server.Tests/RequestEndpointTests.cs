@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
 using CertBroker.Scep;
 using CertBroker.Server.Tests.Support;
 
@@ -111,6 +113,37 @@ public sealed class RequestEndpointTests(ApprovalBrokerFactory factory) : IClass
         JsonElement problem = await AssertProblemAsync(await admin.GetAsync("/api/v1/requests?status=lost"), HttpStatusCode.BadRequest);
 
         Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _));
+    }
+
+    [Fact]
+    public async Task Approve_IsAuditedWithTheAdminAndTheRequest()
+    {
+        HttpClient admin = factory.CreateAdminClient();
+        (SentRequest request, _) = await EnrolAsync("CN=audited-device", 14);
+        long id = (await FindAsync(admin, "audited-device")).GetProperty("id").GetInt64();
+
+        await admin.PostAsync($"/api/v1/requests/{id}/approve", null);
+
+        StoredAuditEvent approved = Assert.Single(
+            await AdminHttp.AuditAsync(factory.Broker.Services, AuditActions.RequestApproved), e => e.Event.Target == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(("admin", "default"), (approved.Event.Actor, approved.Event.Profile));
+        Assert.Contains(request.TransactionId, approved.Event.Details, StringComparison.Ordinal);
+        Assert.Contains(await AdminHttp.AuditAsync(factory.Broker.Services, AuditActions.EnrolmentPending), e => e.Event.Target == request.TransactionId);
+    }
+
+    [Fact]
+    public async Task Decisions_AuditorToken_MayListButNotDecide()
+    {
+        HttpClient client = factory.Broker.CreateClient();
+        string auditor = await AdminHttp.CreateTokenAsync(factory.Broker.Services, Role.Auditor);
+        await EnrolAsync("CN=auditor-device", 15);
+
+        HttpResponseMessage list = await AdminHttp.SendAsync(client, HttpMethod.Get, "/api/v1/requests?q=auditor-device", AdminHttp.Bearer(auditor));
+        long id = (await list.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetInt64();
+        HttpResponseMessage approve = await AdminHttp.SendAsync(client, HttpMethod.Post, $"/api/v1/requests/{id}/approve", AdminHttp.Bearer(auditor));
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        await AssertProblemAsync(approve, HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class RequestsCommandTests(ApprovalBrokerFactory factory) : IClass
     private async Task<(int Status, string Output)> RunAsync(params string[] args)
     {
         factory.Broker.CreateClient().Dispose(); // starts the test server
-        Environment.SetEnvironmentVariable("CERTBROKER_PASSWORD", ApprovalBrokerFactory.AdminPassword);
+        Environment.SetEnvironmentVariable("CERTBROKER_PASSWORD", BrokerFactory.AdminPassword);
         using HttpMessageHandler handler = factory.Broker.Server.CreateHandler();
         using var output = new StringWriter();
         var root = new RootCommand { RequestsCommand.Create(handler, output) };

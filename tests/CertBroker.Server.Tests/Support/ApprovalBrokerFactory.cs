@@ -1,20 +1,14 @@
-using System.Net.Http.Headers;
-using System.Text;
-
 namespace CertBroker.Server.Tests.Support;
 
 /// <summary>
-/// The broker with its default profile on Manual approval and the first Administrator bootstrapped from
-/// <c>CertBroker:Admin:BootstrapPassword</c>, the way the README's contract describes it.
+/// The broker with its default profile on Manual approval; the first Administrator is bootstrapped from
+/// <c>CertBroker:Admin:BootstrapPassword</c> (<see cref="BrokerFactory.AdminPassword"/>), as the README's contract says.
 /// </summary>
 public sealed class ApprovalBrokerFactory : IAsyncLifetime
 {
-    public const string AdminPassword = "Approval-Test-Pa55!";
-
     public ApprovalBrokerFactory()
     {
         Broker.Settings["CertBroker:Profiles:default:Approval"] = "Manual";
-        Broker.Settings["CertBroker:Admin:BootstrapPassword"] = AdminPassword;
     }
 
     public BrokerFactory Broker { get; } = new();
@@ -23,8 +17,7 @@ public sealed class ApprovalBrokerFactory : IAsyncLifetime
     public HttpClient CreateAdminClient()
     {
         HttpClient client = Broker.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AdminPassword)));
+        client.DefaultRequestHeaders.Authorization = AdminHttp.Admin;
         return client;
     }
 
