@@ -149,6 +149,22 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
+    public async Task ApproveAsync_ProfileNoLongerConfigured_IsConflictAndIssuesNothing()
+    {
+        await using var scep = await ManualAsync();
+        ScepProfile removed = ScepHarness.NewProfile("removed-later", p => p.Approval = ApprovalMode.Manual);
+        using var device = new Device(0);
+        await scep.SendAsync(scep.Client.PkcsReq(device, device.Csr(Subject, ScepHarness.Challenge)), removed);
+
+        QueueDecision decision = await scep.Queue.ApproveAsync(await PendingIdAsync(scep), Admin, CancellationToken.None);
+
+        Assert.Equal(QueueDecisionOutcome.Conflict, decision.Outcome);
+        Assert.Contains("no longer configured", decision.Problem, StringComparison.Ordinal);
+        Assert.Equal(TransactionState.Pending, decision.Request!.State);
+        Assert.Equal(0, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
     public async Task ApproveAsync_TwoAdminsAtOnce_IssuesOneCertificate()
     {
         await using var scep = await ManualAsync();

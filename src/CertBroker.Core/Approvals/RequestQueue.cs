@@ -24,6 +24,8 @@ public sealed class RequestQueue(
 {
     private const int SerialAttempts = 3;
 
+    private const string ChangedMeanwhile = "The request changed while it was being decided.";
+
     /// <summary>The most requests one sweep expires; the next sweep takes the rest.</summary>
     public const int SweepBatch = 500;
 
@@ -45,7 +47,9 @@ public sealed class RequestQueue(
         return DecideAsync(id, async (request, now) =>
         {
             AuditEvent auditEvent = Audit(request, decider, now, AuditActions.RequestRejected, $"transactionID {request.TransactionId}, subject {request.Subject}: {reason}");
-            return await _decisions.FailAsync(request, RequestDecision.Rejected, decider.Actor, reason, auditEvent, cancellationToken).ConfigureAwait(false);
+            return await _decisions.FailAsync(request, RequestDecision.Rejected, decider.Actor, reason, auditEvent, cancellationToken).ConfigureAwait(false)
+                ? null
+                : ChangedMeanwhile;
         }, cancellationToken);
     }
 
@@ -69,7 +73,11 @@ public sealed class RequestQueue(
         return expired;
     }
 
-    private async Task<QueueDecision> DecideAsync(long id, Func<EnrolmentTransaction, DateTimeOffset, Task<bool>> decide, CancellationToken cancellationToken)
+    /// <param name="id">The request.</param>
+    /// <param name="decide">Writes the decision for the pending request read under the lock; returns null when done,
+    /// else why not.</param>
+    /// <param name="cancellationToken">Cancels the wait for the lock and the writes.</param>
+    private async Task<QueueDecision> DecideAsync(long id, Func<EnrolmentTransaction, DateTimeOffset, Task<string?>> decide, CancellationToken cancellationToken)
     {
         EnrolmentTransaction? found = await requests.FindRequestAsync(id, cancellationToken).ConfigureAwait(false);
         if (found is null)
@@ -91,15 +99,19 @@ public sealed class RequestQueue(
             return QueueDecision.Conflict(request, $"The request is no longer pending: it was {Describe(request)}.");
         }
 
-        bool decided = await decide(request, now).ConfigureAwait(false);
+        string? problem = await decide(request, now).ConfigureAwait(false);
         EnrolmentTransaction after = await requests.FindRequestAsync(id, cancellationToken).ConfigureAwait(false) ?? request;
-        return decided ? QueueDecision.Done(after) : QueueDecision.Conflict(after, "The request changed while it was being decided.");
+        return problem is null ? QueueDecision.Done(after) : QueueDecision.Conflict(after, problem);
     }
 
-    private async Task<bool> IssueAsync(EnrolmentTransaction request, Decider decider, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<string?> IssueAsync(EnrolmentTransaction request, Decider decider, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ScepProfile profile = profiles.Find(request.Profile)
-            ?? throw new InvalidOperationException($"Profile {request.Profile} of request {request.Id} is no longer configured.");
+        if (profiles.Find(request.Profile) is not { } profile)
+        {
+            // The configuration changed since the request was queued: there is no template to issue with.
+            return $"Profile {request.Profile} is no longer configured, so nothing can be issued for it; reject the request instead.";
+        }
+
         CertificationRequest csr = CertificationRequest.Parse(request.CertificationRequest
             ?? throw new InvalidOperationException($"Request {request.Id} has no stored CSR."));
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, profile.Template);
@@ -126,7 +138,7 @@ public sealed class RequestQueue(
                     audit?.Committed(auditEvent);
                 }
 
-                return !outcome.AlreadyIssued;
+                return outcome.AlreadyIssued ? ChangedMeanwhile : null;
             }
             catch (DuplicateSerialException) when (attempt < SerialAttempts)
             {
