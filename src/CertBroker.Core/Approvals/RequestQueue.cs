@@ -22,12 +22,12 @@ public sealed class RequestQueue(
     TimeProvider time,
     AuditRecorder? audit = null)
 {
+    /// <summary>The most requests one sweep expires; the next sweep takes the rest.</summary>
+    public const int SweepBatch = 500;
+
     private const int SerialAttempts = 3;
 
     private const string ChangedMeanwhile = "The request changed while it was being decided.";
-
-    /// <summary>The most requests one sweep expires; the next sweep takes the rest.</summary>
-    public const int SweepBatch = 500;
 
     private readonly QueueDecisions _decisions = new(enrolments, audit);
 
