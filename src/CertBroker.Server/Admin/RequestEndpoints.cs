@@ -33,6 +33,8 @@ internal static class RequestEndpoints
         })
         .WithName("ListRequests")
         .WithSummary("Lists queued requests; status pending (default), issued, rejected, expired or all.")
+        .Produces<List<RequestView>>()
+        .ProducesValidationProblem()
         .RequirePermission(Permission.ReadInventory);
 
         requests.MapGet("/{id:long}", async (long id, IApprovalStore store, CancellationToken cancellationToken) =>
@@ -40,12 +42,17 @@ internal static class RequestEndpoints
                 ? Results.Ok(RequestView.From(request))
                 : NoSuchRequest(id))
         .WithName("GetRequest")
+        .Produces<RequestView>()
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .RequirePermission(Permission.ReadInventory);
 
         requests.MapPost("/{id:long}/approve", async (long id, HttpContext http, RequestQueue queue, CancellationToken cancellationToken) =>
             Answer(id, await queue.ApproveAsync(id, DeciderOf(http), cancellationToken).ConfigureAwait(false)))
         .WithName("ApproveRequest")
         .WithSummary("Issues the certificate now; the device collects it with its next poll or re-sent request.")
+        .Produces<RequestView>()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .RequirePermission(Permission.ManageRequests);
 
         requests.MapPost("/{id:long}/reject", async (long id, RejectBody? body, HttpContext http, RequestQueue queue, CancellationToken cancellationToken) =>
@@ -59,6 +66,10 @@ internal static class RequestEndpoints
         })
         .WithName("RejectRequest")
         .WithSummary("Rejects with a reason; the device gets FAILURE badRequest with its next poll or re-sent request.")
+        .Produces<RequestView>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .RequirePermission(Permission.ManageRequests);
 
         return api;
