@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace CertBroker.Server.Cli;
 
-/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, and later more.</summary>
+/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, <c>certbroker requests ...</c>.</summary>
 internal static class Commands
 {
     public static async Task<int> RunAsync(string[] args)
