@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CertBroker.Server.Cli;
@@ -10,6 +11,9 @@ namespace CertBroker.Server.Cli;
 /// </summary>
 internal static class RequestsCommand
 {
+    // For a terminal: a base64 transactionID's '+' stays '+' rather than \u002B.
+    private static readonly JsonSerializerOptions Printed = new(AdminApiConnection.JsonOptions) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <param name="handler">Sends the HTTP requests; a plain socket handler when null (tests pass the test server's).</param>
     /// <param name="output">Where results go; standard output when null.</param>
     public static Command Create(HttpMessageHandler? handler = null, TextWriter? output = null)
@@ -40,7 +44,7 @@ internal static class RequestsCommand
             TextWriter writer = output ?? Console.Out;
             if (parse.GetValue(json))
             {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(requests, AdminApiConnection.JsonOptions)).ConfigureAwait(false);
+                await writer.WriteLineAsync(JsonSerializer.Serialize(requests, Printed)).ConfigureAwait(false);
             }
             else
             {
@@ -86,7 +90,7 @@ internal static class RequestsCommand
     {
         using AdminApiConnection connection = AdminApiConnection.Create(parse, handler);
         JsonElement? request = await connection.SendAsync(method, path, body, cancellationToken).ConfigureAwait(false);
-        await (output ?? Console.Out).WriteLineAsync(JsonSerializer.Serialize(request, AdminApiConnection.JsonOptions)).ConfigureAwait(false);
+        await (output ?? Console.Out).WriteLineAsync(JsonSerializer.Serialize(request, Printed)).ConfigureAwait(false);
         return 0;
     }
 
