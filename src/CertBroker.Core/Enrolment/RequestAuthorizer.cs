@@ -5,11 +5,16 @@ using CertBroker.Scep;
 
 namespace CertBroker.Core.Enrolment;
 
-/// <summary>The decision on whether a request may be issued, and on what grounds.</summary>
+/// <summary>
+/// The decision on whether a request may be issued, and on what grounds. <paramref name="Renewal"/> says it was
+/// authorised by a still-valid certificate this CA issued, which a Manual profile may let skip the queue.
+/// </summary>
 /// <param name="Challenge">The one-time password that allowed it, to be marked used with the decision.</param>
-internal readonly record struct Authorization(bool Allowed, string Reason, ChallengeRedemption? Challenge = null)
+internal readonly record struct Authorization(bool Allowed, string Reason, bool Renewal = false, ChallengeRedemption? Challenge = null)
 {
-    public static Authorization Allow(string reason, ChallengeRedemption? challenge = null) => new(true, reason, challenge);
+    public static Authorization Allow(string reason, ChallengeRedemption? challenge = null) => new(true, reason, Challenge: challenge);
+
+    public static Authorization AllowRenewal(string reason) => new(true, reason, Renewal: true);
 
     public static Authorization Refuse(string reason) => new(false, reason);
 }
@@ -72,7 +77,7 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
         }
 
         return InRenewalWindow(profile.Options, current, now)
-            ? Authorization.Allow($"Renewal of certificate {current.Serial}.")
+            ? Authorization.AllowRenewal($"Renewal of certificate {current.Serial}.")
             : Authorization.Refuse($"Certificate {current.Serial} is not yet in its renewal window.");
     }
 

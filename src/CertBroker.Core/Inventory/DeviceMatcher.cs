@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 
@@ -8,7 +9,7 @@ namespace CertBroker.Core.Inventory;
 /// profile's <see cref="ProfileOptions.DeviceIdentity"/> picks from the CSR. Used to show the device on a pending
 /// request before anything is issued.
 /// </summary>
-public sealed class DeviceMatcher(IDeviceStore devices, ProfileCatalog profiles)
+public sealed class DeviceMatcher(IDeviceStore devices, ProfileCatalog profiles) : IDeviceMatcher
 {
     public static DeviceIdentity IdentityOf(ScepProfile profile, CertificationRequest csr)
     {

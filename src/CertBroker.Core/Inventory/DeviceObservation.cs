@@ -1,3 +1,6 @@
+using CertBroker.Core.Profiles;
+using CertBroker.Scep;
+
 namespace CertBroker.Core.Inventory;
 
 /// <summary>
@@ -21,4 +24,23 @@ public sealed record DeviceObservation
     public required string Profile { get; init; }
 
     public required DateTimeOffset SeenAt { get; init; }
+
+    /// <summary>What a CSR to <paramref name="profile"/> tells about its device, identified by the profile's rule.</summary>
+    /// <param name="requesterAddress">The address the request came from, recorded while the device has no IP address.</param>
+    public static DeviceObservation From(CertificationRequest csr, ScepProfile profile, string? requesterAddress, DateTimeOffset seenAt)
+    {
+        ArgumentNullException.ThrowIfNull(csr);
+        ArgumentNullException.ThrowIfNull(profile);
+        CsrDeviceFacts facts = CsrDeviceFacts.From(csr);
+        return new DeviceObservation
+        {
+            Identity = facts.IdentityFor(profile.Options.DeviceIdentity, csr.Subject.Name),
+            Name = facts.CommonName,
+            SerialNumber = facts.SerialNumber,
+            MacAddress = facts.MacAddress,
+            IpAddress = requesterAddress,
+            Profile = profile.Name,
+            SeenAt = seenAt,
+        };
+    }
 }

@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal static class InventoryRegistration
         services.AddSingleton<ChallengeGuard>();
         services.AddSingleton<OneTimeChallengeIssuer>();
         services.AddSingleton<DeviceMatcher>();
+        services.AddSingleton<IDeviceMatcher>(provider => provider.GetRequiredService<DeviceMatcher>());
         return services;
     }
 }

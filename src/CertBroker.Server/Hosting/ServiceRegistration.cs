@@ -1,10 +1,13 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
+using CertBroker.Server.Jobs;
 using CertBroker.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Hosting;
@@ -34,7 +37,14 @@ internal static class ServiceRegistration
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
 
+        // The inventory matches queued requests to devices (IDeviceMatcher). The audit recorder and forwarder come
+        // with AddAdminAccess.
         services.AddInventoryAndChallenges();
+        // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
+        services.AddSingleton<TransactionLocks>();
+        services.AddSingleton<RequestQueue>();
+        services.AddHostedService<PendingExpirySweep>();
+
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();

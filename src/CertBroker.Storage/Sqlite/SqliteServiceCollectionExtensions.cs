@@ -1,4 +1,5 @@
 using CertBroker.Core.Accounts;
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
@@ -39,6 +40,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

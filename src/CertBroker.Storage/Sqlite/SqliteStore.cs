@@ -53,8 +53,14 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
     /// certificate's SHA-256 thumbprint is reported as a duplicate serial too: the same DER means the same serial.
     /// </remarks>
     /// <exception cref="ArgumentException">The certificate names another profile or transaction.</exception>
+    public Task<IssueOutcome> SaveIssuedAsync(
+        EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken) =>
+        SaveIssuedAsync(transaction, certificate, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The certificate names another profile or transaction.</exception>
     public async Task<IssueOutcome> SaveIssuedAsync(
-        EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken)
+        EnrolmentTransaction transaction, CertificateRecord certificate, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -81,7 +87,9 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                 CertificateSerial = certificate.Serial,
             }),
             transaction.Device is { } device ? DeviceObservationRow.From(device) : null,
-            transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null);
+            transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null,
+            auditEvent,
+            _auditMaxRecords);
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
@@ -118,6 +126,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
             }
 
+            if (write.AuditEvent is not null)
+            {
+                connection.AppendAuditEvent(write.AuditEvent, write.AuditMaxRecords);
+            }
+
             return (write.Certificate, AlreadyIssued: false);
         }, cancellationToken).ConfigureAwait(false);
 
@@ -128,7 +141,13 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
     /// <inheritdoc />
     /// <remarks>Every field is replaced except CreatedAt, which keeps the value from the first save.</remarks>
     /// <exception cref="ArgumentException"><paramref name="transaction"/> is Issued; use <see cref="SaveIssuedAsync"/>.</exception>
-    public async Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken)
+    public Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken) =>
+        SaveTransactionAsync(transaction, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Every field is replaced except CreatedAt, which keeps the value from the first save.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="transaction"/> is Issued; use <see cref="SaveIssuedAsync(EnrolmentTransaction, CertificateRecord, AuditEvent?, CancellationToken)"/>.</exception>
+    public async Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (transaction.State == TransactionState.Issued)
@@ -143,7 +162,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             ? new ChallengeUse(redemption, transaction.TransactionId, _auditMaxRecords)
             : null;
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync((row, challenge), static (connection, write) =>
+        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords), static (connection, write) =>
         {
             if (connection.UpsertTransaction(write.row) != 1)
             {
@@ -153,6 +172,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             if (write.challenge is not null)
             {
                 SqliteChallenges.Consume(connection.Underlying, write.challenge);
+            }
+
+            if (write.auditEvent is not null)
+            {
+                connection.AppendAuditEvent(write.auditEvent, write._auditMaxRecords);
             }
 
             return true;
@@ -278,6 +302,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         }
     }
 
-    /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>
-    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge);
+    /// <summary>What one SaveIssuedAsync call writes (and its audit event, if any), passed to the writer without a closure.</summary>
+    private sealed record IssueWrite(
+        CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge, AuditEvent? AuditEvent, int AuditMaxRecords);
 }

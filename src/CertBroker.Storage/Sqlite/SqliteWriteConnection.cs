@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;
 
@@ -22,6 +23,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<TransactionRow> _upsertTransaction;
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
     private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
+    private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
 
     public SqliteWriteConnection(SqliteConnection connection)
     {
@@ -37,6 +39,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _upsertTransaction = SqliteSql.UpsertTransaction.PrepareOn(connection);
         _revoke = SqliteSql.Revoke.PrepareOn(connection);
         _upsertDevice = SqliteSql.UpsertDevice.PrepareOn(connection);
+        _appendAuditEvent = SqliteSql.AppendAuditEvent.PrepareOn(connection);
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
@@ -95,6 +98,12 @@ internal sealed class SqliteWriteConnection : IDisposable
             ? id
             : throw new InvalidOperationException($"The device upsert for {device.IdentityKind}:{device.IdentityKey} returned no ID.");
 
+    /// <summary>
+    /// Appends an enrolment decision's audit event inside the current write, trimming the trail to
+    /// <paramref name="maxRecords"/> as <see cref="SqliteAudit.Append"/> does, with one prepared command.
+    /// </summary>
+    public void AppendAuditEvent(AuditEvent auditEvent, int maxRecords) => _appendAuditEvent.ExecuteNonQuery((auditEvent, maxRecords));
+
     /// <summary>Closing the connection rolls back a transaction left open.</summary>
     public void Dispose()
     {
@@ -109,6 +118,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _upsertTransaction.Dispose();
         _revoke.Dispose();
         _upsertDevice.Dispose();
+        _appendAuditEvent.Dispose();
         _connection.Dispose();
     }
 

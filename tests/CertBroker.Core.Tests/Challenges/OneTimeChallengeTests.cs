@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Enrolment;
@@ -53,25 +54,28 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     [Fact]
-    public async Task PkcsReq_PasswordUsedByThisTransactionWhenQueued_StillAcceptedWhenResent()
+    public async Task PkcsReq_ManualProfile_PasswordUsedWhenQueuedThenResentAndApprovedPastExpiry()
     {
-        await using var scep = await OneTimeHarnessAsync();
+        await using var scep = await OneTimeHarnessAsync(p => p.Approval = ApprovalMode.Manual);
         string password = await IssueAsync(scep);
         using var device = new Device(0);
-        byte[] csr = device.Csr("CN=printer-1", password);
-        OneTimeChallenge challenge = (await scep.Store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None))!;
-        DateTimeOffset now = scep.Time.GetUtcNow();
-        // What a Manual profile's queue records: the pending request, with the password it used.
-        await scep.Store.SaveTransactionAsync(new EnrolmentTransactionBuilder(scep.Profile.Name, device.TransactionId, csr, now).Pending() with
-        {
-            Challenge = new ChallengeRedemption(challenge.Id, Admin(scep) with { Action = AuditActions.ChallengeUsed, Actor = "device" }),
-        }, CancellationToken.None);
+        using var other = new Device(1);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", password));
+
+        ReplyAssert.Pending(request, await scep.SendAsync(request), scep.Ra);
         scep.Time.Advance(TimeSpan.FromHours(2));
+        ClientMessage resent = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", password));
+        ReplyAssert.Pending(resent, await scep.SendAsync(resent), scep.Ra);
+        ClientMessage stolen = scep.Client.PkcsReq(other, other.Csr("CN=printer-2", password));
+        ReplyAssert.Failure(stolen, await scep.SendAsync(stolen), FailInfo.BadRequest, scep.Ra);
+        long id = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None)).Id;
+        QueueDecision approved = await scep.Queue.ApproveAsync(id, new Decider("admin", null), CancellationToken.None);
 
-        ClientMessage resent = scep.Client.PkcsReq(device, csr);
-
-        ReplyAssert.Success(resent, await scep.SendAsync(resent), scep.Ra);
+        Assert.Equal(QueueDecisionOutcome.Done, approved.Outcome);
+        OneTimeChallenge? stored = await scep.Store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
+        Assert.Equal(device.TransactionId, stored?.ConsumedTransaction);
         Assert.Single(await scep.Store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+        Assert.NotNull(await scep.Store.FindByIdentityAsync(new Core.Inventory.DeviceIdentity(Core.Inventory.DeviceIdentityKind.SubjectCn, "printer-1"), CancellationToken.None));
     }
 
     [Fact]
@@ -235,21 +239,4 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         Actor = "admin",
         SourceAddress = "198.51.100.1",
     };
-
-    /// <summary>A transaction row for a CSR, as the enrolment pipeline would write it.</summary>
-    private sealed record EnrolmentTransactionBuilder(string Profile, string TransactionId, byte[] Csr, DateTimeOffset Now)
-    {
-        public Storage.EnrolmentTransaction Pending() => new()
-        {
-            Profile = Profile,
-            TransactionId = TransactionId,
-            MessageType = (int)MessageType.PkcsReq,
-            State = Storage.TransactionState.Pending,
-            PublicKeySha256 = CertificationRequest.Parse(Csr).PublicKeySha256,
-            Subject = CertificationRequest.Parse(Csr).Subject.Name,
-            CertificationRequest = Csr,
-            CreatedAt = Now,
-            UpdatedAt = Now,
-        };
-    }
 }
