@@ -15,9 +15,25 @@ internal static class CertificateEndpoints
     public static RouteGroupBuilder MapCertificateEndpoints(this RouteGroupBuilder api)
     {
         RouteGroupBuilder certificates = api.MapGroup("/certificates");
-        certificates.MapGet("/", ListAsync).RequirePermission(Permission.ReadInventory);
-        certificates.MapGet("/{serial}", GetAsync).RequirePermission(Permission.ReadInventory);
-        certificates.MapPost("/{serial}/revoke", RevokeAsync).RequirePermission(Permission.RevokeCertificates);
+        certificates.MapGet("/", ListAsync)
+            .WithName("ListCertificates")
+            .WithSummary("Lists issued certificates, newest first; filters profile, state, expiresWithinDays, q; paging limit, offset.")
+            .Produces<List<CertificateResponse>>()
+            .ProducesValidationProblem()
+            .RequirePermission(Permission.ReadInventory);
+        certificates.MapGet("/{serial}", GetAsync)
+            .WithName("GetCertificate")
+            .Produces<CertificateResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permission.ReadInventory);
+        certificates.MapPost("/{serial}/revoke", RevokeAsync)
+            .WithName("RevokeCertificate")
+            .WithSummary("Revokes with an RFC 5280 reason and signs a new CRL at once.")
+            .Produces<CertificateResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permission.RevokeCertificates);
         return api;
     }
 

@@ -17,7 +17,13 @@ internal static class ChallengeEndpoints
 
     public static RouteGroupBuilder MapChallengeEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/challenges", IssueAsync).RequirePermission(Permission.IssueChallenges);
+        api.MapPost("/challenges", IssueAsync)
+            .WithName("IssueChallenge")
+            .WithSummary("A one-time challenge password for a profile with Challenge=OneTime, optionally bound to one device.")
+            .Produces<ChallengeResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permission.IssueChallenges);
         return api;
     }
 

@@ -16,15 +16,64 @@ internal static class DeviceEndpoints
     public static RouteGroupBuilder MapDeviceEndpoints(this RouteGroupBuilder api)
     {
         RouteGroupBuilder devices = api.MapGroup("/devices");
-        devices.MapGet("/", ListAsync).RequirePermission(Permission.ReadInventory);
-        devices.MapPost("/", CreateAsync).RequirePermission(Permission.ManageInventory);
-        devices.MapGet("/export", DeviceCsvEndpoints.ExportAsync).RequirePermission(Permission.ReadInventory);
-        devices.MapPost("/import", DeviceCsvEndpoints.ImportAsync).RequirePermission(Permission.ManageInventory);
-        devices.MapGet("/{id:long}", GetAsync).RequirePermission(Permission.ReadInventory);
-        devices.MapPut("/{id:long}", ReplaceAsync).RequirePermission(Permission.ManageInventory);
-        devices.MapPatch("/{id:long}", PatchAsync).RequirePermission(Permission.ManageInventory);
-        devices.MapDelete("/{id:long}", DeleteAsync).RequirePermission(Permission.ManageInventory);
-        devices.MapGet("/{id:long}/certificates", CertificatesAsync).RequirePermission(Permission.ReadInventory);
+        devices.MapGet("/", ListAsync)
+            .WithName("ListDevices")
+            .WithSummary("Lists devices with the state of their newest certificate; filters profile, state, expiresWithinDays, q; paging limit, offset.")
+            .Produces<List<DeviceResponse>>()
+            .ProducesValidationProblem()
+            .RequirePermission(Permission.ReadInventory);
+        devices.MapPost("/", CreateAsync)
+            .WithName("CreateDevice")
+            .WithSummary("Adds a device before it enrols.")
+            .Produces<DeviceResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permission.ManageInventory);
+        devices.MapGet("/export", DeviceCsvEndpoints.ExportAsync)
+            .WithName("ExportDevices")
+            .WithSummary("The filtered devices as RFC 4180 CSV.")
+            .Produces<string>(contentType: "text/csv")
+            .ProducesValidationProblem()
+            .RequirePermission(Permission.ReadInventory);
+        devices.MapPost("/import", DeviceCsvEndpoints.ImportAsync)
+            .WithName("ImportDevices")
+            .WithSummary("Creates or updates devices from CSV, matched by identity; all rows or none.")
+            .Accepts<string>("text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequirePermission(Permission.ManageInventory);
+        devices.MapGet("/{id:long}", GetAsync)
+            .WithName("GetDevice")
+            .Produces<DeviceResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permission.ReadInventory);
+        devices.MapPut("/{id:long}", ReplaceAsync)
+            .WithName("ReplaceDevice")
+            .Produces<DeviceResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permission.ManageInventory);
+        devices.MapPatch("/{id:long}", PatchAsync)
+            .WithName("PatchDevice")
+            .WithSummary("JSON merge patch (RFC 7396) of the device's metadata.")
+            .Accepts<DeviceBody>("application/merge-patch+json", "application/json")
+            .Produces<DeviceResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePermission(Permission.ManageInventory);
+        devices.MapDelete("/{id:long}", DeleteAsync)
+            .WithName("DeleteDevice")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permission.ManageInventory);
+        devices.MapGet("/{id:long}/certificates", CertificatesAsync)
+            .WithName("ListDeviceCertificates")
+            .WithSummary("The device's certificates, newest first.")
+            .Produces<List<CertificateResponse>>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequirePermission(Permission.ReadInventory);
         return api;
     }
 
