@@ -4,7 +4,7 @@ namespace CertBroker.Server.Tests.Admin;
 
 /// <summary>
 /// One broker for a test class, with the profiles the inventory and challenge tests use besides <c>default</c>
-/// (static challenge): <c>mfd</c> with one-time passwords, and <c>capped</c> and <c>capped-page</c> allowing one outstanding password each.
+/// (static challenge): <c>mfd</c> with one-time passwords, <c>capped</c> and <c>capped-page</c> allowing one outstanding password each, and <c>queued</c> with manual approval.
 /// </summary>
 public sealed class InventoryBroker : IAsyncLifetime
 {
@@ -19,6 +19,8 @@ public sealed class InventoryBroker : IAsyncLifetime
         Factory.Settings["CertBroker:Profiles:capped:MaxOutstandingChallenges"] = "1";
         Factory.Settings["CertBroker:Profiles:capped-page:Challenge"] = "OneTime";
         Factory.Settings["CertBroker:Profiles:capped-page:MaxOutstandingChallenges"] = "1";
+        Factory.Settings["CertBroker:Profiles:queued:Approval"] = "Manual";
+        Factory.Settings["CertBroker:Profiles:queued:ChallengePassword"] = BrokerFactory.Challenge;
         return Task.CompletedTask;
     }
 

@@ -33,6 +33,28 @@ public sealed class InventoryEndpointTests(InventoryBroker broker) : IClassFixtu
     }
 
     [Fact]
+    public async Task Requests_QueuedRequestOfAKnownDevice_ShowsTheDeviceAndApprovalRecordsIt()
+    {
+        using HttpClient client = broker.Factory.CreateClient();
+        long id = await CreateAsync(client, new { identity = new { kind = "commonName", value = "queued-printer" }, location = "Hall" });
+        CaCertificates ca = await ScepHttp.GetCaCertificatesAsync(client, "/scep/queued");
+        using var device = new Device(12);
+        SentRequest request = ScepHttp.PkcsReq(ca, device, "CN=queued-printer", BrokerFactory.Challenge);
+        HttpResponseMessage sent = await client.PostAsync("/scep/queued?operation=PKIOperation", new ByteArrayContent(request.Encoded));
+        Assert.Equal(PkiStatus.Pending, PkiMessage.Read(await sent.Content.ReadAsByteArrayAsync()).Status);
+
+        JsonElement queued = Assert.Single((await GetJsonAsync(client, "/api/v1/requests?status=pending")).EnumerateArray(),
+            r => r.GetProperty("transactionId").GetString() == request.TransactionId);
+        HttpResponseMessage approved = await AdminHttp.SendAsync(client, HttpMethod.Post, $"/api/v1/requests/{queued.GetProperty("id").GetInt64()}/approve", AdminHttp.Admin);
+
+        Assert.Equal(id, queued.GetProperty("deviceId").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        JsonElement history = await GetJsonAsync(client, $"/api/v1/devices/{id}/certificates");
+        Assert.Single(history.EnumerateArray());
+        Assert.Equal("queued", (await GetJsonAsync(client, $"/api/v1/devices/{id}")).GetProperty("lastProfile").GetString());
+    }
+
+    [Fact]
     public async Task Patch_BadMacAndIp_ValidationProblemAndNothingChanged()
     {
         using HttpClient client = broker.Factory.CreateClient();
