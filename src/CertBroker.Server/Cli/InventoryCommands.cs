@@ -12,13 +12,13 @@ namespace CertBroker.Server.Cli;
 /// </summary>
 internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? handler = null)
 {
-    private static readonly Option<string?> ProfileOption = new("--profile") { Description = "Only this enrolment profile." };
-    private static readonly Option<string?> StateOption = new("--state") { Description = "Only this state (devices: valid, expiring, expired, revoked, none; certificates: valid, expired, revoked)." };
-    private static readonly Option<int?> ExpiresOption = new("--expires-within-days") { Description = "Only certificates still valid that end within this many days." };
-    private static readonly Option<string?> SearchOption = new("--search", "-q") { Description = "Text to look for (name, CN, serial, MAC, IP, location, owner; subject, serial, SAN)." };
-    private static readonly Option<int?> LimitOption = new("--limit") { Description = "At most this many rows (default 100, up to 1000)." };
-    private static readonly Option<int?> OffsetOption = new("--offset") { Description = "Skip this many rows." };
-    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print the API's JSON instead of a table." };
+    private readonly Option<string?> ProfileOption = new("--profile") { Description = "Only this enrolment profile." };
+    private readonly Option<string?> StateOption = new("--state") { Description = "Only this state (devices: valid, expiring, expired, revoked, none; certificates: valid, expired, revoked)." };
+    private readonly Option<int?> ExpiresOption = new("--expires-within-days") { Description = "Only certificates still valid that end within this many days." };
+    private readonly Option<string?> SearchOption = new("--search", "-q") { Description = "Text to look for (name, CN, serial, MAC, IP, location, owner; subject, serial, SAN)." };
+    private readonly Option<int?> LimitOption = new("--limit") { Description = "At most this many rows (default 100, up to 1000)." };
+    private readonly Option<int?> OffsetOption = new("--offset") { Description = "Skip this many rows." };
+    private readonly Option<bool> JsonOption = new("--json") { Description = "Print the API's JSON instead of a table." };
 
     private TextWriter Output => output;
 
@@ -27,11 +27,11 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
 
     public Command Devices()
     {
-        var list = Filtered(new Command("list", "List devices, with the state of their newest certificate."), withState: true);
+        var list = Filtered(new Command("list", "List devices, with the state of their newest certificate."));
         list.Options.Add(JsonOption);
         list.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
-            JsonElement? devices = await api.SendAsync(HttpMethod.Get, "api/v1/devices" + Query(parse, paging: true), null, ct);
+            JsonElement? devices = await api.SendAsync(HttpMethod.Get, "api/v1/devices" + Query(parse), null, ct);
             if (parse.GetValue(JsonOption))
             {
                 WriteJson(devices);
@@ -58,11 +58,11 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
         }));
 
         var file = new Option<FileInfo?>("--output", "-o") { Description = "Write the CSV here instead of to standard output." };
-        var export = Filtered(new Command("export", "Export devices as CSV (filters apply; paging does not)."), withState: true);
+        var export = Filtered(new Command("export", "Export devices as CSV (filters apply; paging does not)."));
         export.Options.Add(file);
         export.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
-            string csv = await api.GetTextAsync("api/v1/devices/export" + Query(parse, paging: false), ct);
+            string csv = await api.GetTextAsync("api/v1/devices/export" + Query(parse), ct);
             if (parse.GetValue(file) is { } output)
             {
                 await File.WriteAllTextAsync(output.FullName, csv, new UTF8Encoding(false), ct);
@@ -88,11 +88,11 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
 
     public Command Certificates()
     {
-        var list = Filtered(new Command("list", "List issued certificates, newest first."), withState: true);
+        var list = Filtered(new Command("list", "List issued certificates, newest first."));
         list.Options.Add(JsonOption);
         list.SetAction((parse, ct) => RunAsync(parse, async api =>
         {
-            JsonElement? certificates = await api.SendAsync(HttpMethod.Get, "api/v1/certificates" + Query(parse, paging: true), null, ct);
+            JsonElement? certificates = await api.SendAsync(HttpMethod.Get, "api/v1/certificates" + Query(parse), null, ct);
             if (parse.GetValue(JsonOption))
             {
                 WriteJson(certificates);
@@ -117,14 +117,10 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
         return new Command("certificates", "Issued certificates.") { list, revoke };
     }
 
-    private static Command Filtered(Command command, bool withState)
+    private Command Filtered(Command command)
     {
         command.Options.Add(ProfileOption);
-        if (withState)
-        {
-            command.Options.Add(StateOption);
-        }
-
+        command.Options.Add(StateOption);
         command.Options.Add(ExpiresOption);
         command.Options.Add(SearchOption);
         command.Options.Add(LimitOption);
@@ -133,7 +129,8 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
         return command;
     }
 
-    private static string Query(ParseResult parse, bool paging)
+    /// <summary>The filters and paging given on the command line, as the API's query string (exports ignore paging).</summary>
+    private string Query(ParseResult parse)
     {
         var parts = new List<string>();
         void Add(string name, object? value)
@@ -148,11 +145,8 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
         Add("state", parse.GetValue(StateOption));
         Add("expiresWithinDays", parse.GetValue(ExpiresOption));
         Add("q", parse.GetValue(SearchOption));
-        if (paging)
-        {
-            Add("limit", parse.GetValue(LimitOption));
-            Add("offset", parse.GetValue(OffsetOption));
-        }
+        Add("limit", parse.GetValue(LimitOption));
+        Add("offset", parse.GetValue(OffsetOption));
 
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
