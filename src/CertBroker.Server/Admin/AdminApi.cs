@@ -16,6 +16,7 @@ internal static class AdminApi
         // Each feature maps its routes onto the group here.
         api.MapMeEndpoints();
         api.MapTokenEndpoints();
+        api.MapAccountEndpoints();
         return api;
     }
 }

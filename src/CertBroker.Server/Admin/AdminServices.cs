@@ -27,6 +27,7 @@ internal static class AdminServices
         services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
         services.AddSingleton<AuditRecorder>();
         services.AddSingleton<SignInAudit>();
+        services.AddSingleton<AccountServices>();
 
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, configureOptions: null);
