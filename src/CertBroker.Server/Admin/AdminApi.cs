@@ -17,6 +17,7 @@ internal static class AdminApi
         api.MapMeEndpoints();
         api.MapTokenEndpoints();
         api.MapAccountEndpoints();
+        api.MapAuditEndpoints();
         return api;
     }
 }

@@ -15,7 +15,7 @@ internal static class AdminServices
         AddValidatedOptions<LockoutOptions, LockoutOptionsValidator>(services, LockoutOptions.SectionName);
         AddValidatedOptions<PasswordHashingOptions, PasswordHashingOptionsValidator>(services, PasswordHashingOptions.SectionName);
         AddValidatedOptions<BootstrapAdminOptions, BootstrapAdminOptionsValidator>(services, BootstrapAdminOptions.SectionName);
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordPolicy>();
