@@ -1,7 +1,7 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
+using CertBroker.Server.Hosting;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Admin;
@@ -24,7 +24,7 @@ internal static class AdminServices
         services.AddSingleton<ApiTokenAuthenticator>();
         services.AddSingleton<ApiTokenGenerator>();
         services.AddSingleton<BootstrapAdmin>();
-        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
+        services.AddSyslogForwarding();
         services.AddSingleton<AuditRecorder>();
         services.AddSingleton<SignInAudit>();
         services.AddSingleton<AccountServices>();
