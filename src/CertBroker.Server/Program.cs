@@ -74,6 +74,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapScep(catalog);
 app.MapAdminApi();
+app.MapAdminOpenApi();
 await app.RunAsync();
 return 0;
 

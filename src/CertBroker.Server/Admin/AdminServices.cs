@@ -33,6 +33,7 @@ internal static class AdminServices
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, configureOptions: null);
         services.AddAdminPolicies();
         services.AddAdminProblemDetails();
+        services.AddAdminOpenApi();
         services.Configure<JsonOptions>(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;

@@ -99,7 +99,14 @@ internal static class AuditEndpoints
 /// <param name="Target">Exact target.</param>
 /// <param name="AfterId">Only events after this ID.</param>
 /// <param name="Limit">Most events returned, 1 to 1000; default 100 for the list, everything for the export.</param>
-internal sealed record AuditFilter(DateTimeOffset? From, DateTimeOffset? To, string? Action, string? Actor, string? Target, long? AfterId, int? Limit)
+internal sealed record AuditFilter(
+    [property: FromQuery(Name = "from")] DateTimeOffset? From,
+    [property: FromQuery(Name = "to")] DateTimeOffset? To,
+    [property: FromQuery(Name = "action")] string? Action,
+    [property: FromQuery(Name = "actor")] string? Actor,
+    [property: FromQuery(Name = "target")] string? Target,
+    [property: FromQuery(Name = "afterId")] long? AfterId,
+    [property: FromQuery(Name = "limit")] int? Limit)
 {
     public IResult? Problem()
     {
