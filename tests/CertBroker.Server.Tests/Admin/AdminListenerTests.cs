@@ -93,6 +93,21 @@ public sealed class AdminListenerTests : IAsyncLifetime
         Assert.Equal(certificate.Thumbprint, presented);
     }
 
+    [Fact]
+    public async Task Start_AdminUrlOnMainPort_FailsAndSaysWhy()
+    {
+        await using var factory = new BrokerFactory();
+        int port = FreePort();
+        factory.Settings["urls"] = $"http://127.0.0.1:{port}";
+        factory.Settings["CertBroker:Admin:Urls"] = $"http://localhost:{port}";
+
+        Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        string log = string.Join('\n', Directory.GetFiles(Path.Combine(factory.DataDir, "logs")).Select(File.ReadAllText));
+        Assert.Contains("CertBroker cannot start", log, StringComparison.Ordinal);
+        Assert.Contains("share a port", log, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
