@@ -28,9 +28,10 @@ internal sealed class AdminAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // SCEP requests carry no Authorization header: they leave here at once.
+        // SCEP requests leave here at once, even one that carries an Authorization header: credentials are only
+        // ever checked, counted towards lockout and audited on the admin surface.
         string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        if (string.IsNullOrEmpty(header) || !AdminApi.IsAdminPath(Request.Path))
         {
             return AuthenticateResult.NoResult();
         }

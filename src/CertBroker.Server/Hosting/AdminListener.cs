@@ -1,5 +1,4 @@
 using CertBroker.Server.Admin;
-using Microsoft.AspNetCore.Http;
 
 namespace CertBroker.Server.Hosting;
 
@@ -16,12 +15,6 @@ internal static class AdminListener
 
     /// <summary>Kestrel's own default when no URL is configured.</summary>
     private const string DefaultMainUrl = "http://localhost:5000";
-
-    private static readonly PathString[] AdminPaths = [AdminApi.Prefix, "/certsrv/mscep_admin"];
-
-    /// <summary>Whether <paramref name="path"/> belongs to the admin surface.</summary>
-    public static bool IsAdminPath(PathString path) =>
-        AdminPaths.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Adds the admin URLs to the ones Kestrel listens on and returns the admin ports, or null when no admin URL is
@@ -67,7 +60,7 @@ internal static class AdminListener
     public static IApplicationBuilder UseAdminListener(this IApplicationBuilder app, IReadOnlySet<int> adminPorts) =>
         app.Use(next => context =>
         {
-            if (adminPorts.Contains(context.Connection.LocalPort) != IsAdminPath(context.Request.Path))
+            if (adminPorts.Contains(context.Connection.LocalPort) != AdminApi.IsAdminPath(context.Request.Path))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
