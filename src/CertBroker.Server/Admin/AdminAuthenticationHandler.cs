@@ -19,6 +19,7 @@ internal sealed class AdminAuthenticationHandler(
     UrlEncoder encoder,
     AccountAuthenticator accounts,
     ApiTokenAuthenticator tokens,
+    PasswordCheckLimiter passwordChecks,
     SignInAudit signInAudit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -78,7 +79,9 @@ internal sealed class AdminAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed Basic credentials.");
         }
 
-        AuthenticationResult result = await accounts.AuthenticateAsync(userName, password, Context.RequestAborted).ConfigureAwait(false);
+        AuthenticationResult result = await passwordChecks
+            .RunAsync(() => accounts.AuthenticateAsync(userName, password, Context.RequestAborted), Context.RequestAborted)
+            .ConfigureAwait(false);
         await signInAudit.AccountAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {

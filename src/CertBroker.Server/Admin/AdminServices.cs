@@ -27,6 +27,7 @@ internal static class AdminServices
         services.AddSyslogForwarding();
         services.AddSingleton<AuditRecorder>();
         services.AddSingleton<SignInAudit>();
+        services.AddSingleton<PasswordCheckLimiter>();
         services.AddSingleton<AccountServices>();
 
         services.AddAuthentication()
