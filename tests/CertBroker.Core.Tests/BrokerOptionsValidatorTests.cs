@@ -24,7 +24,7 @@ public sealed class BrokerOptionsValidatorTests
             Profiles =
             {
                 ["default"] = new ProfileOptions { ChallengePassword = "s3cret", ExtendedKeyUsage = ["ClientAuth", "1.3.6.1.5.5.7.3.17"] },
-                ["printers"] = new ProfileOptions { Challenge = ChallengeMode.None, Ciphers = ["AES"], Digests = ["SHA-256"], RenewalWindowDays = 30 },
+                ["printers"] = new ProfileOptions { Challenge = ChallengeMode.None, Approval = ApprovalMode.Manual, Ciphers = ["AES"], Digests = ["SHA-256"], RenewalWindowDays = 30 },
             },
             PathProfiles = { ["/certsrv/mscep/mscep.dll"] = "printers" },
         };
@@ -54,6 +54,7 @@ public sealed class BrokerOptionsValidatorTests
                     ExtendedKeyUsage = ["SmartcardLogon"],
                     Ciphers = ["RC2"],
                     Digests = ["MD5"],
+                    PendingExpiryDays = 0,
                 },
             },
             PathProfiles = { ["cgi-bin/pkiclient.exe"] = "missing" },
@@ -63,12 +64,14 @@ public sealed class BrokerOptionsValidatorTests
 
         Assert.True(result.Failed);
         string[] failures = result.Failures!.ToArray();
-        Assert.Equal(12, failures.Length);
+        Assert.Equal(14, failures.Length);
         Assert.Contains(failures, f => f.Contains("CertBroker:DataDir", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("MaxMessageBytes", StringComparison.Ordinal) && f.Contains("100", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("'bad name!'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Profiles:vpn:ValidityDays", StringComparison.Ordinal) && f.Contains("got 0", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Challenge=None contradicts", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Challenge=None is only allowed with Approval=Manual", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("PendingExpiryDays", StringComparison.Ordinal) && f.Contains("got 0", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("RenewalWindowPercent", StringComparison.Ordinal) && f.Contains("150", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("RenewalWindowDays", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("'SmartcardLogon'", StringComparison.Ordinal));

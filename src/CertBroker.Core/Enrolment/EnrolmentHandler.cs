@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
@@ -9,11 +11,15 @@ namespace CertBroker.Core.Enrolment;
 
 /// <summary>
 /// PKCSReq and RenewalReq (RFC 8894 §3.3.1). One transactionID is one request: a re-send after success gets the
-/// same certificate, a re-send with another key is refused, and the store guarantees at most one certificate per
-/// transaction even when re-sends race.
+/// same certificate, a re-send while the request waits for approval gets PENDING, a re-send after a rejection or
+/// expiry gets FAILURE, a re-send with another key is refused, and the store guarantees at most one certificate per
+/// transaction even when re-sends race. Every decision is audited in the same write as the transaction.
 /// </summary>
 internal sealed class EnrolmentHandler
 {
+    /// <summary>The audit actor for decisions on a SCEP client's request.</summary>
+    public const string DeviceActor = "device";
+
     private const int SerialAttempts = 3;
 
     private readonly ICertificateIssuer _issuer;
@@ -21,14 +27,28 @@ internal sealed class EnrolmentHandler
     private readonly ICertificateStore _certificates;
     private readonly RequestAuthorizer _authorizer;
     private readonly TimeProvider _time;
-    private readonly KeyedLock _transactions = new();
+    private readonly TransactionLocks _transactions;
+    private readonly QueueDecisions _decisions;
+    private readonly IDeviceMatcher _devices;
+    private readonly AuditRecorder? _audit;
 
-    public EnrolmentHandler(ICertificateIssuer issuer, IEnrolmentStore enrolments, ICertificateStore certificates, TimeProvider time)
+    public EnrolmentHandler(
+        ICertificateIssuer issuer,
+        IEnrolmentStore enrolments,
+        ICertificateStore certificates,
+        TimeProvider time,
+        TransactionLocks transactions,
+        IDeviceMatcher devices,
+        AuditRecorder? audit)
     {
         _issuer = issuer;
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
+        _transactions = transactions;
+        _devices = devices;
+        _audit = audit;
+        _decisions = new QueueDecisions(enrolments, audit);
         _authorizer = new RequestAuthorizer(time);
     }
 
@@ -36,13 +56,28 @@ internal sealed class EnrolmentHandler
     {
         CertificationRequest csr = CertificationRequest.Parse(context.Content.Content);
         (ScepProfile profile, PkiMessage request, _, _, Reply reply, TransactionKey key) = context;
-        using IDisposable held = await _transactions.AcquireAsync($"{profile.Name}\n{key.Value}", cancellationToken).ConfigureAwait(false);
+        using IDisposable held = await _transactions.AcquireAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false);
 
         EnrolmentTransaction? existing = await _enrolments.FindTransactionAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false);
         if (existing is { State: TransactionState.Issued or TransactionState.Pending } && existing.PublicKeySha256 != csr.PublicKeySha256)
         {
             // Not recorded: the transaction belongs to the first key, and this message must not change it.
             return reply.Failure(FailInfo.BadRequest, "transactionID already used with another public key.");
+        }
+
+        if (existing is { State: TransactionState.Pending })
+        {
+            // micromdm re-sends the identical message, certmonger a new one with a new nonce: both mean "is it ready?".
+            return QueueDecisions.IsDue(existing, _time.GetUtcNow())
+                && await _decisions.ExpireAsync(existing, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+                ? reply.Failure(FailInfo.BadRequest, "Request expired while pending approval.")
+                : reply.Pending("Re-sent request still pending approval.");
+        }
+
+        if (existing is { State: TransactionState.Failed, Decision: { } decision })
+        {
+            // Settled by the approval queue: a re-send must not open the transaction again.
+            return reply.Failure(FailInfo.BadRequest, $"Request was {decision.ToString().ToLowerInvariant()} earlier.");
         }
 
         if (existing is { State: TransactionState.Issued, CertificateSerial: { } serial })
@@ -65,7 +100,12 @@ internal sealed class EnrolmentHandler
             return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken).ConfigureAwait(false);
         }
 
-        IssueOutcome outcome = await IssueAsync(context, csr, cancellationToken).ConfigureAwait(false);
+        if (profile.Options.Approval == ApprovalMode.Manual && !(authorization.Renewal && profile.Options.RenewalSkipsApproval))
+        {
+            return await QueueAsync(context, csr, authorization, cancellationToken).ConfigureAwait(false);
+        }
+
+        IssueOutcome outcome = await IssueAsync(context, csr, authorization.Reason, cancellationToken).ConfigureAwait(false);
         string reason = outcome.AlreadyIssued ? "Answered with the certificate a concurrent message obtained." : authorization.Reason;
         return reply.Success(CertificatesFor(profile, outcome.Certificate), null, reason, outcome.Certificate.Serial);
     }
@@ -83,7 +123,7 @@ internal sealed class EnrolmentHandler
         }
     }
 
-    private async Task<IssueOutcome> IssueAsync(EnrolmentContext context, CertificationRequest csr, CancellationToken cancellationToken)
+    private async Task<IssueOutcome> IssueAsync(EnrolmentContext context, CertificationRequest csr, string reason, CancellationToken cancellationToken)
     {
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, context.Profile.Template);
         for (int attempt = 1; ; attempt++)
@@ -91,10 +131,18 @@ internal sealed class EnrolmentHandler
             IssuedCertificate certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
             CertificateRecord record = CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now);
+            AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentIssued, AuditOutcome.Success, $"Certificate {record.Serial} for {record.Subject}. {reason}");
             try
             {
-                return await _enrolments.SaveIssuedAsync(Transaction(context, csr, TransactionState.Issued, null, now) with { CertificateSerial = record.Serial }, record, cancellationToken)
+                IssueOutcome outcome = await _enrolments.SaveIssuedAsync(
+                    Transaction(context, csr, TransactionState.Issued, null, now) with { CertificateSerial = record.Serial }, record, auditEvent, cancellationToken)
                     .ConfigureAwait(false);
+                if (!outcome.AlreadyIssued)
+                {
+                    _audit?.Committed(auditEvent);
+                }
+
+                return outcome;
             }
             catch (DuplicateSerialException) when (attempt < SerialAttempts)
             {
@@ -105,10 +153,54 @@ internal sealed class EnrolmentHandler
 
     private async Task<ScepResult> RefuseAsync(EnrolmentContext context, CertificationRequest csr, FailInfo failInfo, string reason, CancellationToken cancellationToken)
     {
-        EnrolmentTransaction failed = Transaction(context, csr, TransactionState.Failed, failInfo, _time.GetUtcNow());
-        await _enrolments.SaveTransactionAsync(failed, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        EnrolmentTransaction failed = Transaction(context, csr, TransactionState.Failed, failInfo, now);
+        AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentRejected, AuditOutcome.Failure, $"{failInfo.ToRfcName()}: {reason}");
+        if (await _enrolments.SaveTransactionAsync(failed, auditEvent, cancellationToken).ConfigureAwait(false))
+        {
+            _audit?.Committed(auditEvent);
+        }
+
         return context.Reply.Failure(failInfo, reason);
     }
+
+    // Manual approval (RFC 8894 §3.3.2, pkiStatus PENDING): record everything the admin needs and let the client poll.
+    private async Task<ScepResult> QueueAsync(EnrolmentContext context, CertificationRequest csr, Authorization authorization, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        ScepProfile profile = context.Profile;
+        (string keyAlgorithm, int keySize) = CertificateRecords.KeyOf(csr.GetPublicKey());
+        EnrolmentTransaction basic = Transaction(context, csr, TransactionState.Pending, null, now);
+        EnrolmentTransaction pending = basic with
+        {
+            SubjectAlternativeNames = CertificateRecords.SubjectAlternativeNames(csr.SubjectAlternativeName),
+            KeyAlgorithm = keyAlgorithm,
+            KeySize = keySize,
+            ChallengeMode = authorization.Renewal ? "Renewal" : profile.Options.Challenge.ToString(),
+            Findings = RequestFindings.For(keyAlgorithm, keySize, basic.DigestAlgorithm, basic.ContentEncryptionAlgorithm),
+            DeviceId = await _devices.FindDeviceAsync(profile.Name, csr, cancellationToken).ConfigureAwait(false),
+            ExpiresAt = now.AddDays(profile.Options.PendingExpiryDays),
+        };
+        AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}. {authorization.Reason}");
+        if (await _enrolments.SaveTransactionAsync(pending, auditEvent, cancellationToken).ConfigureAwait(false))
+        {
+            _audit?.Committed(auditEvent);
+        }
+
+        return context.Reply.Pending($"Queued for approval until {pending.ExpiresAt:u}. {authorization.Reason}");
+    }
+
+    private static AuditEvent Audit(EnrolmentContext context, DateTimeOffset now, string action, AuditOutcome outcome, string details) => new()
+    {
+        Time = now,
+        Action = action,
+        Outcome = outcome,
+        Actor = DeviceActor,
+        SourceAddress = context.RequesterAddress,
+        Target = context.Key.Value,
+        Profile = context.Profile.Name,
+        Details = details,
+    };
 
     private static EnrolmentTransaction Transaction(EnrolmentContext context, CertificationRequest csr, TransactionState state, FailInfo? failInfo, DateTimeOffset now) => new()
     {

@@ -6,10 +6,15 @@ using CertBroker.Scep;
 
 namespace CertBroker.Core.Enrolment;
 
-/// <summary>The decision on whether a request may be issued, and on what grounds.</summary>
-internal readonly record struct Authorization(bool Allowed, string Reason)
+/// <summary>
+/// The decision on whether a request may be issued, and on what grounds. <paramref name="Renewal"/> says it was
+/// authorised by a still-valid certificate this CA issued, which a Manual profile may let skip the queue.
+/// </summary>
+internal readonly record struct Authorization(bool Allowed, string Reason, bool Renewal = false)
 {
     public static Authorization Allow(string reason) => new(true, reason);
+
+    public static Authorization AllowRenewal(string reason) => new(true, reason, Renewal: true);
 
     public static Authorization Refuse(string reason) => new(false, reason);
 }
@@ -69,7 +74,7 @@ internal sealed class RequestAuthorizer(TimeProvider time)
         }
 
         return InRenewalWindow(profile.Options, current, now)
-            ? Authorization.Allow($"Renewal of certificate {current.Serial}.")
+            ? Authorization.AllowRenewal($"Renewal of certificate {current.Serial}.")
             : Authorization.Refuse($"Certificate {current.Serial} is not yet in its renewal window.");
     }
 

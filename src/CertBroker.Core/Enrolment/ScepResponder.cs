@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
@@ -20,14 +22,28 @@ public sealed class ScepResponder
     private readonly ICertificateStore _certificates;
     private readonly EnrolmentHandler _enrolmentHandler;
     private readonly TimeProvider _time;
+    private readonly TransactionLocks _transactions;
+    private readonly QueueDecisions _decisions;
 
+    /// <param name="ra">The RA that signs replies and opens envelopes.</param>
+    /// <param name="issuer">The CA.</param>
+    /// <param name="crls">Answers GetCRL.</param>
+    /// <param name="enrolments">Transactions.</param>
+    /// <param name="certificates">Issued certificates.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="transactions">Per-transaction locks shared with the approval queue; a private set when omitted.</param>
+    /// <param name="devices">Finds the inventory device of a queued request; none when omitted.</param>
+    /// <param name="audit">Forwards the audit events of enrolment decisions once committed; omitted, they are only stored.</param>
     public ScepResponder(
         IRegistrationAuthority ra,
         ICertificateIssuer issuer,
         ICrlPublisher crls,
         IEnrolmentStore enrolments,
         ICertificateStore certificates,
-        TimeProvider time)
+        TimeProvider time,
+        TransactionLocks? transactions = null,
+        IDeviceMatcher? devices = null,
+        AuditRecorder? audit = null)
     {
         _ra = ra;
         _issuer = issuer;
@@ -35,7 +51,9 @@ public sealed class ScepResponder
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
-        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time);
+        _transactions = transactions ?? new TransactionLocks();
+        _decisions = new QueueDecisions(enrolments, audit);
+        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time, _transactions, devices ?? NoDeviceMatcher.Instance, audit);
     }
 
     public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)
@@ -119,8 +137,22 @@ public sealed class ScepResponder
                 return record is null
                     ? reply.Failure(FailInfo.BadCertId, "Issued certificate is missing from the store.")
                     : reply.Success(_enrolmentHandler.CertificatesFor(profile, record), null, "Poll answered with the issued certificate.", record.Serial);
+            case TransactionState.Pending when QueueDecisions.IsDue(transaction, _time.GetUtcNow()):
+                // Lazy expiry: the sweep runs periodically, but a poll must never see a request past its expiry as pending.
+                using (await _transactions.AcquireAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false))
+                {
+                    EnrolmentTransaction? current = await _enrolments.FindTransactionAsync(profile.Name, key.Value, cancellationToken).ConfigureAwait(false);
+                    if (current is { State: TransactionState.Pending } && QueueDecisions.IsDue(current, _time.GetUtcNow()))
+                    {
+                        await _decisions.ExpireAsync(current, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                        return reply.Failure(FailInfo.BadRequest, "Request expired while pending approval.");
+                    }
+                }
+
+                // Decided in the meantime: answer from the current state.
+                return await PollAsync(profile, key, content, reply, cancellationToken).ConfigureAwait(false);
             case TransactionState.Pending:
-                return reply.Pending("Request still pending.");
+                return reply.Pending("Request still pending approval.");
             case TransactionState.Failed:
                 return reply.Failure(ParseFailInfo(transaction.FailInfo), "Request was refused earlier.");
             default:

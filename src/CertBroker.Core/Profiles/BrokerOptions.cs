@@ -40,8 +40,21 @@ public enum ChallengeMode
     /// <summary>A static password from <see cref="ProfileOptions.ChallengePassword"/>; with none configured, every request is refused.</summary>
     Static,
 
-    /// <summary>No challenge: anyone who can reach the endpoint enrols. Must be chosen explicitly.</summary>
+    /// <summary>
+    /// No challenge: anyone who can reach the endpoint may ask. Must be chosen explicitly, and only together with
+    /// <see cref="ApprovalMode.Manual"/>, so an admin still decides every first enrolment.
+    /// </summary>
     None,
+}
+
+/// <summary>Whether a valid first enrolment is issued at once or waits for an admin.</summary>
+public enum ApprovalMode
+{
+    /// <summary>Issue as soon as the request is authorised (challenge or renewal).</summary>
+    Auto,
+
+    /// <summary>Answer CertRep PENDING and queue the request until an admin approves or rejects it.</summary>
+    Manual,
 }
 
 /// <summary>One enrolment profile (<c>CertBroker:Profiles:&lt;name&gt;</c>).</summary>
@@ -52,6 +65,18 @@ public sealed class ProfileOptions
 
     /// <summary>Challenge mode. Default <see cref="ChallengeMode.Static"/>.</summary>
     public ChallengeMode Challenge { get; set; } = ChallengeMode.Static;
+
+    /// <summary>Approval mode. Default <see cref="ApprovalMode.Auto"/>.</summary>
+    public ApprovalMode Approval { get; set; } = ApprovalMode.Auto;
+
+    /// <summary>
+    /// With <see cref="ApprovalMode.Manual"/>, whether the renewal of a still-valid certificate this CA issued is
+    /// issued without waiting in the queue: the device was approved once already. Default true.
+    /// </summary>
+    public bool RenewalSkipsApproval { get; set; } = true;
+
+    /// <summary>Days a pending request waits for a decision before it fails as expired. Default 7.</summary>
+    public int PendingExpiryDays { get; set; } = 7;
 
     /// <summary>Validity of issued certificates in days. Default 365.</summary>
     public int ValidityDays { get; set; } = 365;

@@ -36,6 +36,16 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=None contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");
             }
 
+            if (profile.Challenge == ChallengeMode.None && profile.Approval != ApprovalMode.Manual)
+            {
+                failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=None is only allowed with {nameof(ProfileOptions.Approval)}=Manual; got {nameof(ProfileOptions.Approval)}={profile.Approval}.");
+            }
+
+            if (profile.PendingExpiryDays is < 1 or > 365)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.PendingExpiryDays)} must be between 1 and 365; got {profile.PendingExpiryDays}.");
+            }
+
             if (profile.RenewalWindowPercent is < 1 or > 100)
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowPercent)} must be between 1 and 100; got {profile.RenewalWindowPercent}.");

@@ -42,7 +42,10 @@ public static class CertificateRecords
         };
     }
 
-    /// <summary>SANs as OpenSSL prints them: "DNS:name", "IP Address:addr", "email:…", "URI:…".</summary>
+    /// <summary>SANs as OpenSSL prints them: "DNS:name", "IP Address:addr", "email:…", "URI:…"; none for null.</summary>
+    public static string[] SubjectAlternativeNames(X509Extension? subjectAlternativeName) =>
+        subjectAlternativeName is null ? [] : Format(subjectAlternativeName);
+
     private static string[] Format(X509Extension subjectAlternativeName) =>
         subjectAlternativeName.Format(multiLine: false).Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

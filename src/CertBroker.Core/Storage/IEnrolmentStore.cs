@@ -1,3 +1,5 @@
+using CertBroker.Core.Audit;
+
 namespace CertBroker.Core.Storage;
 
 /// <summary>Transactions and the certificates they produced. Implementations keep all SQL to themselves.</summary>
@@ -14,10 +16,23 @@ public interface IEnrolmentStore
     Task<IssueOutcome> SaveIssuedAsync(EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="SaveIssuedAsync(EnrolmentTransaction, CertificateRecord, CancellationToken)"/>, and appends
+    /// <paramref name="auditEvent"/> to the audit trail in the same database transaction, only when the certificate
+    /// was stored (not when an earlier message had already won).
+    /// </summary>
+    Task<IssueOutcome> SaveIssuedAsync(EnrolmentTransaction transaction, CertificateRecord certificate, AuditEvent? auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Inserts or updates a transaction that is not issued (Pending or Failed). A transaction that is already Issued
     /// is never downgraded: the call then returns false and writes nothing.
     /// </summary>
     Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SaveTransactionAsync(EnrolmentTransaction, CancellationToken)"/>, and appends
+    /// <paramref name="auditEvent"/> in the same database transaction when the row was written.
+    /// </summary>
+    Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, AuditEvent? auditEvent, CancellationToken cancellationToken);
 }
 
 /// <summary>Look-ups over issued certificates.</summary>

@@ -54,6 +54,51 @@ public sealed record EnrolmentTransaction
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>SANs of the CSR as OpenSSL prints them; recorded for requests that enter the approval queue.</summary>
+    public IReadOnlyList<string> SubjectAlternativeNames { get; init; } = [];
+
+    /// <summary>"RSA", "EC" or "DSA", for queued requests.</summary>
+    public string? KeyAlgorithm { get; init; }
+
+    /// <summary>Modulus length for RSA, field size for EC, for queued requests.</summary>
+    public int? KeySize { get; init; }
+
+    /// <summary>How the request was authorised before it was queued: a challenge mode name or "Renewal". Never the value.</summary>
+    public string? ChallengeMode { get; init; }
+
+    /// <summary>Policy notes for the admin who decides (weak key, weak digest); empty when nothing stood out.</summary>
+    public IReadOnlyList<string> Findings { get; init; } = [];
+
+    /// <summary>The inventory device the request matched, when device matching found one.</summary>
+    public long? DeviceId { get; init; }
+
+    /// <summary>When a pending request stops waiting and fails as expired; set only for queued requests.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>How the approval queue settled the request; null while pending and for requests never queued.</summary>
+    public RequestDecision? Decision { get; init; }
+
+    /// <summary>The admin (user name or <c>token:NAME</c>) or <c>system</c> that decided.</summary>
+    public string? DecidedBy { get; init; }
+
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The reason given with a rejection, or why the broker expired the request.</summary>
+    public string? DecisionReason { get; init; }
+}
+
+/// <summary>How a queued request was settled.</summary>
+public enum RequestDecision
+{
+    /// <summary>An admin approved it; the certificate was issued at that moment.</summary>
+    Approved = 1,
+
+    /// <summary>An admin rejected it with a reason.</summary>
+    Rejected = 2,
+
+    /// <summary>Nobody decided within the profile's PendingExpiryDays.</summary>
+    Expired = 3,
 }
 
 /// <summary>A certificate the broker issued (or, later, imported), with the facts reports need.</summary>

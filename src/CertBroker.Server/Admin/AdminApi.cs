@@ -27,6 +27,7 @@ internal static class AdminApi
         api.MapTokenEndpoints();
         api.MapAccountEndpoints();
         api.MapAuditEndpoints();
+        api.MapRequestEndpoints();
         return api;
     }
 }

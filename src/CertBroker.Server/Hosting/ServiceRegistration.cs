@@ -1,10 +1,13 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
+using CertBroker.Server.Jobs;
 using CertBroker.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Hosting;
@@ -33,6 +36,13 @@ internal static class ServiceRegistration
             .ValidateOnStart();
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
+
+        // The audit recorder and forwarder come with AddAdminAccess; the inventory replaces the device matcher.
+        services.TryAddSingleton<IDeviceMatcher>(NoDeviceMatcher.Instance);
+        // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
+        services.AddSingleton<TransactionLocks>();
+        services.AddSingleton<RequestQueue>();
+        services.AddHostedService<PendingExpirySweep>();
 
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();

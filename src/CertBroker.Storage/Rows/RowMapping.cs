@@ -25,6 +25,17 @@ internal static class RowMapping
         CertificateSerial = transaction.CertificateSerial,
         CreatedAt = UnixMicroseconds.From(transaction.CreatedAt),
         UpdatedAt = UnixMicroseconds.From(transaction.UpdatedAt),
+        SubjectAltNames = ToJson(transaction.SubjectAlternativeNames),
+        KeyAlgorithm = transaction.KeyAlgorithm,
+        KeySize = transaction.KeySize,
+        ChallengeMode = transaction.ChallengeMode,
+        Findings = ToJson(transaction.Findings),
+        DeviceId = transaction.DeviceId,
+        ExpiresAt = UnixMicroseconds.From(transaction.ExpiresAt),
+        Decision = transaction.Decision is { } decision ? (long)decision : null,
+        DecidedBy = transaction.DecidedBy,
+        DecidedAt = UnixMicroseconds.From(transaction.DecidedAt),
+        DecisionReason = transaction.DecisionReason,
     };
 
     public static EnrolmentTransaction ToRecord(TransactionRow row) => new()
@@ -45,7 +56,25 @@ internal static class RowMapping
         CertificateSerial = row.CertificateSerial,
         CreatedAt = UnixMicroseconds.ToDateTimeOffset(row.CreatedAt),
         UpdatedAt = UnixMicroseconds.ToDateTimeOffset(row.UpdatedAt),
+        SubjectAlternativeNames = FromJson(row.SubjectAltNames),
+        KeyAlgorithm = row.KeyAlgorithm,
+        KeySize = row.KeySize is { } size ? checked((int)size) : null,
+        ChallengeMode = row.ChallengeMode,
+        Findings = FromJson(row.Findings),
+        DeviceId = row.DeviceId,
+        ExpiresAt = UnixMicroseconds.ToDateTimeOffset(row.ExpiresAt),
+        Decision = row.Decision is { } decision ? (RequestDecision)decision : null,
+        DecidedBy = row.DecidedBy,
+        DecidedAt = UnixMicroseconds.ToDateTimeOffset(row.DecidedAt),
+        DecisionReason = row.DecisionReason,
     };
+
+    // Most transactions are issued at once and have neither list: NULL keeps serialisation off the hot path.
+    private static string? ToJson(IReadOnlyList<string> values) =>
+        values.Count == 0 ? null : JsonSerializer.Serialize(values.ToArray(), NamesJson.Default.StringArray);
+
+    private static IReadOnlyList<string> FromJson(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize(json, NamesJson.Default.StringArray) ?? [];
 
     public static CertificateRow ToRow(CertificateRecord certificate) => new()
     {

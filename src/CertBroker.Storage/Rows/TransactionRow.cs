@@ -37,4 +37,28 @@ internal sealed class TransactionRow
     public long CreatedAt { get; set; }
 
     public long UpdatedAt { get; set; }
+
+    /// <summary>JSON array, or null for none.</summary>
+    public string? SubjectAltNames { get; set; }
+
+    public string? KeyAlgorithm { get; set; }
+
+    public long? KeySize { get; set; }
+
+    public string? ChallengeMode { get; set; }
+
+    /// <summary>JSON array, or null for none.</summary>
+    public string? Findings { get; set; }
+
+    public long? DeviceId { get; set; }
+
+    public long? ExpiresAt { get; set; }
+
+    public long? Decision { get; set; }
+
+    public string? DecidedBy { get; set; }
+
+    public long? DecidedAt { get; set; }
+
+    public string? DecisionReason { get; set; }
 }

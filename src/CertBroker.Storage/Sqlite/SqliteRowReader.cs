@@ -27,6 +27,17 @@ internal static class SqliteRowReader
         CertificateSerial = NullableString(reader, 13),
         CreatedAt = reader.GetInt64(14),
         UpdatedAt = reader.GetInt64(15),
+        SubjectAltNames = NullableString(reader, 16),
+        KeyAlgorithm = NullableString(reader, 17),
+        KeySize = NullableInt64(reader, 18),
+        ChallengeMode = NullableString(reader, 19),
+        Findings = NullableString(reader, 20),
+        DeviceId = NullableInt64(reader, 21),
+        ExpiresAt = NullableInt64(reader, 22),
+        Decision = NullableInt64(reader, 23),
+        DecidedBy = NullableString(reader, 24),
+        DecidedAt = NullableInt64(reader, 25),
+        DecisionReason = NullableString(reader, 26),
     };
 
     /// <summary>The two columns of <see cref="SqliteSql.FindTransactionState"/>.</summary>
@@ -53,6 +64,9 @@ internal static class SqliteRowReader
         RevokedAt = reader.IsDBNull(15) ? null : reader.GetInt64(15),
         RevocationReason = reader.IsDBNull(16) ? null : reader.GetInt64(16),
     };
+
+    private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -1,4 +1,5 @@
 using CertBroker.Core.Accounts;
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IAccountStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;
@@ -10,10 +11,11 @@ namespace CertBroker.Storage.Sqlite;
 internal static class SqliteSql
 {
     /// <summary>Read by position in <see cref="SqliteRowReader.Transaction"/>; change both together.</summary>
-    private const string TransactionColumns = """
+    internal const string TransactionColumns = """
         id, profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
         content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
-        certificate_serial, created_at, updated_at
+        certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
+        findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason
         """;
 
     /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
@@ -63,11 +65,13 @@ internal static class SqliteSql
         INSERT INTO transactions (
             profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
             content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
-            certificate_serial, created_at, updated_at)
+            certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
+            findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason)
         VALUES (
             @Profile, @TransactionId, @MessageType, @State, @PublicKeySha256, @Subject, @RequesterAddress,
             @ContentEncryptionAlgorithm, @DigestAlgorithm, @SignatureAlgorithm, @FailInfo, @CertificationRequest,
-            @CertificateSerial, @CreatedAt, @UpdatedAt)
+            @CertificateSerial, @CreatedAt, @UpdatedAt, @SubjectAltNames, @KeyAlgorithm, @KeySize, @ChallengeMode,
+            @Findings, @DeviceId, @ExpiresAt, @Decision, @DecidedBy, @DecidedAt, @DecisionReason)
         ON CONFLICT (profile, transaction_id) DO UPDATE SET
             message_type = excluded.message_type,
             state = excluded.state,
@@ -80,7 +84,18 @@ internal static class SqliteSql
             fail_info = excluded.fail_info,
             certification_request = excluded.certification_request,
             certificate_serial = excluded.certificate_serial,
-            updated_at = excluded.updated_at
+            updated_at = excluded.updated_at,
+            subject_alt_names = excluded.subject_alt_names,
+            key_algorithm = excluded.key_algorithm,
+            key_size = excluded.key_size,
+            challenge_mode = excluded.challenge_mode,
+            findings = excluded.findings,
+            device_id = excluded.device_id,
+            expires_at = excluded.expires_at,
+            decision = excluded.decision,
+            decided_by = excluded.decided_by,
+            decided_at = excluded.decided_at,
+            decision_reason = excluded.decision_reason
         WHERE transactions.state <> 1
         """,
         ("@Profile", static row => row.Profile),
@@ -97,7 +112,18 @@ internal static class SqliteSql
         ("@CertificationRequest", static row => row.CertificationRequest),
         ("@CertificateSerial", static row => row.CertificateSerial),
         ("@CreatedAt", static row => row.CreatedAt),
-        ("@UpdatedAt", static row => row.UpdatedAt));
+        ("@UpdatedAt", static row => row.UpdatedAt),
+        ("@SubjectAltNames", static row => row.SubjectAltNames),
+        ("@KeyAlgorithm", static row => row.KeyAlgorithm),
+        ("@KeySize", static row => row.KeySize),
+        ("@ChallengeMode", static row => row.ChallengeMode),
+        ("@Findings", static row => row.Findings),
+        ("@DeviceId", static row => row.DeviceId),
+        ("@ExpiresAt", static row => row.ExpiresAt),
+        ("@Decision", static row => row.Decision),
+        ("@DecidedBy", static row => row.DecidedBy),
+        ("@DecidedAt", static row => row.DecidedAt),
+        ("@DecisionReason", static row => row.DecisionReason));
 
     /// <summary>Changes no row when the serial or thumbprint is taken, so the caller can tell a clash from success.</summary>
     public static readonly SqliteStatement<CertificateRow> InsertCertificate = new(
@@ -165,6 +191,26 @@ internal static class SqliteSql
         ("@Serial", static revocation => revocation.Serial),
         ("@Reason", static revocation => revocation.Reason),
         ("@RevokedAt", static revocation => revocation.RevokedAt));
+
+    /// <summary>
+    /// The audit events of enrolment decisions, on the SCEP hot path: the same insert and retention trim as
+    /// <see cref="SqliteAudit.Append"/>, as one prepared command of two statements.
+    /// </summary>
+    public static readonly SqliteStatement<(AuditEvent Event, long MaxRecords)> AppendAuditEvent = new(
+        """
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details);
+        DELETE FROM audit_events WHERE id <= last_insert_rowid() - @MaxRecords
+        """,
+        ("@Time", static args => UnixMicroseconds.From(args.Event.Time)),
+        ("@Action", static args => args.Event.Action),
+        ("@Outcome", static args => (long)args.Event.Outcome),
+        ("@Actor", static args => args.Event.Actor),
+        ("@SourceAddress", static args => args.Event.SourceAddress),
+        ("@Target", static args => args.Event.Target),
+        ("@Profile", static args => args.Event.Profile),
+        ("@Details", static args => args.Event.Details),
+        ("@MaxRecords", static args => args.MaxRecords));
 
     public const string CreateVersionTable = """
         CREATE TABLE IF NOT EXISTS schema_version (

@@ -53,8 +53,14 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
     /// certificate's SHA-256 thumbprint is reported as a duplicate serial too: the same DER means the same serial.
     /// </remarks>
     /// <exception cref="ArgumentException">The certificate names another profile or transaction.</exception>
+    public Task<IssueOutcome> SaveIssuedAsync(
+        EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken) =>
+        SaveIssuedAsync(transaction, certificate, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The certificate names another profile or transaction.</exception>
     public async Task<IssueOutcome> SaveIssuedAsync(
-        EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken)
+        EnrolmentTransaction transaction, CertificateRecord certificate, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -79,7 +85,9 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             {
                 State = TransactionState.Issued,
                 CertificateSerial = certificate.Serial,
-            }));
+            }),
+            auditEvent,
+            _auditMaxRecords);
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
@@ -106,6 +114,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
             }
 
+            if (write.AuditEvent is not null)
+            {
+                connection.AppendAuditEvent(write.AuditEvent, write.AuditMaxRecords);
+            }
+
             return (write.Certificate, AlreadyIssued: false);
         }, cancellationToken).ConfigureAwait(false);
 
@@ -116,7 +129,13 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
     /// <inheritdoc />
     /// <remarks>Every field is replaced except CreatedAt, which keeps the value from the first save.</remarks>
     /// <exception cref="ArgumentException"><paramref name="transaction"/> is Issued; use <see cref="SaveIssuedAsync"/>.</exception>
-    public async Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken)
+    public Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken) =>
+        SaveTransactionAsync(transaction, null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Every field is replaced except CreatedAt, which keeps the value from the first save.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="transaction"/> is Issued; use <see cref="SaveIssuedAsync(EnrolmentTransaction, CertificateRecord, AuditEvent?, CancellationToken)"/>.</exception>
+    public async Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (transaction.State == TransactionState.Issued)
@@ -128,8 +147,20 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
         var row = RowMapping.ToRow(transaction);
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(row, static (connection, row) => connection.UpsertTransaction(row) == 1, cancellationToken)
-            .ConfigureAwait(false);
+        return await _writer.WriteAsync((row, auditEvent, _auditMaxRecords), static (connection, write) =>
+        {
+            if (connection.UpsertTransaction(write.row) != 1)
+            {
+                return false;
+            }
+
+            if (write.auditEvent is not null)
+            {
+                connection.AppendAuditEvent(write.auditEvent, write._auditMaxRecords);
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CertificateRecord?> FindBySerialAsync(string serial, CancellationToken cancellationToken)
@@ -251,6 +282,6 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         }
     }
 
-    /// <summary>What one SaveIssuedAsync call writes, passed to the writer without a closure.</summary>
-    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction);
+    /// <summary>What one SaveIssuedAsync call writes (and its audit event, if any), passed to the writer without a closure.</summary>
+    private sealed record IssueWrite(CertificateRow Certificate, TransactionRow Transaction, AuditEvent? AuditEvent, int AuditMaxRecords);
 }

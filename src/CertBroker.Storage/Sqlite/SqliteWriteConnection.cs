@@ -1,3 +1,4 @@
+using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;
 
@@ -21,6 +22,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<CertificateRow> _insertCertificate;
     private readonly PreparedCommand<TransactionRow> _upsertTransaction;
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
+    private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
 
     public SqliteWriteConnection(SqliteConnection connection)
     {
@@ -35,6 +37,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _insertCertificate = SqliteSql.InsertCertificate.PrepareOn(connection);
         _upsertTransaction = SqliteSql.UpsertTransaction.PrepareOn(connection);
         _revoke = SqliteSql.Revoke.PrepareOn(connection);
+        _appendAuditEvent = SqliteSql.AppendAuditEvent.PrepareOn(connection);
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
@@ -87,6 +90,12 @@ internal sealed class SqliteWriteConnection : IDisposable
     /// <returns>The rows changed: 0 when no certificate has the serial.</returns>
     public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
 
+    /// <summary>
+    /// Appends an enrolment decision's audit event inside the current write, trimming the trail to
+    /// <paramref name="maxRecords"/> as <see cref="SqliteAudit.Append"/> does, with one prepared command.
+    /// </summary>
+    public void AppendAuditEvent(AuditEvent auditEvent, int maxRecords) => _appendAuditEvent.ExecuteNonQuery((auditEvent, maxRecords));
+
     /// <summary>Closing the connection rolls back a transaction left open.</summary>
     public void Dispose()
     {
@@ -100,6 +109,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _insertCertificate.Dispose();
         _upsertTransaction.Dispose();
         _revoke.Dispose();
+        _appendAuditEvent.Dispose();
         _connection.Dispose();
     }
 

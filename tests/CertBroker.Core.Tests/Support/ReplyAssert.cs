@@ -22,6 +22,19 @@ internal static class ReplyAssert
         return reply;
     }
 
+    /// <summary>A PENDING (RFC 8894 §3.3.2): signed by the RA, answering the request, no failInfo, nothing enveloped.</summary>
+    public static PkiMessage Pending(ClientMessage request, ScepResult result, RegistrationAuthority ra)
+    {
+        Assert.NotNull(result.Body);
+        PkiMessage reply = PkiMessage.Read(result.Body);
+        Assert.Equal(MessageType.CertRep, reply.MessageType);
+        Assert.Equal(PkiStatus.Pending, reply.Status);
+        Assert.Null(reply.FailInfo);
+        Assert.Null(reply.MessageData);
+        AssertAnswers(request, reply, ra);
+        return reply;
+    }
+
     /// <summary>A SUCCESS the client can open, signed by the RA and answering the request.</summary>
     public static CertRepContent Success(ClientMessage request, ScepResult result, RegistrationAuthority ra)
     {

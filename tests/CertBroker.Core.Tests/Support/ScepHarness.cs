@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
@@ -8,6 +10,39 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Core.Tests.Support;
+
+/// <summary>Keeps forwarded audit events for assertions.</summary>
+internal sealed class CollectingForwarder : IAuditForwarder
+{
+    private readonly List<AuditEvent> _events = [];
+
+    public IReadOnlyList<AuditEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public void Forward(AuditEvent auditEvent)
+    {
+        lock (_events)
+        {
+            _events.Add(auditEvent);
+        }
+    }
+}
+
+/// <summary>A device matcher that answers the same device for every request.</summary>
+internal sealed class FixedDeviceMatcher : IDeviceMatcher
+{
+    public long? DeviceId { get; set; }
+
+    public Task<long?> FindDeviceAsync(string profile, CertBroker.Scep.CertificationRequest csr, CancellationToken cancellationToken) => Task.FromResult(DeviceId);
+}
 
 /// <summary>
 /// One test's broker: the class's CA material, a fresh migrated SQLite file, the real embedded issuer and RA, and a
@@ -31,10 +66,23 @@ internal sealed class ScepHarness : IAsyncDisposable
             Time,
             NullLogger<EmbeddedCertificateIssuer>.Instance);
         Ra = new RegistrationAuthority(material);
-        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time);
+        var locks = new TransactionLocks();
+        var audit = new AuditRecorder(store, Forwarded);
+        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time, locks, Devices, audit);
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
+        var catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
+        Queue = new RequestQueue(store, store, Issuer, catalog, locks, Time, audit);
     }
+
+    /// <summary>The approval queue over the same store, locks and clock as <see cref="Responder"/>.</summary>
+    public RequestQueue Queue { get; }
+
+    /// <summary>Audit events passed on after their change committed, in order.</summary>
+    public CollectingForwarder Forwarded { get; } = new();
+
+    /// <summary>The device matcher the responder asks; matches nothing until a test sets a result.</summary>
+    public FixedDeviceMatcher Devices { get; } = new();
 
     public FakeTimeProvider Time { get; } = new();
 

@@ -93,3 +93,24 @@ public sealed class ScepServerFixture : ServerFixture, IServerKind
 
     protected override Task<ServerProcess> StartAsync() => ServerProcess.StartScepServerAsync(Challenge);
 }
+
+/// <summary>
+/// CertBroker whose default profile queues every first enrolment for approval (<c>Approval=Manual</c>), with the
+/// first Administrator bootstrapped from configuration so tests can decide through the admin API.
+/// </summary>
+public sealed class ManualApprovalFixture : ServerFixture, IServerKind
+{
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "Interop-Appr0ver!x";
+
+    public static IReadOnlyList<string> ScepPaths { get; } = ["/scep"];
+
+    /// <summary>The admin API, signed in as <see cref="AdminUser"/>.</summary>
+    public AdminApiClient NewAdminClient() => new(Server.BaseAddress, AdminUser, AdminPassword);
+
+    protected override Task<ServerProcess> StartAsync() => ServerProcess.StartCertBrokerAsync(Challenge,
+    [
+        new("CertBroker:Profiles:default:Approval", "Manual"),
+        new("CertBroker:Admin:BootstrapPassword", AdminPassword),
+    ]);
+}

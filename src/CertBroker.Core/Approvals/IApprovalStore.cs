@@ -1,0 +1,46 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Storage;
+
+namespace CertBroker.Core.Approvals;
+
+/// <summary>
+/// The approval queue's view of the transactions table: requests that were queued (they have an expiry), found by
+/// their row ID. Decisions are written through <see cref="IEnrolmentStore"/> with their audit event, under the
+/// transaction's lock: approval issues with
+/// <see cref="IEnrolmentStore.SaveIssuedAsync(EnrolmentTransaction, CertificateRecord, AuditEvent?, CancellationToken)"/>,
+/// rejection and expiry fail it with <see cref="IEnrolmentStore.SaveTransactionAsync(EnrolmentTransaction, AuditEvent?, CancellationToken)"/>.
+/// </summary>
+public interface IApprovalStore
+{
+    /// <summary>A queued request by its ID; null when there is none or the transaction never entered the queue.</summary>
+    Task<EnrolmentTransaction?> FindRequestAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Queued requests matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<EnrolmentTransaction>> ListRequestsAsync(RequestQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Pending requests whose expiry is at or before <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<EnrolmentTransaction>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>Which queued requests to list. Every filter is optional.</summary>
+public sealed record RequestQuery
+{
+    /// <summary>Pending, or settled with one decision; null lists them all.</summary>
+    public RequestStatus? Status { get; init; }
+
+    public string? Profile { get; init; }
+
+    /// <summary>Text found in the subject, the SANs, the transactionID or the requester address.</summary>
+    public string? Text { get; init; }
+
+    public int Limit { get; init; } = 1000;
+}
+
+/// <summary>Where a queued request stands, as the API names it.</summary>
+public enum RequestStatus
+{
+    Pending,
+    Issued,
+    Rejected,
+    Expired,
+}

@@ -1,0 +1,21 @@
+using CertBroker.Scep;
+
+namespace CertBroker.Core.Approvals;
+
+/// <summary>
+/// Finds the inventory device a queued request belongs to, so the admin who decides sees it. The device inventory
+/// implements it; without one, requests are queued with no device.
+/// </summary>
+public interface IDeviceMatcher
+{
+    /// <returns>The matching device's ID, or null when none matches.</returns>
+    Task<long?> FindDeviceAsync(string profile, CertificationRequest csr, CancellationToken cancellationToken);
+}
+
+/// <summary>The matcher while no inventory is configured: no request matches a device.</summary>
+public sealed class NoDeviceMatcher : IDeviceMatcher
+{
+    public static readonly NoDeviceMatcher Instance = new();
+
+    public Task<long?> FindDeviceAsync(string profile, CertificationRequest csr, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+}
