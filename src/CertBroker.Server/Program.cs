@@ -28,6 +28,17 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
 });
 builder.Services.AddCertBroker(builder.Configuration, dataDirectory);
+IReadOnlySet<int>? adminPorts;
+try
+{
+    adminPorts = AdminListener.Configure(builder);
+}
+catch (InvalidOperationException ex)
+{
+    serilog.Fatal("CertBroker cannot start: {Reason}", ex.Message);
+    (serilog as IDisposable)?.Dispose();
+    return 1;
+}
 
 WebApplication app = builder.Build();
 ILogger<Program> startupLog = app.Services.GetRequiredService<ILogger<Program>>();
@@ -51,6 +62,11 @@ catch (Exception ex)
     return 1;
 }
 
+if (adminPorts is not null)
+{
+    app.UseAdminListener(adminPorts);
+}
+
 // Problem details for admin errors wrap routing, so unknown admin routes and wrong methods get them too.
 app.UseAdminProblemDetails();
 app.UseRouting();
@@ -58,6 +74,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapScep(catalog);
 app.MapAdminApi();
+app.MapAdminOpenApi();
 await app.RunAsync();
 return 0;
 

@@ -28,7 +28,7 @@ public abstract class AccountStoreTests : StoreTestBase
             LockedUntil = TestData.Now.AddMinutes(15),
             Disabled = true,
         };
-        Assert.True(await Accounts.CreateAsync(account, CancellationToken.None));
+        Assert.True(await Accounts.CreateAsync(account, auditEvent: null, CancellationToken.None));
 
         AdminAccount? found = await Accounts.FindAsync("ALICE", CancellationToken.None);
 
@@ -42,18 +42,27 @@ public abstract class AccountStoreTests : StoreTestBase
     public async Task CreateAsync_TakenUserNameInOtherCase_ReturnsFalseAndKeepsFirst()
     {
         Assert.False(await Accounts.AnyAsync(CancellationToken.None));
-        Assert.True(await Accounts.CreateAsync(Account("alice"), CancellationToken.None));
+        Assert.True(await Accounts.CreateAsync(Account("alice"), auditEvent: null, CancellationToken.None));
 
-        Assert.False(await Accounts.CreateAsync(Account("ALICE", Role.Monitoring), CancellationToken.None));
+        Assert.False(await Accounts.CreateAsync(Account("ALICE", Role.Monitoring), auditEvent: null, CancellationToken.None));
 
         Assert.True(await Accounts.AnyAsync(CancellationToken.None));
         Assert.Equal(Role.Auditor, (await Accounts.FindAsync("alice", CancellationToken.None))!.Role);
     }
 
     [Fact]
+    public async Task CreateAsync_WithAuditEvent_StoresBothOrNeither()
+    {
+        Assert.True(await Accounts.CreateAsync(Account("admin", Role.Administrator), Event("admin"), CancellationToken.None));
+        Assert.False(await Accounts.CreateAsync(Account("Admin", Role.Administrator), Event("Admin"), CancellationToken.None));
+
+        Assert.Equal("admin", Assert.Single(await Audit.ListAsync(new AuditQuery(), CancellationToken.None)).Event.Target);
+    }
+
+    [Fact]
     public async Task UpdateAsync_CurrentVersion_AppliesAndBumpsVersion()
     {
-        await Accounts.CreateAsync(Account("alice"), CancellationToken.None);
+        await Accounts.CreateAsync(Account("alice"), auditEvent: null, CancellationToken.None);
         AdminAccount stored = (await Accounts.FindAsync("alice", CancellationToken.None))!;
 
         Assert.True(await Accounts.UpdateAsync(stored with { FailureCount = 2 }, CancellationToken.None));
@@ -66,7 +75,7 @@ public abstract class AccountStoreTests : StoreTestBase
     [Fact]
     public async Task UpdateAsync_StaleVersion_ReturnsFalseAndWritesNothing()
     {
-        await Accounts.CreateAsync(Account("alice"), CancellationToken.None);
+        await Accounts.CreateAsync(Account("alice"), auditEvent: null, CancellationToken.None);
         AdminAccount stored = (await Accounts.FindAsync("alice", CancellationToken.None))!;
         Assert.True(await Accounts.UpdateAsync(stored with { FailureCount = 1 }, CancellationToken.None));
 
@@ -90,7 +99,7 @@ public abstract class AccountStoreTests : StoreTestBase
     [Fact]
     public async Task UpdateAccountAsync_DisablingLastAdministrator_RefusedWithoutTrace()
     {
-        await Accounts.CreateAsync(Account("admin", Role.Administrator), CancellationToken.None);
+        await Accounts.CreateAsync(Account("admin", Role.Administrator), auditEvent: null, CancellationToken.None);
         AdminAccount admin = (await Accounts.FindAsync("admin", CancellationToken.None))!;
 
         AdministrationOutcome disabled = await Administration.UpdateAccountAsync(admin with { Disabled = true }, Event("admin"), CancellationToken.None);
@@ -105,8 +114,8 @@ public abstract class AccountStoreTests : StoreTestBase
     [Fact]
     public async Task UpdateAccountAsync_AnotherAdministratorEnabled_DisablesAndAudits()
     {
-        await Accounts.CreateAsync(Account("admin", Role.Administrator), CancellationToken.None);
-        await Accounts.CreateAsync(Account("second", Role.Administrator), CancellationToken.None);
+        await Accounts.CreateAsync(Account("admin", Role.Administrator), auditEvent: null, CancellationToken.None);
+        await Accounts.CreateAsync(Account("second", Role.Administrator), auditEvent: null, CancellationToken.None);
         AdminAccount admin = (await Accounts.FindAsync("admin", CancellationToken.None))!;
 
         Assert.Equal(AdministrationOutcome.Done, await Administration.UpdateAccountAsync(admin with { Disabled = true }, Event("admin"), CancellationToken.None));
@@ -119,9 +128,9 @@ public abstract class AccountStoreTests : StoreTestBase
     [Fact]
     public async Task DeleteAccountAsync_LastEnabledAdministrator_Refused()
     {
-        await Accounts.CreateAsync(Account("admin", Role.Administrator), CancellationToken.None);
-        await Accounts.CreateAsync(Account("dormant", Role.Administrator) with { Disabled = true }, CancellationToken.None);
-        await Accounts.CreateAsync(Account("alice"), CancellationToken.None);
+        await Accounts.CreateAsync(Account("admin", Role.Administrator), auditEvent: null, CancellationToken.None);
+        await Accounts.CreateAsync(Account("dormant", Role.Administrator) with { Disabled = true }, auditEvent: null, CancellationToken.None);
+        await Accounts.CreateAsync(Account("alice"), auditEvent: null, CancellationToken.None);
 
         Assert.Equal(AdministrationOutcome.LastAdministrator, await Administration.DeleteAccountAsync("ADMIN", Event("admin"), CancellationToken.None));
         Assert.Equal(AdministrationOutcome.Done, await Administration.DeleteAccountAsync("alice", Event("alice"), CancellationToken.None));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,8 @@ public sealed class BootstrapAdmin
         if (configured is not null)
         {
             // The contract: the configured password is the password, even one the policy would refuse.
-            if (!await CreateAdminAsync(configured, cancellationToken).ConfigureAwait(false))
+            AuditEvent configuredEvent = Created("Created with the configured bootstrap password.");
+            if (!await CreateAdminAsync(configured, configuredEvent, cancellationToken).ConfigureAwait(false))
             {
                 return AccountsExist(configured);
             }
@@ -68,6 +70,7 @@ public sealed class BootstrapAdmin
             {
                 Outcome = BootstrapOutcome.CreatedWithConfiguredPassword,
                 ConfiguredPasswordViolations = _policy.Evaluate(configured),
+                AuditEvent = configuredEvent,
             };
         }
 
@@ -77,9 +80,10 @@ public sealed class BootstrapAdmin
         // Written before the account exists, so there is never an account whose password is nowhere to be found; renamed
         // into place only once the account is created, so losing a race with another instance leaves no stale file.
         string temporary = await WriteOwnerOnlyAsync(path, generated, cancellationToken).ConfigureAwait(false);
+        AuditEvent generatedEvent = Created("Created with a generated password, written to the bootstrap password file.");
         try
         {
-            if (!await CreateAdminAsync(generated, cancellationToken).ConfigureAwait(false))
+            if (!await CreateAdminAsync(generated, generatedEvent, cancellationToken).ConfigureAwait(false))
             {
                 File.Delete(temporary);
                 return AccountsExist(configured);
@@ -98,13 +102,25 @@ public sealed class BootstrapAdmin
             Outcome = BootstrapOutcome.CreatedWithGeneratedPassword,
             GeneratedPassword = generated,
             PasswordFile = path,
+            AuditEvent = generatedEvent,
         };
     }
 
     private static BootstrapResult AccountsExist(string? configured) =>
         new() { Outcome = BootstrapOutcome.AccountsExist, ConfiguredPasswordIgnored = configured is not null };
 
-    private Task<bool> CreateAdminAsync(string password, CancellationToken cancellationToken)
+    /// <summary>The record of the bootstrap, written in the same transaction as the account.</summary>
+    private AuditEvent Created(string details) => new()
+    {
+        Time = _timeProvider.GetUtcNow(),
+        Action = AuditActions.BootstrapAdminCreated,
+        Outcome = AuditOutcome.Success,
+        Actor = "system",
+        Target = AdminUserName,
+        Details = details,
+    };
+
+    private Task<bool> CreateAdminAsync(string password, AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         var account = new AdminAccount
         {
@@ -114,7 +130,7 @@ public sealed class BootstrapAdmin
             PasswordSetAt = _timeProvider.GetUtcNow(),
             IsBootstrapPassword = true,
         };
-        return _store.CreateAsync(account, cancellationToken);
+        return _store.CreateAsync(account, auditEvent, cancellationToken);
     }
 
     /// <summary>Writes a new file next to <paramref name="path"/> that is owner-only from its creation, and returns its path.</summary>

@@ -22,6 +22,12 @@ public sealed record BootstrapResult
     /// </summary>
     public string? GeneratedPassword { get; init; }
 
+    /// <summary>
+    /// The <c>account.bootstrap</c> event stored together with the new account, for the host to forward
+    /// (<see cref="Audit.AuditRecorder.Committed"/>); null when nothing was created.
+    /// </summary>
+    public Audit.AuditEvent? AuditEvent { get; init; }
+
     /// <summary>Full path of the owner-only file holding the generated password.</summary>
     public string? PasswordFile { get; init; }
 

@@ -1,3 +1,5 @@
+using CertBroker.Core.Audit;
+
 namespace CertBroker.Core.Accounts;
 
 /// <summary>Where admin accounts live. User names compare case-insensitively (ordinal).</summary>
@@ -8,8 +10,11 @@ public interface IAccountStore
     /// <summary>Whether any account exists, disabled ones included; bootstrap runs only when none does.</summary>
     Task<bool> AnyAsync(CancellationToken cancellationToken);
 
-    /// <summary>Adds <paramref name="account"/> as given. Returns false, writing nothing, when the user name is taken.</summary>
-    Task<bool> CreateAsync(AdminAccount account, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds <paramref name="account"/> as given, and <paramref name="auditEvent"/> with it in the same transaction when
+    /// one is given. Returns false, writing nothing, when the user name is taken.
+    /// </summary>
+    Task<bool> CreateAsync(AdminAccount account, AuditEvent? auditEvent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces the stored account of the same user name, but only while its stored <see cref="AdminAccount.Version"/>

@@ -9,6 +9,15 @@ internal static class AdminApi
 {
     public const string Prefix = "/api/v1";
 
+    /// <summary>The NDES-compatible page that hands out one-time passwords; part of the admin surface.</summary>
+    public const string NdesAdminPath = "/certsrv/mscep_admin";
+
+    private static readonly PathString[] AdminPaths = [Prefix, NdesAdminPath];
+
+    /// <summary>Whether <paramref name="path"/> belongs to the admin surface rather than to SCEP.</summary>
+    public static bool IsAdminPath(PathString path) =>
+        Array.Exists(AdminPaths, prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder api = app.MapGroup(Prefix).RequireAuthorization();
@@ -16,6 +25,8 @@ internal static class AdminApi
         // Each feature maps its routes onto the group here.
         api.MapMeEndpoints();
         api.MapTokenEndpoints();
+        api.MapAccountEndpoints();
+        api.MapAuditEndpoints();
         api.MapRequestEndpoints();
         api.MapDeviceEndpoints();
         api.MapCertificateEndpoints();

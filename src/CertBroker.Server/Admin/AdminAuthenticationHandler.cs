@@ -19,6 +19,7 @@ internal sealed class AdminAuthenticationHandler(
     UrlEncoder encoder,
     AccountAuthenticator accounts,
     ApiTokenAuthenticator tokens,
+    PasswordCheckLimiter passwordChecks,
     SignInAudit signInAudit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -28,9 +29,10 @@ internal sealed class AdminAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // SCEP requests carry no Authorization header: they leave here at once.
+        // SCEP requests leave here at once, even one that carries an Authorization header: credentials are only
+        // ever checked, counted towards lockout and audited on the admin surface.
         string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
+        if (string.IsNullOrEmpty(header) || !AdminApi.IsAdminPath(Request.Path))
         {
             return AuthenticateResult.NoResult();
         }
@@ -77,7 +79,9 @@ internal sealed class AdminAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed Basic credentials.");
         }
 
-        AuthenticationResult result = await accounts.AuthenticateAsync(userName, password, Context.RequestAborted).ConfigureAwait(false);
+        AuthenticationResult result = await passwordChecks
+            .RunAsync(() => accounts.AuthenticateAsync(userName, password, Context.RequestAborted), Context.RequestAborted)
+            .ConfigureAwait(false);
         await signInAudit.AccountAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {

@@ -1,7 +1,7 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
+using CertBroker.Server.Hosting;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Admin;
@@ -15,7 +15,7 @@ internal static class AdminServices
         AddValidatedOptions<LockoutOptions, LockoutOptionsValidator>(services, LockoutOptions.SectionName);
         AddValidatedOptions<PasswordHashingOptions, PasswordHashingOptionsValidator>(services, PasswordHashingOptions.SectionName);
         AddValidatedOptions<BootstrapAdminOptions, BootstrapAdminOptionsValidator>(services, BootstrapAdminOptions.SectionName);
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordPolicy>();
@@ -24,14 +24,17 @@ internal static class AdminServices
         services.AddSingleton<ApiTokenAuthenticator>();
         services.AddSingleton<ApiTokenGenerator>();
         services.AddSingleton<BootstrapAdmin>();
-        services.TryAddSingleton<IAuditForwarder>(NullAuditForwarder.Instance);
+        services.AddSyslogForwarding();
         services.AddSingleton<AuditRecorder>();
         services.AddSingleton<SignInAudit>();
+        services.AddSingleton<PasswordCheckLimiter>();
+        services.AddSingleton<AccountServices>();
 
         services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, configureOptions: null);
         services.AddAdminPolicies();
         services.AddAdminProblemDetails();
+        services.AddAdminOpenApi();
         services.Configure<JsonOptions>(options =>
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;

@@ -38,7 +38,6 @@ internal static class DeviceEndpoints
         devices.MapPost("/import", DeviceCsvEndpoints.ImportAsync)
             .WithName("ImportDevices")
             .WithSummary("Creates or updates devices from CSV, matched by identity; all rows or none.")
-            .Accepts<string>("text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequirePermission(Permission.ManageInventory);
@@ -57,7 +56,6 @@ internal static class DeviceEndpoints
         devices.MapPatch("/{id:long}", PatchAsync)
             .WithName("PatchDevice")
             .WithSummary("JSON merge patch (RFC 7396) of the device's metadata.")
-            .Accepts<DeviceBody>("application/merge-patch+json", "application/json")
             .Produces<DeviceResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,4 +1,5 @@
 using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
 
 namespace CertBroker.Server.Admin;
 
@@ -17,7 +18,54 @@ internal static class MeEndpoints
             .WithName("GetMe")
             .WithSummary("The caller's identity, role, permissions and password warnings.")
             .Produces<MeResponse>();
+        api.MapPost("/me/password", ChangePasswordAsync)
+            .WithName("ChangeOwnPassword")
+            .WithSummary("Changes the caller's own password; the new one must meet the password policy.")
+            .Accepts<ChangeOwnPasswordRequest>("application/json")
+            .Produces<AccountResponse>()
+            .ProducesValidationProblem();
         return api;
+    }
+
+    private static async Task<IResult> ChangePasswordAsync(
+        ChangeOwnPasswordRequest request, HttpContext http, AccountServices services, CancellationToken cancellationToken)
+    {
+        if (http.User.FindFirst(AdminClaims.Kind)?.Value != AdminClaims.AccountKind)
+        {
+            return TypedResults.Problem("API tokens have no password.", statusCode: StatusCodes.Status400BadRequest, title: "Not an account");
+        }
+
+        if (string.IsNullOrEmpty(request.CurrentPassword) || string.IsNullOrEmpty(request.NewPassword))
+        {
+            return AdminProblems.Invalid(new Dictionary<string, string[]>
+            {
+                [string.IsNullOrEmpty(request.CurrentPassword) ? "currentPassword" : "newPassword"] = ["Both the current and the new password are required."],
+            });
+        }
+
+        string userName = http.User.Identity!.Name!;
+        AdminAccount? account = await services.Accounts.FindAsync(userName, cancellationToken).ConfigureAwait(false);
+        if (account is null || !services.Hasher.Verify(request.CurrentPassword, account.PasswordHash))
+        {
+            return AdminProblems.Invalid("currentPassword", "The current password is wrong.");
+        }
+
+        var violations = services.Policy.Evaluate(request.NewPassword).ToList();
+        if (string.Equals(request.NewPassword, request.CurrentPassword, StringComparison.Ordinal))
+        {
+            violations.Add(new PasswordViolation("DifferentFromCurrent", "The new password must differ from the current one."));
+        }
+
+        if (violations.Count > 0)
+        {
+            return AdminProblems.PasswordRejected("newPassword", violations);
+        }
+
+        string hash = services.Hasher.Hash(request.NewPassword);
+        DateTimeOffset now = services.Time.GetUtcNow();
+        return await AccountEndpoints.UpdateAsync(userName, http, services, AuditActions.PasswordChanged, current =>
+            (current with { PasswordHash = hash, PasswordSetAt = now, IsBootstrapPassword = false, MustChangePassword = false },
+                "Changed by the account's owner."), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> GetAsync(

@@ -13,14 +13,15 @@ namespace CertBroker.Server.Admin;
 /// without a byte-order mark, the password is 16 upper-case hex characters after
 /// "The enrollment challenge password is: &lt;B&gt; ", the lifetime reads "will expire within N minutes", and a
 /// full cache says "The password cache is full." with status 200. Same authentication as the API; anonymous
-/// callers get 401, as from NDES. <c>?profile=</c> picks a profile other than <c>default</c>.
+/// callers get 401, as from NDES. <c>?profile=</c> picks a profile other than <c>default</c>. It belongs to the admin
+/// surface, so with a separate admin listener it is served there only.
 /// </summary>
 internal static class NdesAdminPage
 {
     public static IEndpointRouteBuilder MapNdesAdminPage(this IEndpointRouteBuilder app)
     {
         // Routing ignores a trailing slash, so the first also serves /certsrv/mscep_admin/.
-        foreach (string path in new[] { "/certsrv/mscep_admin", "/certsrv/mscep_admin/default.aspx" })
+        foreach (string path in new[] { AdminApi.NdesAdminPath, AdminApi.NdesAdminPath + "/default.aspx" })
         {
             app.MapGet(path, ServeAsync).RequirePermission(Permission.IssueChallenges).ExcludeFromDescription();
         }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace CertBroker.Server.Cli;
 
-/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, <c>certbroker requests ...</c>.</summary>
+/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, <c>certbroker requests ...</c>, <c>certbroker tokens ...</c>, <c>certbroker audit export</c>.</summary>
 internal static class Commands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -10,6 +10,8 @@ internal static class Commands
         var root = new RootCommand("CertBroker administrative commands. Run without a command to start the service.");
         root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(RequestsCommand.Create());
+        root.Subcommands.Add(TokensCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         InventoryCommands inventory = InventoryCommands.ForConsole();
         root.Subcommands.Add(inventory.Devices());
         root.Subcommands.Add(inventory.Certificates());

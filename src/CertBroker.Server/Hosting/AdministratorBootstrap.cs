@@ -32,18 +32,8 @@ internal static partial class AdministratorBootstrap
                 break;
         }
 
-        var auditEvent = new AuditEvent
-        {
-            Time = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-            Action = AuditActions.BootstrapAdminCreated,
-            Outcome = AuditOutcome.Success,
-            Actor = "system",
-            Target = BootstrapAdmin.AdminUserName,
-            Details = result.Outcome == BootstrapOutcome.CreatedWithGeneratedPassword
-                ? "Created with a generated password, written to the bootstrap password file."
-                : "Created with the configured bootstrap password.",
-        };
-        await services.GetRequiredService<AuditRecorder>().RecordAsync(auditEvent, cancellationToken).ConfigureAwait(false);
+        // Stored with the account; only the forwarding (syslog) is left to do.
+        services.GetRequiredService<AuditRecorder>().Committed(result.AuditEvent!);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Section}:BootstrapPassword is ignored because accounts exist; remove it from the configuration")]

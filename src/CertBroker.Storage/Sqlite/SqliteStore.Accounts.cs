@@ -54,10 +54,16 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     public Task<bool> AnyAsync(CancellationToken cancellationToken) =>
         ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM accounts)") != 0, cancellationToken);
 
-    public Task<bool> CreateAsync(AdminAccount account, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(AdminAccount account, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(InsertAccount, row) == 1, cancellationToken);
+        if (auditEvent is not null)
+        {
+            return await CreateAccountAsync(account, auditEvent, cancellationToken).ConfigureAwait(false) == AdministrationOutcome.Done;
+        }
+
+        return await WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(InsertAccount, row) == 1, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public Task<bool> UpdateAsync(AdminAccount account, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -131,6 +132,20 @@ public sealed class BootstrapAdminTests : IDisposable
         Assert.Equal(passwords.Length, passwords.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(null, "generated password")]
+    [InlineData("Configured-Bootstrap-1", "configured bootstrap password")]
+    public async Task EnsureAdministratorAsync_CreatesAdmin_AuditEventStoredWithTheAccount(string? configured, string detailsMention)
+    {
+        BootstrapResult result = await Bootstrap(new BootstrapAdminOptions { BootstrapPassword = configured }).EnsureAdministratorAsync(CancellationToken.None);
+
+        AuditEvent stored = Assert.Single(_store.AuditEvents);
+        Assert.Same(stored, result.AuditEvent);
+        Assert.Equal((AuditActions.BootstrapAdminCreated, "system", "admin"), (stored.Action, stored.Actor, stored.Target));
+        Assert.Contains(detailsMention, stored.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.GeneratedPassword ?? configured!, stored.Details, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EnsureAdministratorAsync_PasswordConfigured_CreatesAdminWithItAndWritesNoFile()
     {
@@ -238,7 +253,7 @@ public sealed class BootstrapAdminTests : IDisposable
 
         public Task<bool> AnyAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
-        public Task<bool> CreateAsync(AdminAccount account, CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task<bool> CreateAsync(AdminAccount account, AuditEvent? auditEvent, CancellationToken cancellationToken) => Task.FromResult(false);
 
         public Task<bool> UpdateAsync(AdminAccount account, CancellationToken cancellationToken) => inner.UpdateAsync(account, cancellationToken);
     }

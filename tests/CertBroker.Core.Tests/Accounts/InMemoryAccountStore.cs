@@ -1,4 +1,5 @@
 using CertBroker.Core.Accounts;
+using CertBroker.Core.Audit;
 
 namespace CertBroker.Core.Tests.Accounts;
 
@@ -34,11 +35,24 @@ internal sealed class InMemoryAccountStore : IAccountStore
         }
     }
 
-    public Task<bool> CreateAsync(AdminAccount account, CancellationToken cancellationToken)
+    /// <summary>Audit events written together with created accounts.</summary>
+    public List<AuditEvent> AuditEvents { get; } = [];
+
+    public Task<bool> CreateAsync(AdminAccount account, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult(_accounts.TryAdd(account.UserName, account));
+            if (!_accounts.TryAdd(account.UserName, account))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (auditEvent is not null)
+            {
+                AuditEvents.Add(auditEvent);
+            }
+
+            return Task.FromResult(true);
         }
     }
 

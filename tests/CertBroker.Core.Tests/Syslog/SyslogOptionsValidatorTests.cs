@@ -96,7 +96,7 @@ public sealed class SyslogOptionsValidatorTests
         Assert.Equal(keys.Length, result.Failures!.Count());
         foreach (string key in keys)
         {
-            Assert.Contains(result.Failures!, f => f.StartsWith($"CertBroker:Syslog:{key} ", StringComparison.Ordinal));
+            Assert.Contains(result.Failures!, f => f.StartsWith($"CertBroker:Audit:Syslog:{key} ", StringComparison.Ordinal));
         }
 
         Assert.Contains(result.Failures!, f => f.Contains("got 70000", StringComparison.Ordinal));
@@ -139,7 +139,7 @@ public sealed class SyslogOptionsValidatorTests
 
         ValidateOptionsResult result = _validator.Validate(null, options);
 
-        Assert.Equal("CertBroker:Syslog:ClientKeyPath is set but ClientCertificatePath is not.", Assert.Single(result.Failures!));
+        Assert.Equal("CertBroker:Audit:Syslog:ClientKeyPath is set but ClientCertificatePath is not.", Assert.Single(result.Failures!));
     }
 
     [Theory]

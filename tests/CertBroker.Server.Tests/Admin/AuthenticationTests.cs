@@ -185,6 +185,18 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Contains("/api/v1/me/password", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ScepRequest_WithBasicCredentials_NeitherCheckedNorAudited()
+    {
+        using HttpClient client = _host!.CreateClient();
+
+        HttpResponseMessage response = await AdminHttp.SendAsync(client, HttpMethod.Get, "/scep?operation=GetCACaps", AdminHttp.Basic("admin", "Wrong-Password-1"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await AdminHttp.AuditAsync(Services, "auth."));
+        Assert.Equal(0, (await Services.GetRequiredService<IAccountStore>().FindAsync("admin", CancellationToken.None))!.FailureCount);
+    }
+
     /// <summary>The broker with the test's clock in place of the system's.</summary>
     private sealed class WebApplicationFactoryWithClock(BrokerFactory factory, FakeTimeProvider clock)
     {

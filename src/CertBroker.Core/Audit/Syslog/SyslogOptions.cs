@@ -1,12 +1,12 @@
 namespace CertBroker.Core.Audit.Syslog;
 
 /// <summary>
-/// Where and how audit events are streamed as RFC 5424 syslog messages, bound from <c>CertBroker:Syslog</c>.
+/// Where and how audit events are streamed as RFC 5424 syslog messages, bound from <c>CertBroker:Audit:Syslog</c>.
 /// The collector is best effort: while it is down, events wait in a bounded buffer and the oldest are dropped.
 /// </summary>
 public sealed class SyslogOptions
 {
-    public const string SectionName = "CertBroker:Syslog";
+    public const string SectionName = "CertBroker:Audit:Syslog";
 
     /// <summary>Standard port for syslog over UDP (RFC 5426) and plain TCP (RFC 6587).</summary>
     public const int DefaultPort = 514;
