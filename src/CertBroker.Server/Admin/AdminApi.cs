@@ -1,3 +1,5 @@
+using CertBroker.Server.Monitoring;
+
 namespace CertBroker.Server.Admin;
 
 /// <summary>
@@ -12,7 +14,11 @@ internal static class AdminApi
     /// <summary>The NDES-compatible page that hands out one-time passwords; part of the admin surface.</summary>
     public const string NdesAdminPath = "/certsrv/mscep_admin";
 
-    private static readonly PathString[] AdminPaths = [Prefix, NdesAdminPath];
+    /// <summary>
+    /// <c>/metrics</c> needs credentials like the API, so it is admin surface: on the admin listener when one is
+    /// configured (point Prometheus at that port).
+    /// </summary>
+    private static readonly PathString[] AdminPaths = [Prefix, NdesAdminPath, MetricsEndpoint.Path];
 
     /// <summary>Whether <paramref name="path"/> belongs to the admin surface rather than to SCEP.</summary>
     public static bool IsAdminPath(PathString path) =>
@@ -31,7 +37,9 @@ internal static class AdminApi
         api.MapDeviceEndpoints();
         api.MapCertificateEndpoints();
         api.MapChallengeEndpoints();
+        api.MapReportEndpoints();
         app.MapNdesAdminPage();
+        app.MapMetrics();
         return api;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using CertBroker.Core.Accounts;
+using CertBroker.Server.Monitoring;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -11,7 +12,8 @@ namespace CertBroker.Server.Admin;
 /// <summary>
 /// The admin API's one authentication scheme: HTTP Basic (RFC 7617) with an account's user name and password, or
 /// <c>Authorization: Bearer</c> (RFC 6750) with an API token. Basic is checked on every request, so lockout applies
-/// per request; a refusal is a 401 problem that names both schemes.
+/// per request; a refusal is a 401 problem that names both schemes. The configured monitoring token
+/// (<c>CertBroker:Monitoring:Token</c>) is a Bearer secret acting with the Monitoring role.
 /// </summary>
 internal sealed class AdminAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -20,7 +22,8 @@ internal sealed class AdminAuthenticationHandler(
     AccountAuthenticator accounts,
     ApiTokenAuthenticator tokens,
     PasswordCheckLimiter passwordChecks,
-    SignInAudit signInAudit)
+    SignInAudit signInAudit,
+    MonitoringToken monitoringToken)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "CertBroker";
@@ -104,6 +107,16 @@ internal sealed class AdminAuthenticationHandler(
 
     private async Task<AuthenticateResult> BearerAsync(string presented)
     {
+        if (monitoringToken.Matches(presented))
+        {
+            return Success(
+            [
+                new(ClaimTypes.Name, MonitoringToken.CallerName),
+                new(ClaimTypes.Role, nameof(Role.Monitoring)),
+                new(AdminClaims.Kind, AdminClaims.TokenKind),
+            ]);
+        }
+
         ApiTokenAuthentication result = await tokens.AuthenticateAsync(presented, Context.RequestAborted).ConfigureAwait(false);
         await signInAudit.TokenAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)

@@ -3,6 +3,7 @@ using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
+using CertBroker.Server.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Endpoints;
@@ -45,6 +46,7 @@ internal sealed partial class ScepHandler(
     ScepResponder responder,
     CaCertificateResponses caResponses,
     IOptions<BrokerOptions> options,
+    ScepMetrics metrics,
     ILogger<ScepHandler> logger)
 {
     private const string PkiMessageType = "application/x-pki-message";
@@ -213,7 +215,9 @@ internal sealed partial class ScepHandler(
 
     private void Log(HttpContext http, RequestLogEntry entry, long started)
     {
-        double elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        TimeSpan duration = Stopwatch.GetElapsedTime(started);
+        metrics.Record(entry.Operation, entry.MessageType, entry.Status, entry.HttpStatus, duration);
+        double elapsed = duration.TotalMilliseconds;
         LogRequest(
             entry.Operation,
             entry.MessageType,

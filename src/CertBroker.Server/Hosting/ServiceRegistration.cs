@@ -6,6 +6,7 @@ using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Jobs;
+using CertBroker.Server.Monitoring;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();
+        services.AddMonitoring();
         services.AddAdminAccess();
         return services;
     }

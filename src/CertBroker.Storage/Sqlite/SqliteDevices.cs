@@ -148,8 +148,16 @@ internal static class SqliteDevices
 
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
+            string text = query.Text.Trim().ToLowerInvariant();
             where.Add("(instr(lower(subject), @Text) OR instr(lower(serial), @Text) OR instr(lower(subject_alt_names), @Text))");
-            command.Parameters.AddWithValue("@Text", query.Text.Trim().ToLowerInvariant());
+            command.Parameters.AddWithValue("@Text", text);
+            if (text.Length >= 3)
+            {
+                // The trigram index (0009) narrows the search to certificates holding every trigram of the text, as
+                // one phrase; the instr test above keeps the exact substring semantics for what it finds.
+                where.Add("id IN (SELECT rowid FROM certificate_search WHERE certificate_search MATCH @Phrase)");
+                command.Parameters.AddWithValue("@Phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+            }
         }
 
         command.Parameters.AddWithValue("@Limit", (long)Math.Clamp(query.Limit, 1, 10_000));

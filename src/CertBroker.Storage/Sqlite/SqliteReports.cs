@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text.Json;
+using CertBroker.Core.Reports;
+using CertBroker.Storage.Rows;
+using Microsoft.Data.Sqlite;
+
+namespace CertBroker.Storage.Sqlite;
+
+/// <summary>The SQL of the expiry report and the monitoring figures. States are computed here, see <see cref="ExpiryState"/>.</summary>
+internal static class SqliteReports
+{
+    /// <summary>The <see cref="ExpiryState"/> value of certificate <c>c</c> at <c>@Now</c>; <c>@ExpiringBy</c> ends the expiring threshold.</summary>
+    private const string StateCase = """
+        CASE
+            WHEN c.revoked_at IS NOT NULL THEN 4
+            WHEN c.superseded_by IS NOT NULL THEN 5
+            WHEN c.not_after < @Now THEN 3
+            WHEN c.not_after <= @ExpiringBy THEN 2
+            WHEN c.renewal_due_at IS NOT NULL AND c.renewal_due_at <= @Now THEN 1
+            ELSE 0
+        END
+        """;
+
+    private const string RowColumns = $"""
+        c.device_id, coalesce(d.name, d.identity_key), c.profile, c.subject, c.subject_alt_names, c.serial, c.issuer,
+        c.thumbprint_sha256, c.not_before, c.not_after, c.renewal_due_at, c.last_renewal_attempt_at, c.last_renewal_result,
+        c.key_algorithm, c.key_size, c.signature_algorithm,
+        (SELECT group_concat(rule_id, ',') FROM (SELECT rule_id FROM findings WHERE certificate_id = c.id ORDER BY rule_id)),
+        {StateCase}
+        """;
+
+    private static readonly string[] SeverityNames = ["info", "warn", "fail"];
+
+    public static SqliteCommand ExpiryReport(SqliteConnection connection, ExpiryReportQuery query)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        var where = new List<string>();
+        AddClock(command, query.Now, query.ExpiringWithin);
+        if (query.Within is { } within)
+        {
+            where.Add("c.not_after >= @Now AND c.not_after <= @WithinBy");
+            command.Parameters.AddWithValue("@WithinBy", UnixMicroseconds.From(query.Now + within));
+        }
+
+        if (query.State is { } state)
+        {
+            where.Add($"({StateCase}) = @State");
+            command.Parameters.AddWithValue("@State", (long)state);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Profile))
+        {
+            where.Add("c.profile = @Profile COLLATE NOCASE");
+            command.Parameters.AddWithValue("@Profile", query.Profile);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Location))
+        {
+            where.Add("d.location = @Location COLLATE NOCASE");
+            command.Parameters.AddWithValue("@Location", query.Location);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Owner))
+        {
+            where.Add("d.owner = @Owner COLLATE NOCASE");
+            command.Parameters.AddWithValue("@Owner", query.Owner);
+        }
+
+        command.CommandText = $"""
+            SELECT {RowColumns}
+            FROM certificates c LEFT JOIN devices d ON d.id = c.device_id
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY c.not_after, c.id
+            """;
+        return command;
+    }
+
+    public static SqliteCommand Window(SqliteConnection connection, DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        AddClock(command, now, expiringWithin);
+        command.Parameters.AddWithValue("@WindowEnd", UnixMicroseconds.From(now + window));
+        command.CommandText = $"""
+            SELECT {RowColumns}
+            FROM certificates c LEFT JOIN devices d ON d.id = c.device_id
+            WHERE c.not_after >= @Now AND c.not_after <= @WindowEnd AND c.revoked_at IS NULL AND c.superseded_by IS NULL
+            ORDER BY c.not_after, c.id
+            """;
+        return command;
+    }
+
+    public static ExpiryReportRow Row(SqliteDataReader reader, DateTimeOffset now)
+    {
+        DateTimeOffset notAfter = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(9));
+        return new ExpiryReportRow
+        {
+            DeviceId = reader.IsDBNull(0) ? null : reader.GetInt64(0),
+            Device = reader.IsDBNull(1) ? null : reader.GetString(1),
+            Profile = reader.GetString(2),
+            Subject = reader.GetString(3),
+            SubjectAlternativeNames = JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [],
+            Serial = reader.GetString(5),
+            Issuer = reader.GetString(6),
+            ThumbprintSha256 = reader.GetString(7),
+            NotBefore = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(8)),
+            NotAfter = notAfter,
+            DaysRemaining = (long)Math.Floor((notAfter - now).TotalDays),
+            RenewalDueAt = reader.IsDBNull(10) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(10)),
+            LastRenewalAttemptAt = reader.IsDBNull(11) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(11)),
+            LastRenewalResult = reader.IsDBNull(12) ? null : reader.GetString(12),
+            KeyAlgorithm = reader.GetString(13),
+            KeySize = reader.GetInt32(14),
+            SignatureAlgorithm = reader.GetString(15),
+            Findings = reader.IsDBNull(16) ? [] : reader.GetString(16).Split(','),
+            State = (ExpiryState)reader.GetInt64(17),
+        };
+    }
+
+    /// <summary>
+    /// One pass over the covering lifecycle index: certificates grouped by state and by the first days-left bound
+    /// they fall under (-1 when expired, the bound count when beyond the last).
+    /// </summary>
+    public static InventoryStatistics Statistics(SqliteConnection connection, DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> bounds)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        AddClock(command, now, expiringWithin);
+        var buckets = new List<string> { "WHEN c.not_after < @Now THEN -1" };
+        for (int i = 0; i < bounds.Count; i++)
+        {
+            buckets.Add($"WHEN c.not_after <= @Bound{i} THEN {i}");
+            command.Parameters.AddWithValue($"@Bound{i}", UnixMicroseconds.From(now.AddDays(bounds[i])));
+        }
+
+        command.CommandText = $"""
+            SELECT {StateCase} AS state, CASE {string.Join(" ", buckets)} ELSE {bounds.Count} END AS bucket, count(*)
+            FROM certificates c
+            GROUP BY state, bucket
+            """;
+        var byState = ExpiryStates.All.ToDictionary(state => state, _ => 0L);
+        long[] perBucket = new long[bounds.Count + 1];
+        using (SqliteDataReader reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var state = (ExpiryState)reader.GetInt64(0);
+                int bucket = reader.GetInt32(1);
+                long count = reader.GetInt64(2);
+                byState[state] += count;
+                if (bucket >= 0 && state is not (ExpiryState.Revoked or ExpiryState.Superseded))
+                {
+                    perBucket[bucket] += count;
+                }
+            }
+        }
+
+        var cumulative = new List<(int, long)>(bounds.Count);
+        long running = 0;
+        for (int i = 0; i < bounds.Count; i++)
+        {
+            running += perBucket[i];
+            cumulative.Add((bounds[i], running));
+        }
+
+        return new InventoryStatistics(byState, cumulative, Findings(connection), RenewalResults(connection));
+    }
+
+    private static List<(string, string, long)> Findings(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT rule_id, severity, count(*) FROM findings GROUP BY rule_id, severity ORDER BY rule_id, severity";
+        using SqliteDataReader reader = command.ExecuteReader();
+        var rows = new List<(string, string, long)>();
+        while (reader.Read())
+        {
+            long severity = reader.GetInt64(1);
+            string name = severity is >= 0 and < 3 ? SeverityNames[severity] : severity.ToString(CultureInfo.InvariantCulture);
+            rows.Add((reader.GetString(0), name, reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Only certificates with an attempt; the partial renewal index keeps this away from the whole table.</summary>
+    private static List<(string, long)> RenewalResults(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT last_renewal_result, count(*) FROM certificates
+            WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL
+            GROUP BY last_renewal_result ORDER BY last_renewal_result
+            """;
+        using SqliteDataReader reader = command.ExecuteReader();
+        var rows = new List<(string, long)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return rows;
+    }
+
+    private static void AddClock(SqliteCommand command, DateTimeOffset now, TimeSpan expiringWithin)
+    {
+        command.Parameters.AddWithValue("@Now", UnixMicroseconds.From(now));
+        command.Parameters.AddWithValue("@ExpiringBy", UnixMicroseconds.From(now + expiringWithin));
+    }
+}

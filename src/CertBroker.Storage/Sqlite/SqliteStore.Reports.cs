@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using CertBroker.Core.Reports;
+using Microsoft.Data.Sqlite;
+
+namespace CertBroker.Storage.Sqlite;
+
+public sealed partial class SqliteStore : IExpiryReportSource
+{
+    public IAsyncEnumerable<ExpiryReportRow> ReadExpiryReportAsync(ExpiryReportQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return StreamAsync(query.Now, connection => SqliteReports.ExpiryReport(connection, query), cancellationToken);
+    }
+
+    public IAsyncEnumerable<ExpiryReportRow> ReadWindowAsync(DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin, CancellationToken cancellationToken) =>
+        StreamAsync(now, connection => SqliteReports.Window(connection, now, window, expiringWithin), cancellationToken);
+
+    public Task<InventoryStatistics> ReadStatisticsAsync(
+        DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> daysLeftBounds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(daysLeftBounds);
+        return ReadAsync((now, expiringWithin, daysLeftBounds), static (connection, args) =>
+            SqliteReports.Statistics(connection, args.now, args.expiringWithin, args.daysLeftBounds), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads on a connection of its own, kept for the whole enumeration (a pooled one would be held for as long as
+    /// the client takes to download), one row at a time: memory does not grow with the inventory.
+    /// </summary>
+    private async IAsyncEnumerable<ExpiryReportRow> StreamAsync(
+        DateTimeOffset now, Func<SqliteConnection, SqliteCommand> prepare, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = _database.OpenForReading();
+        using SqliteCommand command = prepare(connection);
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return SqliteReports.Row(reader, now);
+        }
+    }
+}
