@@ -33,6 +33,8 @@ public sealed class RouteAuthorizationTests(BrokerFactory factory, ITestOutputHe
         using HttpClient client = factory.CreateClient();
         List<AdminRoute> routes = AdminRoutes();
         Assert.Contains(routes, r => r.Name == "POST /api/v1/tokens");
+        Assert.Contains(routes, r => r.Name == "GET /metrics");
+        Assert.Contains(routes, r => r.Name == "GET /api/v1/reports/expiry");
         Dictionary<Role, AuthenticationHeaderValue> tokens = [];
         foreach (Role role in Enum.GetValues<Role>())
         {
@@ -99,7 +101,8 @@ public sealed class RouteAuthorizationTests(BrokerFactory factory, ITestOutputHe
         {
             string pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
             if (!pattern.StartsWith("/api/v1", StringComparison.OrdinalIgnoreCase)
-                && !pattern.StartsWith("/certsrv/mscep_admin", StringComparison.OrdinalIgnoreCase))
+                && !pattern.StartsWith("/certsrv/mscep_admin", StringComparison.OrdinalIgnoreCase)
+                && !pattern.Equals("/metrics", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
