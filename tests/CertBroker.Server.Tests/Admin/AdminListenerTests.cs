@@ -43,6 +43,19 @@ public sealed class AdminListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_AdminSurface_AnswersOnlyOnAdminPort()
+    {
+        using var admin = new HttpClient { BaseAddress = _admin };
+        using var main = new HttpClient { BaseAddress = _main };
+
+        HttpResponseMessage onAdmin = await AdminHttp.SendAsync(admin, HttpMethod.Get, "/metrics", AdminHttp.Admin);
+        HttpResponseMessage onMain = await AdminHttp.SendAsync(main, HttpMethod.Get, "/metrics", AdminHttp.Admin);
+
+        Assert.Equal(HttpStatusCode.OK, onAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, onMain.StatusCode);
+    }
+
+    [Fact]
     public async Task Scep_AnswersOnlyOnMainPort_EvenWithAdminHostHeader()
     {
         using var admin = new HttpClient { BaseAddress = _admin };
