@@ -1,6 +1,9 @@
 namespace CertBroker.Core.Reports;
 
-/// <summary>Which certificates the expiry report lists; every filter is optional. Rows come in notAfter order.</summary>
+/// <summary>
+/// Which certificates the expiry report lists; every filter is optional. With <see cref="Within"/> rows come in
+/// notAfter order, otherwise in the order they were added to the inventory (a sequential read of the table).
+/// </summary>
 public sealed record ExpiryReportQuery
 {
     /// <summary>The time states and days remaining are computed at.</summary>

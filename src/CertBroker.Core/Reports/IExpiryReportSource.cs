@@ -4,7 +4,8 @@ namespace CertBroker.Core.Reports;
 public interface IExpiryReportSource
 {
     /// <summary>
-    /// The matching certificates in notAfter order, read from the database as they are enumerated: a caller that
+    /// The matching certificates (in the order <see cref="ExpiryReportQuery"/> describes), read from the database as
+    /// they are enumerated: a caller that
     /// writes each row out before asking for the next never holds more than one.
     /// </summary>
     IAsyncEnumerable<ExpiryReportRow> ReadExpiryReportAsync(ExpiryReportQuery query, CancellationToken cancellationToken);

@@ -130,13 +130,20 @@ internal static class ExpiryReportWriter
         json.WriteEndObject();
     }
 
+    /// <summary>RFC 3339 in UTC to the second, through the fast sortable ("s") format: four times per row adds up.</summary>
     private static string? Time(DateTimeOffset? time) =>
-        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        time is { } value
+            ? string.Create(20, value.UtcDateTime, static (span, utc) =>
+            {
+                utc.TryFormat(span, out _, "s", CultureInfo.InvariantCulture);
+                span[19] = 'Z';
+            })
+            : null;
 }
 
 /// <summary>The shape of the JSON expiry report, for the API description; the endpoint writes it by hand as it streams.</summary>
 /// <param name="GeneratedAt">When the report was computed (RFC 3339, UTC): states and days remaining are as of then.</param>
-/// <param name="Certificates">The matching certificates in notAfter order.</param>
+/// <param name="Certificates">The matching certificates: in notAfter order with <c>within</c>, otherwise in inventory order.</param>
 internal sealed record ExpiryReportDocument(string GeneratedAt, IReadOnlyList<ExpiryReportItem> Certificates);
 
 /// <summary>One row of the JSON expiry report; see <see cref="ExpiryReportRow"/>.</summary>

@@ -8,7 +8,7 @@ namespace CertBroker.Server.Admin;
 
 /// <summary>
 /// <c>GET /api/v1/reports/expiry</c> (<see cref="Permission.ReadReports"/>): every matching certificate with its
-/// device, dates, renewal progress, key and findings, in notAfter order, as JSON or CSV. Rows are written as the
+/// device, dates, renewal progress, key and findings, as JSON or CSV (in notAfter order with <c>within</c>). Rows are written as the
 /// database returns them, so the size of the inventory never decides the memory used.
 /// </summary>
 internal static class ReportEndpoints

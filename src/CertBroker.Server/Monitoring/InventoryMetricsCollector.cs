@@ -7,7 +7,7 @@ namespace CertBroker.Server.Monitoring;
 /// <summary>
 /// Inventory figures: counts by state, by days left and by policy finding, and last renewal results, all counted
 /// by the database; then per-certificate series (notAfter, renewal due, key and signature attributes) for the
-/// certificates inside <see cref="MonitoringOptions.CertificateSeriesWindowDays"/>, streamed from the database.
+/// certificates inside <see cref="MonitoringOptions.CertificateSeriesWindowDays"/>, read once from the database.
 /// </summary>
 internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOptions<MonitoringOptions> options, TimeProvider time) : IMetricsCollector
 {
@@ -54,45 +54,40 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         await WindowSeriesAsync(writer, now, TimeSpan.FromDays(settings.CertificateSeriesWindowDays), expiring, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One pass over the window per family, so each family's samples stay together without buffering them.</summary>
+    /// <summary>
+    /// One read of the window (each of its rows is a random page of the certificates table, so a second read would
+    /// cost as much again). The notAfter family is written as rows arrive; the other two families are written from
+    /// the few fields kept per certificate, so memory follows the window, never the fleet.
+    /// </summary>
     private async Task WindowSeriesAsync(PrometheusTextWriter writer, DateTimeOffset now, TimeSpan window, TimeSpan expiring, CancellationToken cancellationToken)
     {
         const string NotAfter = "certbroker_certificate_not_after_timestamp_seconds";
         await writer.FamilyAsync(NotAfter, "gauge", "notAfter of each certificate inside the series window, as a Unix timestamp.").ConfigureAwait(false);
+        var kept = new List<WindowCertificate>();
         await foreach (ExpiryReportRow row in source.ReadWindowAsync(now, window, expiring, cancellationToken).ConfigureAwait(false))
         {
-            await writer.SampleAsync(NotAfter, Identity(row), row.NotAfter.ToUnixTimeSeconds()).ConfigureAwait(false);
+            var certificate = new WindowCertificate(row);
+            kept.Add(certificate);
+            await writer.SampleAsync(NotAfter, certificate.Identity, row.NotAfter.ToUnixTimeSeconds()).ConfigureAwait(false);
         }
 
         const string RenewalDue = "certbroker_certificate_renewal_due_timestamp_seconds";
         await writer.FamilyAsync(RenewalDue, "gauge", "When each certificate inside the series window is due for renewal, as a Unix timestamp.").ConfigureAwait(false);
-        await foreach (ExpiryReportRow row in source.ReadWindowAsync(now, window, expiring, cancellationToken).ConfigureAwait(false))
+        foreach (WindowCertificate certificate in kept)
         {
-            if (row.RenewalDueAt is { } due)
+            if (certificate.RenewalDue is { } due)
             {
-                await writer.SampleAsync(RenewalDue, Identity(row), due.ToUnixTimeSeconds()).ConfigureAwait(false);
+                await writer.SampleAsync(RenewalDue, certificate.Identity, due).ConfigureAwait(false);
             }
         }
 
         const string Info = "certbroker_certificate_info";
         await writer.FamilyAsync(Info, "gauge", "Key and signature attributes and state of each certificate inside the series window; the value is always 1.").ConfigureAwait(false);
-        await foreach (ExpiryReportRow row in source.ReadWindowAsync(now, window, expiring, cancellationToken).ConfigureAwait(false))
+        foreach (WindowCertificate certificate in kept)
         {
-            await writer.SampleAsync(Info,
-            [
-                ("serial", row.Serial),
-                ("key_algorithm", row.KeyAlgorithm),
-                ("key_size", row.KeySize.ToString(CultureInfo.InvariantCulture)),
-                ("curve", row.Curve ?? ""),
-                ("signature_algorithm", row.SignatureAlgorithm),
-                ("state", ExpiryStates.NameOf(row.State)),
-                ("findings", string.Join(',', row.Findings)),
-            ], 1).ConfigureAwait(false);
+            await writer.SampleAsync(Info, certificate.Info, 1).ConfigureAwait(false);
         }
     }
-
-    private static (string, string?)[] Identity(ExpiryReportRow row) =>
-        [("serial", row.Serial), ("profile", row.Profile), ("subject", row.Subject), ("device", row.Device ?? "")];
 
     private static IEnumerable<(string Result, long Count)> RenewalResults(IReadOnlyList<(string Result, long Count)> results)
     {
@@ -104,5 +99,25 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         IEnumerable<(string, long)> top = results.OrderByDescending(r => r.Count).Take(MaxRenewalResults - 1);
         long rest = results.OrderByDescending(r => r.Count).Skip(MaxRenewalResults - 1).Sum(r => r.Count);
         return top.Append(("other", rest)).OrderBy(r => r.Item1, StringComparer.Ordinal);
+    }
+
+    /// <summary>The labels of one certificate's series, kept between the families.</summary>
+    private sealed class WindowCertificate(ExpiryReportRow row)
+    {
+        public (string, string?)[] Identity { get; } =
+            [("serial", row.Serial), ("profile", row.Profile), ("subject", row.Subject), ("device", row.Device ?? "")];
+
+        public long? RenewalDue { get; } = row.RenewalDueAt?.ToUnixTimeSeconds();
+
+        public (string, string?)[] Info { get; } =
+        [
+            ("serial", row.Serial),
+            ("key_algorithm", row.KeyAlgorithm),
+            ("key_size", row.KeySize.ToString(CultureInfo.InvariantCulture)),
+            ("curve", row.Curve ?? ""),
+            ("signature_algorithm", row.SignatureAlgorithm),
+            ("state", ExpiryStates.NameOf(row.State)),
+            ("findings", string.Join(',', row.Findings)),
+        ];
     }
 }

@@ -5,11 +5,14 @@ namespace CertBroker.Server.Monitoring;
 /// <summary>
 /// Writes the Prometheus text exposition format 0.0.4: a <c># HELP</c> and <c># TYPE</c> line before each family's
 /// samples, label values escaped (backslash, double quote, line feed), numbers in Go's float syntax (<c>+Inf</c>,
-/// <c>NaN</c>). Writes straight to the response, so a large scrape is never held in memory.
+/// <c>NaN</c>). Writes straight to the response, so a large scrape is never held in memory. One scrape, one
+/// writer: it reuses a line buffer.
 /// </summary>
 internal sealed class PrometheusTextWriter(TextWriter output)
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    private readonly System.Text.StringBuilder _line = new(256);
 
     /// <summary>Starts a family: <paramref name="type"/> is counter, gauge, histogram or untyped.</summary>
     public Task FamilyAsync(string name, string type, string help) =>
@@ -19,7 +22,7 @@ internal sealed class PrometheusTextWriter(TextWriter output)
 
     public Task SampleAsync(string name, ReadOnlySpan<(string Name, string? Value)> labels, double value)
     {
-        var line = new System.Text.StringBuilder(name.Length + 64);
+        System.Text.StringBuilder line = _line.Clear();
         line.Append(name).Append('{');
         for (int i = 0; i < labels.Length; i++)
         {

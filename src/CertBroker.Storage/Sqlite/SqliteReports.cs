@@ -21,6 +21,19 @@ internal static class SqliteReports
         END
         """;
 
+    /// <summary>
+    /// <see cref="StateCase"/> for certificates known to be in use (the partial index's condition): it names only
+    /// columns of that index, so counting never fetches a row.
+    /// </summary>
+    private const string InUseStateCase = """
+        CASE
+            WHEN c.not_after < @Now THEN 3
+            WHEN c.not_after <= @ExpiringBy THEN 2
+            WHEN c.renewal_due_at IS NOT NULL AND c.renewal_due_at <= @Now THEN 1
+            ELSE 0
+        END
+        """;
+
     private const string RowColumns = $"""
         c.device_id, coalesce(d.name, d.identity_key), c.profile, c.subject, c.subject_alt_names, c.serial, c.issuer,
         c.thumbprint_sha256, c.not_before, c.not_after, c.renewal_due_at, c.last_renewal_attempt_at, c.last_renewal_result,
@@ -66,11 +79,14 @@ internal static class SqliteReports
             command.Parameters.AddWithValue("@Owner", query.Owner);
         }
 
+        // A window is a range of the notAfter index, read in its order. Without one the whole table is read: in row
+        // order that is a sequential scan, while notAfter order would fetch every row's page at random (three times
+        // the CPU for a million certificates, most of it in system calls).
         command.CommandText = $"""
             SELECT {RowColumns}
             FROM certificates c LEFT JOIN devices d ON d.id = c.device_id
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
-            ORDER BY c.not_after, c.id
+            ORDER BY {(query.Within is null ? "c.id" : "c.not_after, c.id")}
             """;
         return command;
     }
@@ -82,7 +98,7 @@ internal static class SqliteReports
         command.Parameters.AddWithValue("@WindowEnd", UnixMicroseconds.From(now + window));
         command.CommandText = $"""
             SELECT {RowColumns}
-            FROM certificates c LEFT JOIN devices d ON d.id = c.device_id
+            FROM certificates c INDEXED BY ix_certificates_current LEFT JOIN devices d ON d.id = c.device_id
             WHERE c.not_after >= @Now AND c.not_after <= @WindowEnd AND c.revoked_at IS NULL AND c.superseded_by IS NULL
             ORDER BY c.not_after, c.id
             """;
@@ -117,11 +133,16 @@ internal static class SqliteReports
     }
 
     /// <summary>
-    /// One pass over the covering lifecycle index: certificates grouped by state and by the first days-left bound
-    /// they fall under (-1 when expired, the bound count when beyond the last).
+    /// Counts without reading rows: the total (b-tree count), revoked certificates (partial index), and one pass over
+    /// the covering index of certificates in use, grouped by state and by the first days-left bound they fall under
+    /// (-1 when expired, the bound count when beyond the last). Superseded certificates are what remains.
     /// </summary>
     public static InventoryStatistics Statistics(SqliteConnection connection, DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> bounds)
     {
+        var byState = ExpiryStates.All.ToDictionary(state => state, _ => 0L);
+        long total = Count(connection, "SELECT count(*) FROM certificates");
+        byState[ExpiryState.Revoked] = Count(connection, "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL");
+
         using SqliteCommand command = connection.CreateCommand();
         AddClock(command, now, expiringWithin);
         var buckets = new List<string> { "WHEN c.not_after < @Now THEN -1" };
@@ -132,12 +153,13 @@ internal static class SqliteReports
         }
 
         command.CommandText = $"""
-            SELECT {StateCase} AS state, CASE {string.Join(" ", buckets)} ELSE {bounds.Count} END AS bucket, count(*)
-            FROM certificates c
+            SELECT {InUseStateCase} AS state, CASE {string.Join(" ", buckets)} ELSE {bounds.Count} END AS bucket, count(*)
+            FROM certificates c INDEXED BY ix_certificates_current
+            WHERE c.revoked_at IS NULL AND c.superseded_by IS NULL
             GROUP BY state, bucket
             """;
-        var byState = ExpiryStates.All.ToDictionary(state => state, _ => 0L);
         long[] perBucket = new long[bounds.Count + 1];
+        long inUse = 0;
         using (SqliteDataReader reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -146,13 +168,15 @@ internal static class SqliteReports
                 int bucket = reader.GetInt32(1);
                 long count = reader.GetInt64(2);
                 byState[state] += count;
-                if (bucket >= 0 && state is not (ExpiryState.Revoked or ExpiryState.Superseded))
+                inUse += count;
+                if (bucket >= 0)
                 {
                     perBucket[bucket] += count;
                 }
             }
         }
 
+        byState[ExpiryState.Superseded] = total - byState[ExpiryState.Revoked] - inUse;
         var cumulative = new List<(int, long)>(bounds.Count);
         long running = 0;
         for (int i = 0; i < bounds.Count; i++)
@@ -162,6 +186,13 @@ internal static class SqliteReports
         }
 
         return new InventoryStatistics(byState, cumulative, Findings(connection), RenewalResults(connection));
+    }
+
+    private static long Count(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     private static List<(string, string, long)> Findings(SqliteConnection connection)

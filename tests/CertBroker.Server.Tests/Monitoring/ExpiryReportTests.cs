@@ -12,16 +12,23 @@ public sealed class ExpiryReportTests(ReportBroker broker) : IClassFixture<Repor
     private const string Path = "/api/v1/reports/expiry";
 
     [Fact]
-    public async Task Json_EveryCertificate_InNotAfterOrderWithItsState()
+    public async Task Json_EveryCertificate_InInventoryOrderWithItsState()
     {
         JsonElement report = await JsonAsync(Path);
 
         Assert.Equal("2026-06-01T12:00:00Z", report.GetProperty("generatedAt").GetString());
-        string[] serials = [.. Rows(report).Select(r => r.GetProperty("serial").GetString()!)];
-        Assert.Equal(["0a04", "0a03", "0a05", "0a06", "0a02", "0a01"], serials);
+        Assert.Equal(["0a01", "0a02", "0a03", "0a04", "0a05", "0a06"], Rows(report).Select(r => r.GetProperty("serial").GetString()!));
         Assert.Equal(
-            ["expired", "expiring", "revoked", "superseded", "renewal_due", "valid"],
+            ["valid", "renewal_due", "expiring", "expired", "revoked", "superseded"],
             Rows(report).Select(r => r.GetProperty("state").GetString()!));
+    }
+
+    [Fact]
+    public async Task Json_Within_InNotAfterOrder()
+    {
+        JsonElement report = await JsonAsync(Path + "?within=365d");
+
+        Assert.Equal(["0a03", "0a05", "0a06", "0a02", "0a01"], Rows(report).Select(r => r.GetProperty("serial").GetString()!));
     }
 
     [Fact]
