@@ -159,6 +159,33 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         Assert.Equal(TestData.Now.AddDays(5).ToUniversalTime().Date, Assert.Single(soon).NotAfter.UtcDateTime.Date);
     }
 
+    [Theory]
+    [InlineData("ROUTER-17.EXAMPLE.NET")]
+    [InlineData("192.0.2.17")]
+    [InlineData("o=exa")]
+    [InlineData("17")]
+    public async Task ListCertificatesAsync_TextInSubjectOrSan_FoundThroughTheSearchIndexOrShortTextScan(string text)
+    {
+        string serial = await IssueAsync(Printer, TestData.Now);
+
+        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
+
+        Assert.Equal(serial, Assert.Single(found).Serial);
+    }
+
+    [Fact]
+    public async Task ListCertificatesAsync_MiddleOfSerialAfterRevocation_FoundAndOtherTextNot()
+    {
+        string serial = await IssueAsync(Printer, TestData.Now);
+        await _store.RevokeAsync(serial, 1, TestData.Now, Event(AuditActions.CertificateRevoked) with { Target = serial }, CancellationToken.None);
+
+        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serial[5..20].ToUpperInvariant() }, CancellationToken.None);
+        var missing = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18" }, CancellationToken.None);
+
+        Assert.Equal(serial, Assert.Single(found).Serial);
+        Assert.Empty(missing);
+    }
+
     [Fact]
     public async Task SaveIssuedAsync_PasswordUsedByAnotherTransaction_ThrowsAndWritesNothing()
     {
