@@ -42,6 +42,45 @@ internal static class SqliteAudit
         return id;
     }
 
+    /// <summary>
+    /// Appends many events with one prepared insert and trims once: a sweep that marks thousands of certificates
+    /// writes an event for each without paying a statement parse and a trim per event.
+    /// </summary>
+    public static void AppendMany(SqliteConnection connection, IEnumerable<AuditEvent> auditEvents, int maxRecords)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = Insert;
+        SqliteParameter time = insert.Parameters.Add("@Time", SqliteType.Integer);
+        SqliteParameter action = insert.Parameters.Add("@Action", SqliteType.Text);
+        SqliteParameter outcome = insert.Parameters.Add("@Outcome", SqliteType.Integer);
+        SqliteParameter actor = insert.Parameters.Add("@Actor", SqliteType.Text);
+        SqliteParameter source = insert.Parameters.Add("@SourceAddress", SqliteType.Text);
+        SqliteParameter target = insert.Parameters.Add("@Target", SqliteType.Text);
+        SqliteParameter profile = insert.Parameters.Add("@Profile", SqliteType.Text);
+        SqliteParameter details = insert.Parameters.Add("@Details", SqliteType.Text);
+        insert.Prepare();
+        long newest = 0;
+        foreach (AuditEvent auditEvent in auditEvents)
+        {
+            time.Value = UnixMicroseconds.From(auditEvent.Time);
+            action.Value = auditEvent.Action;
+            outcome.Value = (long)auditEvent.Outcome;
+            actor.Value = auditEvent.Actor;
+            source.Value = (object?)auditEvent.SourceAddress ?? DBNull.Value;
+            target.Value = (object?)auditEvent.Target ?? DBNull.Value;
+            profile.Value = (object?)auditEvent.Profile ?? DBNull.Value;
+            details.Value = (object?)auditEvent.Details ?? DBNull.Value;
+            newest = (long)insert.ExecuteScalar()!;
+        }
+
+        if (newest > 0)
+        {
+            connection.Execute(Trim, new { Newest = newest, MaxRecords = (long)maxRecords });
+        }
+    }
+
     public static List<StoredAuditEvent> List(SqliteConnection connection, AuditQuery query)
     {
         var where = new List<string>();
