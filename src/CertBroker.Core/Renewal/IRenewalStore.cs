@@ -32,7 +32,10 @@ public interface IRenewalStore
     Task<IReadOnlyList<RenewalTransition>> MarkDueAsync(
         DateTimeOffset now, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken);
 
-    /// <summary>Due certificates whose due time is at or before <paramref name="dueBefore"/> become Overdue.</summary>
+    /// <summary>
+    /// Valid or Due, unrevoked certificates whose due time is at or before <paramref name="dueBefore"/> become
+    /// Overdue; one that passed both while no sweep ran goes straight there, with one event.
+    /// </summary>
     Task<IReadOnlyList<RenewalTransition>> MarkOverdueAsync(
         DateTimeOffset dueBefore, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken);
 

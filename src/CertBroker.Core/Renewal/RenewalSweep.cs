@@ -29,7 +29,7 @@ public sealed class RenewalSweep(
         ScheduleOptions settings = options.Value;
         DateTimeOffset now = time.GetUtcNow();
         int scheduled = await ScheduleMissingAsync(settings.BatchSize, cancellationToken).ConfigureAwait(false);
-        // Expired first, so a certificate that ran out while the service was down is not reported due on the way.
+        // Latest state first, so a certificate that passed several steps while no sweep ran gets one event, not three.
         int expired = await DrainAsync((batch, ct) => store.MarkExpiredAsync(now, batch, t => Audit(t, now, RenewalEventTypes.Expired), ct),
             RenewalEventTypes.Expired, now, settings.BatchSize, cancellationToken).ConfigureAwait(false);
         int overdue = await DrainAsync((batch, ct) => store.MarkOverdueAsync(now - TimeSpan.FromHours(settings.OverdueAfterHours), batch, t => Audit(t, now, RenewalEventTypes.RenewalOverdue), ct),

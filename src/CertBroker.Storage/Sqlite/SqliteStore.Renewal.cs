@@ -30,8 +30,8 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         TransitionAsync(
             $"""
             SELECT {TransitionColumns} FROM certificates
-            WHERE renewal_state < 3 AND renewal_state = 1 AND renewal_due_at <= @Cutoff
-            ORDER BY renewal_state, renewal_due_at LIMIT @Batch
+            WHERE renewal_state < 3 AND renewal_state IN (0, 1) AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
+            ORDER BY renewal_due_at LIMIT @Batch
             """,
             "UPDATE certificates SET renewal_state = 2 WHERE id = @Id",
             RenewalState.Overdue, UnixMicroseconds.From(dueBefore), batchSize, audit, cancellationToken);
