@@ -30,25 +30,34 @@ public sealed class RenewalSweep(
         DateTimeOffset now = time.GetUtcNow();
         int scheduled = await ScheduleMissingAsync(settings.BatchSize, cancellationToken).ConfigureAwait(false);
         // Latest state first, so a certificate that passed several steps while no sweep ran gets one event, not three.
-        int expired = await DrainAsync((batch, ct) => store.MarkExpiredAsync(now, batch, t => Audit(t, now, RenewalEventTypes.Expired), ct),
+        int expired = await DrainAsync((batch, audit, ct) => store.MarkExpiredAsync(now, batch, audit, ct),
             RenewalEventTypes.Expired, now, settings.BatchSize, cancellationToken).ConfigureAwait(false);
-        int overdue = await DrainAsync((batch, ct) => store.MarkOverdueAsync(now - TimeSpan.FromHours(settings.OverdueAfterHours), batch, t => Audit(t, now, RenewalEventTypes.RenewalOverdue), ct),
+        DateTimeOffset overdueBefore = now - TimeSpan.FromHours(settings.OverdueAfterHours);
+        int overdue = await DrainAsync((batch, audit, ct) => store.MarkOverdueAsync(overdueBefore, batch, audit, ct),
             RenewalEventTypes.RenewalOverdue, now, settings.BatchSize, cancellationToken).ConfigureAwait(false);
-        int due = await DrainAsync((batch, ct) => store.MarkDueAsync(now, batch, t => Audit(t, now, RenewalEventTypes.RenewalDue), ct),
+        int due = await DrainAsync((batch, audit, ct) => store.MarkDueAsync(now, batch, audit, ct),
             RenewalEventTypes.RenewalDue, now, settings.BatchSize, cancellationToken).ConfigureAwait(false);
         return new RenewalSweepResult(scheduled, due, overdue, expired);
     }
 
     /// <summary>One batch at a time until a batch comes back short, so no transaction holds the writer for long.</summary>
     private async Task<int> DrainAsync(
-        Func<int, CancellationToken, Task<IReadOnlyList<RenewalTransition>>> markBatch, string type, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+        Func<int, Func<RenewalTransition, AuditEvent>, CancellationToken, Task<IReadOnlyList<RenewalTransition>>> markBatch,
+        string type, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         int total = 0;
         while (true)
         {
-            IReadOnlyList<RenewalTransition> marked = await markBatch(batchSize, cancellationToken).ConfigureAwait(false);
+            // The events the store wrote, kept to forward the very same ones once the batch committed.
+            var written = new List<AuditEvent>();
+            IReadOnlyList<RenewalTransition> marked = await markBatch(batchSize, t =>
+            {
+                AuditEvent e = Audit(t, now, type);
+                written.Add(e);
+                return e;
+            }, cancellationToken).ConfigureAwait(false);
             total += marked.Count;
-            Emit(marked, type, now);
+            Emit(marked, written, type, now);
             if (marked.Count < batchSize)
             {
                 return total;
@@ -83,7 +92,7 @@ public sealed class RenewalSweep(
     private ProfileOptions OptionsFor(string profile) =>
         (profiles.Find(profile) ?? profiles.Find(BrokerOptions.DefaultProfileName))?.Options ?? new ProfileOptions();
 
-    private void Emit(IReadOnlyList<RenewalTransition> marked, string type, DateTimeOffset now)
+    private void Emit(IReadOnlyList<RenewalTransition> marked, List<AuditEvent> written, string type, DateTimeOffset now)
     {
         if (marked.Count == 0)
         {
@@ -92,9 +101,9 @@ public sealed class RenewalSweep(
 
         if (audit is not null)
         {
-            foreach (RenewalTransition transition in marked)
+            foreach (AuditEvent e in written)
             {
-                audit.Committed(Audit(transition, now, type));
+                audit.Committed(e);
             }
         }
 
