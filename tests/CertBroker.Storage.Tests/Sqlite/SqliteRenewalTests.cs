@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
@@ -148,6 +149,45 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         Assert.Contains("within 1 days", details[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeleteSpentAsync_UsedAndExpiredBeforeTheCutOff_DeletesThoseAndKeepsUsableAndRecentOnes()
+    {
+        DateTimeOffset cutOff = Issued.AddDays(7);
+        await ChallengeAsync("expired-long-ago", expiresAt: Issued.AddDays(1));
+        long usedLongAgo = await ChallengeAsync("used-long-ago", expiresAt: Issued.AddDays(30));
+        await IssueAsync(dueAt: null, notAfter: Issued.AddDays(365), challenge: usedLongAgo);
+        long stillUsable = await ChallengeAsync("still-usable", expiresAt: Issued.AddDays(30));
+
+        int deleted = await _store.DeleteSpentAsync(cutOff, 100, CancellationToken.None);
+
+        Assert.Equal(2, deleted);
+        Assert.Null(await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("expired-long-ago"), CancellationToken.None));
+        Assert.Null(await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("used-long-ago"), CancellationToken.None));
+        Assert.Equal(stillUsable, (await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("still-usable"), CancellationToken.None))!.Id);
+    }
+
+    private async Task<long> ChallengeAsync(string password, DateTimeOffset expiresAt)
+    {
+        var challenge = new OneTimeChallenge
+        {
+            PasswordSha256 = OneTimeChallenge.HashOf(password),
+            Profile = "default",
+            CreatedBy = "admin",
+            CreatedAt = Issued,
+            ExpiresAt = expiresAt,
+        };
+        Assert.True(await _store.CreateAsync(challenge, 1000, Event(AuditActions.ChallengeIssued), CancellationToken.None));
+        return (await _store.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
+    }
+
+    private static AuditEvent Event(string action) => new()
+    {
+        Time = Issued,
+        Action = action,
+        Outcome = AuditOutcome.Success,
+        Actor = "admin",
+    };
+
     private RenewalSweep Sweep(IRenewalStore? store = null) => new(
         store ?? _store,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
@@ -155,9 +195,13 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         _clock,
         random: new Random(7));
 
-    private async Task<CertificateRecord> IssueAsync(DateTimeOffset? dueAt, DateTimeOffset notAfter, string? renewalOf = null)
+    private async Task<CertificateRecord> IssueAsync(DateTimeOffset? dueAt, DateTimeOffset notAfter, string? renewalOf = null, long? challenge = null)
     {
-        EnrolmentTransaction transaction = TestData.Transaction() with { RenewalOf = renewalOf };
+        EnrolmentTransaction transaction = TestData.Transaction() with
+        {
+            RenewalOf = renewalOf,
+            Challenge = challenge is { } id ? new ChallengeRedemption(id, Event(AuditActions.ChallengeUsed)) : null,
+        };
         CertificateRecord certificate = TestData.Certificate(transactionId: transaction.TransactionId, notAfter: notAfter) with
         {
             NotBefore = Issued,
