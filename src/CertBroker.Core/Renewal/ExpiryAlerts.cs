@@ -25,14 +25,20 @@ public sealed class ExpiryAlerts(
         {
             while (true)
             {
-                IReadOnlyList<RenewalTransition> batch = await store.TakeExpiryAlertsAsync(
-                    now, days, settings.BatchSize, t => RenewalSweep.Audit(t, now, RenewalEventTypes.ExpiryAlert), cancellationToken).ConfigureAwait(false);
+                // The events the store wrote, kept to forward the very same ones once the batch committed.
+                var written = new List<AuditEvent>();
+                IReadOnlyList<RenewalTransition> batch = await store.TakeExpiryAlertsAsync(now, days, settings.BatchSize, t =>
+                {
+                    AuditEvent e = RenewalSweep.Audit(t, now, RenewalEventTypes.ExpiryAlert);
+                    written.Add(e);
+                    return e;
+                }, cancellationToken).ConfigureAwait(false);
                 sent += batch.Count;
                 if (batch.Count > 0)
                 {
-                    foreach (RenewalTransition alert in batch)
+                    foreach (AuditEvent e in written)
                     {
-                        audit?.Committed(RenewalSweep.Audit(alert, now, RenewalEventTypes.ExpiryAlert));
+                        audit?.Committed(e);
                     }
 
                     notifier?.Notify(batch.Select(t => new RenewalEvent(RenewalEventTypes.ExpiryAlert, now, t)).ToList());
