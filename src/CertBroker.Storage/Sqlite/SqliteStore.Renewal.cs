@@ -22,7 +22,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
             WHERE renewal_state < 3 AND renewal_state = 0 AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
             ORDER BY renewal_state, renewal_due_at LIMIT @Batch
             """,
-            "UPDATE certificates SET renewal_state = 1 WHERE id = @Id",
+            "UPDATE certificates SET renewal_state = 1 WHERE id IN (SELECT value FROM json_each(@Ids))",
             RenewalState.Due, UnixMicroseconds.From(now), batchSize, audit, cancellationToken);
 
     public Task<IReadOnlyList<RenewalTransition>> MarkOverdueAsync(
@@ -33,7 +33,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
             WHERE renewal_state < 3 AND renewal_state IN (0, 1) AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
             ORDER BY renewal_due_at LIMIT @Batch
             """,
-            "UPDATE certificates SET renewal_state = 2 WHERE id = @Id",
+            "UPDATE certificates SET renewal_state = 2 WHERE id IN (SELECT value FROM json_each(@Ids))",
             RenewalState.Overdue, UnixMicroseconds.From(dueBefore), batchSize, audit, cancellationToken);
 
     public Task<IReadOnlyList<RenewalTransition>> MarkExpiredAsync(
@@ -44,7 +44,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
             WHERE renewal_state < 3 AND not_after < @Cutoff
             ORDER BY not_after LIMIT @Batch
             """,
-            "UPDATE certificates SET renewal_state = 3 WHERE id = @Id",
+            "UPDATE certificates SET renewal_state = 3 WHERE id IN (SELECT value FROM json_each(@Ids))",
             RenewalState.Expired, UnixMicroseconds.From(now), batchSize, audit, cancellationToken);
 
     public Task<IReadOnlyList<RenewalTransition>> TakeExpiryAlertsAsync(
@@ -59,7 +59,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
               AND (expiry_alert_days IS NULL OR expiry_alert_days > {thresholdDays})
             ORDER BY not_after LIMIT @Batch
             """,
-            $"UPDATE certificates SET expiry_alert_days = {thresholdDays} WHERE id = @Id",
+            $"UPDATE certificates SET expiry_alert_days = {thresholdDays} WHERE id IN (SELECT value FROM json_each(@Ids))",
             RenewalState.Valid, UnixMicroseconds.From(now.AddDays(thresholdDays)), batchSize, audit, cancellationToken, thresholdDays);
     }
 
@@ -162,14 +162,10 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
 
             using (SqliteCommand update = connection.CreateCommand())
             {
+                // One statement for the batch: the IDs as a JSON array, which costs far less than a statement per row.
                 update.CommandText = UpdateSql;
-                SqliteParameter id = update.Parameters.Add("@Id", SqliteType.Integer);
-                update.Prepare();
-                foreach (RenewalTransition transition in marked)
-                {
-                    id.Value = transition.CertificateId;
-                    update.ExecuteNonQuery();
-                }
+                update.Parameters.AddWithValue("@Ids", "[" + string.Join(',', marked.Select(t => t.CertificateId)) + "]");
+                update.ExecuteNonQuery();
             }
 
             SqliteAudit.AppendMany(connection, marked.Select(Audit), AuditMaxRecords);
