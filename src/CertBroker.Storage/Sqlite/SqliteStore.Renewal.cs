@@ -31,7 +31,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
             $"""
             SELECT {TransitionColumns} FROM certificates
             WHERE renewal_state < 3 AND renewal_state IN (0, 1) AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
-            ORDER BY renewal_due_at LIMIT @Batch
+            LIMIT @Batch
             """,
             "UPDATE certificates SET renewal_state = 2 WHERE id IN (SELECT value FROM json_each(@Ids))",
             RenewalState.Overdue, UnixMicroseconds.From(dueBefore), batchSize, audit, cancellationToken);
