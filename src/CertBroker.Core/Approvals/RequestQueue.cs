@@ -3,6 +3,7 @@ using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 
@@ -118,7 +119,8 @@ public sealed class RequestQueue(
         for (int attempt = 1; ; attempt++)
         {
             IssuedCertificate certificate = await issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
-            CertificateRecord record = CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now);
+            CertificateRecord record = RenewalDueTime.Plan(
+                CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now), profile.Options, Random.Shared);
             AuditEvent auditEvent = Audit(request, decider, now, AuditActions.RequestApproved,
                 $"transactionID {request.TransactionId}, subject {request.Subject}: certificate {record.Serial} issued.");
             EnrolmentTransaction issued = request with

@@ -42,6 +42,12 @@ public static class AuditActions
     public const string DevicesImported = "device.imported";
     public const string CertificateRevoked = "certificate.revoked";
 
+    // Certificate lifecycle (the scheduler's sweeps).
+    public const string CertificateRenewalDue = "certificate.renewal-due";
+    public const string CertificateRenewalOverdue = "certificate.renewal-overdue";
+    public const string CertificateExpired = "certificate.expired";
+    public const string CertificateExpiryAlert = "certificate.expiry-alert";
+
     // Settings.
     public const string ProfileChanged = "profile.changed";
     public const string PolicyChanged = "policy.changed";

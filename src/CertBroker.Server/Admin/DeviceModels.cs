@@ -25,14 +25,27 @@ internal sealed record DeviceResponse(
     DateTimeOffset UpdatedAt,
     string? State,
     string? CertificateSerial,
-    DateTimeOffset? CertificateNotAfter)
+    DateTimeOffset? CertificateNotAfter,
+    RenewalView? Renewal)
 {
-    public static DeviceResponse From(Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null) => new(
+    public static DeviceResponse From(
+        Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null, RenewalStatus? renewal = null) => new(
         d.Id, new DeviceIdentityBody(DeviceFields.KindName(d.Identity.Kind), d.Identity.Key), d.Name, d.Manufacturer, d.Model, d.SerialNumber,
         d.MacAddress, d.IpAddress, d.Location, d.Owner, d.AssetTag, d.Notes, d.FirstSeen, d.LastSeen, d.LastProfile, d.CreatedAt,
-        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter);
+        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, RenewalView.From(renewal));
 
-    public static DeviceResponse From(DeviceListItem item) => From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter);
+    public static DeviceResponse From(DeviceListItem item) =>
+        From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Renewal);
+}
+
+/// <summary>
+/// A certificate's renewal as the API shows it: state <c>valid</c>, <c>due</c>, <c>overdue</c>, <c>expired</c> or
+/// <c>superseded</c>, when it is due, and the last renewal attempt with its result (the failure reason when refused).
+/// </summary>
+internal sealed record RenewalView(string State, DateTimeOffset? DueAt, DateTimeOffset? LastAttemptAt, string? LastResult)
+{
+    public static RenewalView? From(RenewalStatus? status) =>
+        status is null ? null : new(status.State.ToString().ToLowerInvariant(), status.DueAt, status.LastAttemptAt, status.LastResult);
 }
 
 /// <summary>An identity in the API: kind <c>commonName</c>, <c>san</c>, <c>serialNumber</c> or <c>macAddress</c>, and its value.</summary>
@@ -71,6 +84,8 @@ internal sealed record CertificateResponse(
     DateTimeOffset? RevokedAt,
     string? RevocationReason,
     long? DeviceId,
+    RenewalView Renewal,
+    string? SupersededBy,
     string? Pem)
 {
     public static CertificateResponse From(CertificateRecord c, DateTimeOffset now, bool withPem = false) => new(
@@ -78,6 +93,7 @@ internal sealed record CertificateResponse(
         c.SignatureAlgorithm, c.ThumbprintSha256, c.TransactionId, c.IssuedAt,
         c.RevokedAt is not null ? "revoked" : now > c.NotAfter ? "expired" : "valid",
         c.RevokedAt, c.RevocationReason is { } reason ? RevocationReasons.NameOf(reason) : null, c.DeviceId,
+        RenewalView.From(new RenewalStatus(c.RenewalState, c.RenewalDueAt, c.LastRenewalAttemptAt, c.LastRenewalResult))!, c.SupersededBy,
         withPem ? new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", c.Der)) : null);
 }
 

@@ -5,7 +5,6 @@ using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
-using CertBroker.Server.Jobs;
 using CertBroker.Server.Monitoring;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,7 +43,7 @@ internal static class ServiceRegistration
         // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
         services.AddSingleton<TransactionLocks>();
         services.AddSingleton<RequestQueue>();
-        services.AddHostedService<PendingExpirySweep>();
+        services.AddLifecycleJobs();
 
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();

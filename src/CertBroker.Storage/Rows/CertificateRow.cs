@@ -41,4 +41,14 @@ internal sealed class CertificateRow
     public long? RevocationReason { get; set; }
 
     public long? DeviceId { get; set; }
+
+    public long? RenewalDueAt { get; set; }
+
+    public long RenewalState { get; set; }
+
+    public long? LastRenewalAttemptAt { get; set; }
+
+    public string? LastRenewalResult { get; set; }
+
+    public string? SupersededBy { get; set; }
 }

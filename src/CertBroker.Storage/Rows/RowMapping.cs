@@ -96,6 +96,11 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.From(certificate.RevokedAt),
         RevocationReason = certificate.RevocationReason,
         DeviceId = certificate.DeviceId,
+        RenewalDueAt = UnixMicroseconds.From(certificate.RenewalDueAt),
+        RenewalState = (long)certificate.RenewalState,
+        LastRenewalAttemptAt = UnixMicroseconds.From(certificate.LastRenewalAttemptAt),
+        LastRenewalResult = certificate.LastRenewalResult,
+        SupersededBy = certificate.SupersededBy,
     };
 
     public static CertificateRecord ToRecord(CertificateRow row) => new()
@@ -118,6 +123,11 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.ToDateTimeOffset(row.RevokedAt),
         RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
         DeviceId = row.DeviceId,
+        RenewalDueAt = UnixMicroseconds.ToDateTimeOffset(row.RenewalDueAt),
+        RenewalState = (CertBroker.Core.Renewal.RenewalState)row.RenewalState,
+        LastRenewalAttemptAt = UnixMicroseconds.ToDateTimeOffset(row.LastRenewalAttemptAt),
+        LastRenewalResult = row.LastRenewalResult,
+        SupersededBy = row.SupersededBy,
     };
 }
 

@@ -103,7 +103,9 @@ internal static class SqliteDevices
         args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 1_000_000));
         args.Add("Offset", (long)Math.Max(query.Offset, 0));
         string sql = $"""
-            SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt
+            SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt,
+                c.renewal_state AS CertificateRenewalState, c.renewal_due_at AS CertificateRenewalDueAt,
+                c.last_renewal_attempt_at AS CertificateLastRenewalAttemptAt, c.last_renewal_result AS CertificateLastRenewalResult
             FROM devices d
             {NewestCertificate}
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}

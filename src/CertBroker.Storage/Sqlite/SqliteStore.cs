@@ -89,7 +89,8 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             transaction.Device is { } device ? DeviceObservationRow.From(device) : null,
             transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null,
             auditEvent,
-            _auditMaxRecords);
+            _auditMaxRecords,
+            transaction.RenewalOf);
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
@@ -124,6 +125,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                 // Unreachable while BEGIN IMMEDIATE holds the write lock since the state was read; never commit half.
                 throw new InvalidOperationException(
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
+            }
+
+            if (write.RenewalOf is not null)
+            {
+                connection.Supersede(write.RenewalOf, write.Certificate.Serial, write.Certificate.IssuedAt);
             }
 
             if (write.AuditEvent is not null)
@@ -161,12 +167,20 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         var challenge = transaction is { State: TransactionState.Pending, Challenge: { } redemption }
             ? new ChallengeUse(redemption, transaction.TransactionId, _auditMaxRecords)
             : null;
+        var renewalAttempt = transaction is { State: TransactionState.Failed, RenewalOf: { } renewed }
+            ? (Serial: renewed, Result: transaction.RenewalResult ?? "refused", At: row.UpdatedAt)
+            : ((string Serial, string Result, long At)?)null;
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords), static (connection, write) =>
+        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords, renewalAttempt), static (connection, write) =>
         {
             if (connection.UpsertTransaction(write.row) != 1)
             {
                 return false;
+            }
+
+            if (write.renewalAttempt is { } attempt)
+            {
+                SqliteRenewalAttempts.Record(connection.Underlying, attempt.Serial, attempt.At, attempt.Result);
             }
 
             if (write.challenge is not null)
@@ -304,5 +318,6 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
     /// <summary>What one SaveIssuedAsync call writes (and its audit event, if any), passed to the writer without a closure.</summary>
     private sealed record IssueWrite(
-        CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge, AuditEvent? AuditEvent, int AuditMaxRecords);
+        CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge, AuditEvent? AuditEvent, int AuditMaxRecords,
+        string? RenewalOf);
 }

@@ -24,6 +24,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
     private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
     private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
+    private readonly PreparedCommand<(string Serial, string SupersededBy, long At)> _supersede;
 
     public SqliteWriteConnection(SqliteConnection connection)
     {
@@ -40,6 +41,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _revoke = SqliteSql.Revoke.PrepareOn(connection);
         _upsertDevice = SqliteSql.UpsertDevice.PrepareOn(connection);
         _appendAuditEvent = SqliteSql.AppendAuditEvent.PrepareOn(connection);
+        _supersede = SqliteSql.Supersede.PrepareOn(connection);
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
@@ -92,6 +94,9 @@ internal sealed class SqliteWriteConnection : IDisposable
     /// <returns>The rows changed: 0 when no certificate has the serial.</returns>
     public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
 
+    /// <returns>The rows changed: 0 when the renewed certificate is unknown or already superseded or expired.</returns>
+    public int Supersede(string serial, string supersededBy, long at) => _supersede.ExecuteNonQuery((serial, supersededBy, at));
+
     /// <returns>The ID of the device created or updated.</returns>
     public long UpsertDevice(DeviceObservationRow device) =>
         _upsertDevice.TryQuerySingle(device, static reader => reader.GetInt64(0), out long id)
@@ -119,6 +124,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _revoke.Dispose();
         _upsertDevice.Dispose();
         _appendAuditEvent.Dispose();
+        _supersede.Dispose();
         _connection.Dispose();
     }
 
