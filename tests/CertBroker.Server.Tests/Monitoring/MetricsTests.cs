@@ -51,7 +51,9 @@ public sealed class MetricsTests(ReportBroker broker) : IClassFixture<ReportBrok
         PrometheusSample info = Assert.Single(metrics.Named("certbroker_certificate_info"));
         Assert.Equal(("EC", "256", "P-256", "sha256ECDSA", "expiring", "WC-EC-01,WC-SIG-01"),
             (info.Label("key_algorithm"), info.Label("key_size"), info.Label("curve"), info.Label("signature_algorithm"), info.Label("state"), info.Label("findings")));
-        Assert.Empty(metrics.Named("certbroker_certificate_renewal_due_timestamp_seconds"));
+        PrometheusSample due = Assert.Single(metrics.Named("certbroker_certificate_renewal_due_timestamp_seconds"));
+        Assert.Equal(broker.Start.AddDays(2).ToUnixTimeSeconds(), due.Value);
+        Assert.Equal("0a03", due.Label("serial"));
     }
 
     [Fact]

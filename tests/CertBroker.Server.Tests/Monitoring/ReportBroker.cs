@@ -57,6 +57,7 @@ public sealed class ReportBroker : IAsyncLifetime
             new SeedCertificate("0a03", now.AddDays(5).AddHours(1))
             {
                 Subject = "=HYPERLINK(\"http://attacker\"),\"quoted\"",
+                RenewalDueAt = now.AddDays(2),
                 KeyAlgorithm = "EC",
                 KeySize = 256,
                 SignatureAlgorithm = "sha256ECDSA",
