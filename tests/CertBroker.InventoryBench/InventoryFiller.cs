@@ -103,7 +103,8 @@ internal static class InventoryFiller
         long notAfter = notBefore + 365 * day;
         long due = notBefore + 292 * day + (long)(random.NextDouble() * 3 * day);
         bool revoked = random.Next(200) == 0;
-        bool attempted = supersededBy is null && due < now && random.Next(10) == 0;
+        // The renewal that superseded a certificate is its last attempt; a tenth of the due current ones were refused once.
+        bool refused = supersededBy is null && due < now && random.Next(10) == 0;
         random.NextBytes(der);
         der[0] = 0x30;
         return Scalar(command,
@@ -113,7 +114,8 @@ internal static class InventoryFiller
             der, Guid.NewGuid().ToString("N"),
             revoked ? Math.Min(notBefore + 30 * day, now) : null, revoked ? 1L : null,
             deviceId, due, supersededBy is null ? 0L : 4L,
-            attempted ? due + day : null, attempted ? (random.Next(3) == 0 ? "success" : "failed") : null,
+            supersededBy is not null ? notBefore + 292 * day : refused ? due + day : null,
+            supersededBy is not null ? "renewed by " + supersededBy : refused ? "refused: the challenge password is wrong" : null,
             supersededBy);
     }
 

@@ -27,7 +27,10 @@ public interface IExpiryReportSource
 /// many days (cumulative, as Prometheus buckets).
 /// </param>
 /// <param name="FindingsByRule">Findings per (rule ID, severity name).</param>
-/// <param name="LastRenewalResults">Certificates per last renewal result (only those with an attempt).</param>
+/// <param name="LastRenewalResults">
+/// Certificates per outcome of their last renewal attempt, the result's first word (<c>renewed</c>, <c>refused</c>);
+/// only certificates with an attempt.
+/// </param>
 public sealed record InventoryStatistics(
     IReadOnlyDictionary<ExpiryState, long> ByState,
     IReadOnlyList<(int Days, long Count)> ExpiringWithinDays,

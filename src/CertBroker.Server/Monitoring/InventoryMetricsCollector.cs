@@ -45,7 +45,7 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         }
 
         await writer.FamilyAsync("certbroker_renewal_last_result_certificates", "gauge",
-            "Certificates by the result of their last renewal attempt (only certificates with an attempt).").ConfigureAwait(false);
+            "Certificates by the outcome of their last renewal attempt (renewed, refused; only certificates with an attempt).").ConfigureAwait(false);
         foreach ((string result, long count) in RenewalResults(statistics.LastRenewalResults))
         {
             await writer.SampleAsync("certbroker_renewal_last_result_certificates", [("result", result)], count).ConfigureAwait(false);

@@ -211,14 +211,18 @@ internal static class SqliteReports
         return rows;
     }
 
-    /// <summary>Only certificates with an attempt; the partial renewal index keeps this away from the whole table.</summary>
+    /// <summary>
+    /// Certificates with an attempt (the partial renewal index keeps this away from the whole table), by the first
+    /// word of their result: results carry details ("renewed by SERIAL", "refused: REASON"), the word is the outcome.
+    /// </summary>
     private static List<(string, long)> RenewalResults(SqliteConnection connection)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = """
-            SELECT last_renewal_result, count(*) FROM certificates
+            SELECT rtrim(lower(substr(last_renewal_result, 1, instr(last_renewal_result || ' ', ' ') - 1)), ':,.;') AS outcome, count(*)
+            FROM certificates
             WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL
-            GROUP BY last_renewal_result ORDER BY last_renewal_result
+            GROUP BY outcome ORDER BY outcome
             """;
         using SqliteDataReader reader = command.ExecuteReader();
         var rows = new List<(string, long)>();

@@ -57,7 +57,7 @@ public sealed class ExpiryReportTests(ReportBroker broker) : IClassFixture<Repor
         Assert.Equal(5, weak.GetProperty("daysRemaining").GetInt64());
         Assert.Equal(JsonValueKind.Null, weak.GetProperty("deviceId").ValueKind);
 
-        Assert.Equal("failed", due.GetProperty("lastRenewalResult").GetString());
+        Assert.Equal("refused: the challenge password is wrong", due.GetProperty("lastRenewalResult").GetString());
         Assert.Equal("2026-05-31T12:00:00Z", due.GetProperty("lastRenewalAttemptAt").GetString());
     }
 

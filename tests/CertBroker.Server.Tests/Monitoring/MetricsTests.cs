@@ -36,7 +36,7 @@ public sealed class MetricsTests(ReportBroker broker) : IClassFixture<ReportBrok
         Assert.Equal(2, expiring["60"]);
         Assert.Equal(2, expiring["90"]);
         Assert.Equal(1, metrics.Named("certbroker_policy_findings").Single(s => s.Label("rule") == "WC-RSA-01" && s.Label("severity") == "fail").Value);
-        Assert.Equal(1, metrics.Named("certbroker_renewal_last_result_certificates").Single(s => s.Label("result") == "failed").Value);
+        Assert.Equal(1, metrics.Named("certbroker_renewal_last_result_certificates").Single(s => s.Label("result") == "refused").Value);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class ReportBroker : IAsyncLifetime
                 Subject = "CN=due.example",
                 RenewalDueAt = now.AddDays(-2),
                 LastRenewalAttemptAt = now.AddDays(-1),
-                LastRenewalResult = "failed",
+                LastRenewalResult = "refused: the challenge password is wrong",
                 Profile = "branch",
             },
             new SeedCertificate("0a03", now.AddDays(5).AddHours(1))
