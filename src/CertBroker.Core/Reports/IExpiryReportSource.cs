@@ -28,8 +28,8 @@ public interface IExpiryReportSource
 /// </param>
 /// <param name="FindingsByRule">Findings per (rule ID, severity name).</param>
 /// <param name="LastRenewalResults">
-/// Certificates per outcome of their last renewal attempt, the result's first word (<c>renewed</c>, <c>refused</c>);
-/// only certificates with an attempt.
+/// Certificates in use (neither revoked nor superseded) per outcome of their last renewal attempt, the result's first
+/// word (<c>refused</c>); only certificates with an attempt. Successful renewals show as superseded certificates.
 /// </param>
 public sealed record InventoryStatistics(
     IReadOnlyDictionary<ExpiryState, long> ByState,

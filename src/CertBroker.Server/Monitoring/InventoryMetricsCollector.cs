@@ -45,7 +45,7 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         }
 
         await writer.FamilyAsync("certbroker_renewal_last_result_certificates", "gauge",
-            "Certificates by the outcome of their last renewal attempt (renewed, refused; only certificates with an attempt).").ConfigureAwait(false);
+            "Certificates in use by the outcome of their last renewal attempt (e.g. refused); successful renewals show as superseded certificates.").ConfigureAwait(false);
         foreach ((string result, long count) in RenewalResults(statistics.LastRenewalResults))
         {
             await writer.SampleAsync("certbroker_renewal_last_result_certificates", [("result", result)], count).ConfigureAwait(false);

@@ -212,8 +212,9 @@ internal static class SqliteReports
     }
 
     /// <summary>
-    /// Certificates with an attempt (the partial renewal index keeps this away from the whole table), by the first
-    /// word of their result: results carry details ("renewed by SERIAL", "refused: REASON"), the word is the outcome.
+    /// Certificates in use with an attempt (the partial renewal index keeps this away from the whole table), by the
+    /// first word of their result: results carry details ("refused: REASON"), the word is the outcome. Superseded
+    /// certificates are left out: their last attempt is the renewal that replaced them.
     /// </summary>
     private static List<(string, long)> RenewalResults(SqliteConnection connection)
     {
@@ -221,7 +222,7 @@ internal static class SqliteReports
         command.CommandText = """
             SELECT rtrim(lower(substr(last_renewal_result, 1, instr(last_renewal_result || ' ', ' ') - 1)), ':,.;') AS outcome, count(*)
             FROM certificates
-            WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL
+            WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL AND revoked_at IS NULL AND superseded_by IS NULL
             GROUP BY outcome ORDER BY outcome
             """;
         using SqliteDataReader reader = command.ExecuteReader();

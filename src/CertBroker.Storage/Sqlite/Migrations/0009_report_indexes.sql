@@ -33,6 +33,7 @@ CREATE TRIGGER certificate_search_update AFTER UPDATE OF subject, serial, subjec
     VALUES (new.id, new.subject, new.serial, new.subject_alt_names);
 END;
 
--- Metrics count certificates by their last renewal result; only those with an attempt are in this index.
+-- Metrics count certificates in use by their last renewal result; only those with an attempt are in this index
+-- (a superseded certificate's last attempt is the renewal that replaced it, counted as superseded).
 CREATE INDEX ix_certificates_last_renewal_result ON certificates (last_renewal_result)
-    WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL;
+    WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL AND revoked_at IS NULL AND superseded_by IS NULL;
