@@ -268,18 +268,6 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal("None", Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery(), CancellationToken.None)).ChallengeMode);
     }
 
-    [Theory]
-    [InlineData("RSA", 1024, "SHA-256", "AES-256-CBC", "RSA key of 1024 bits, below 2048.")]
-    [InlineData("EC", 192, "SHA-256", "AES-128-CBC", "EC key of 192 bits, below 256.")]
-    [InlineData("RSA", 2048, "MD5", "AES-128-CBC", "Request signed with MD5.")]
-    [InlineData("RSA", 2048, "SHA-256", "3DES-CBC", "Request encrypted with 3DES-CBC.")]
-    public void RequestFindings_WeakChoice_IsNoted(string algorithm, int size, string digest, string cipher, string expected) =>
-        Assert.Equal([expected], RequestFindings.For(algorithm, size, digest, cipher));
-
-    [Fact]
-    public void RequestFindings_CurrentChoices_NoteNothing() =>
-        Assert.Empty(RequestFindings.For("RSA", 3072, "SHA-256", "AES-256-CBC"));
-
     private Task<ScepHarness> ManualAsync(Action<ProfileOptions>? configure = null) =>
         ScepHarness.CreateAsync(ca, p =>
         {

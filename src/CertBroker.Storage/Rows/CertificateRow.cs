@@ -41,4 +41,10 @@ internal sealed class CertificateRow
     public long? RevocationReason { get; set; }
 
     public long? DeviceId { get; set; }
+
+    /// <summary><see cref="Core.Storage.CertificateSource"/> as a number.</summary>
+    public long Source { get; set; }
+
+    /// <summary>Read only: the certificate's rows of <c>findings</c> as a JSON array.</summary>
+    public string Findings { get; set; } = "[]";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Rows;
@@ -96,6 +97,7 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.From(certificate.RevokedAt),
         RevocationReason = certificate.RevocationReason,
         DeviceId = certificate.DeviceId,
+        Source = (long)certificate.Source,
     };
 
     public static CertificateRecord ToRecord(CertificateRow row) => new()
@@ -118,8 +120,27 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.ToDateTimeOffset(row.RevokedAt),
         RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
         DeviceId = row.DeviceId,
+        Source = (CertificateSource)row.Source,
+        Findings = FindingsJson.Read(row.Findings),
     };
 }
+
+/// <summary>The <c>findings</c> rows of a certificate as <see cref="SqliteSql.CertificateColumns"/> aggregates them.</summary>
+internal static class FindingsJson
+{
+    public static IReadOnlyList<Finding> Read(string json) =>
+        json is "[]" ? [] : [.. (JsonSerializer.Deserialize(json, FindingsJsonContext.Default.FindingColumnsArray) ?? []).Select(f => f.ToFinding())];
+}
+
+/// <summary>One element of the aggregated findings column.</summary>
+internal sealed record FindingColumns(string RuleId, int Severity, string Observed, string? Threshold, string Message)
+{
+    public Finding ToFinding() => new(RuleId, (FindingSeverity)Severity, Observed, Threshold, Message);
+}
+
+[JsonSerializable(typeof(FindingColumns[]))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class FindingsJsonContext : JsonSerializerContext;
 
 /// <summary>Source-generated so the SAN column needs no reflection-based serializer at run time.</summary>
 [JsonSerializable(typeof(string[]))]

@@ -64,6 +64,8 @@ internal static class SqliteRowReader
         RevokedAt = reader.IsDBNull(15) ? null : reader.GetInt64(15),
         RevocationReason = reader.IsDBNull(16) ? null : reader.GetInt64(16),
         DeviceId = reader.IsDBNull(17) ? null : reader.GetInt64(17),
+        Source = reader.GetInt64(18),
+        Findings = reader.IsDBNull(19) ? "[]" : reader.GetString(19),
     };
 
     private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>

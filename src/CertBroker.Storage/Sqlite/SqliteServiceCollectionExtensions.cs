@@ -3,6 +3,7 @@ using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IPolicyStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Policy;
 using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;
@@ -22,7 +23,10 @@ internal static class SqliteSql
     internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-        revocation_reason, device_id
+        revocation_reason, device_id, source,
+        (SELECT json_group_array(json_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
+                'threshold', f.threshold, 'message', f.message))
+         FROM findings f WHERE f.certificate_id = certificates.id)
         """;
 
     /// <summary>Takes the file's write lock before the first read, so no other process can write in between.</summary>
@@ -131,11 +135,11 @@ internal static class SqliteSql
         INSERT INTO certificates (
             serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-            revocation_reason, device_id)
+            revocation_reason, device_id, source)
         VALUES (
             @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
             @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
-            @RevocationReason, @DeviceId)
+            @RevocationReason, @DeviceId, @Source)
         ON CONFLICT DO NOTHING
         """,
         ("@Serial", static row => row.Serial),
@@ -155,7 +159,44 @@ internal static class SqliteSql
         ("@IssuedAt", static row => row.IssuedAt),
         ("@RevokedAt", static row => row.RevokedAt),
         ("@RevocationReason", static row => row.RevocationReason),
-        ("@DeviceId", static row => row.DeviceId));
+        ("@DeviceId", static row => row.DeviceId),
+        ("@Source", static row => row.Source));
+
+    /// <summary>One weak-crypto finding of the certificate just inserted (or re-scanned), by serial.</summary>
+    public static readonly SqliteStatement<(string Serial, Finding Finding, long FoundAt)> UpsertFinding = new(
+        """
+        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
+        SELECT id, @RuleId, @Severity, @Observed, @Threshold, @Message, @FoundAt FROM certificates WHERE serial = @Serial
+        ON CONFLICT (certificate_id, rule_id) DO UPDATE SET
+            severity = excluded.severity, observed = excluded.observed, threshold = excluded.threshold,
+            message = excluded.message, found_at = excluded.found_at
+        """,
+        ("@Serial", static args => args.Serial),
+        ("@RuleId", static args => args.Finding.RuleId),
+        ("@Severity", static args => (long)args.Finding.Severity),
+        ("@Observed", static args => args.Finding.Observed),
+        ("@Threshold", static args => args.Finding.Threshold),
+        ("@Message", static args => args.Finding.Message),
+        ("@FoundAt", static args => args.FoundAt));
+
+    /// <summary>
+    /// WC-KEY-04 on the enrolment path: the key of the certificate just inserted is already in another device's
+    /// certificate. One look-up on ix_certificates_public_key_sha256 inside the issue write; shared primes are
+    /// left to the re-scan.
+    /// </summary>
+    public static readonly SqliteStatement<(string Serial, long FoundAt)> FlagSharedKey = new(
+        """
+        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
+        SELECT c.id, 'WC-KEY-04', 2, 'same key as certificate ' || o.serial, 'a key of its own',
+               'Key also used by another device (certificate ' || o.serial || ')', @FoundAt
+        FROM certificates c
+        JOIN certificates o ON o.public_key_sha256 = c.public_key_sha256 AND o.id <> c.id
+        WHERE c.serial = @Serial AND (c.device_id IS NULL OR o.device_id IS NOT c.device_id)
+        LIMIT 1
+        ON CONFLICT (certificate_id, rule_id) DO NOTHING
+        """,
+        ("@Serial", static args => args.Serial),
+        ("@FoundAt", static args => args.FoundAt));
 
     /// <summary>
     /// Creates the device an enrolment names, or records that it was seen again. What an admin entered wins:
