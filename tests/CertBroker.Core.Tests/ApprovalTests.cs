@@ -39,7 +39,13 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal("192.0.2.10", queued.RequesterAddress);
         Assert.Equal(("DES-CBC", "SHA-1"), (queued.ContentEncryptionAlgorithm, queued.DigestAlgorithm));
         Assert.Equal("Static", queued.ChallengeMode);
-        Assert.Equal(["Request signed with SHA-1.", "Request encrypted with DES-CBC."], queued.Findings);
+        Assert.Equal(
+            [
+                "WC-RSA-02 INFO: RSA key 2048 bits < 3000 (BSI TR-02102-1; deprecated after 2030)",
+                "WC-CMS-01 FAIL: SCEP request encrypted with DES-CBC",
+                "WC-CMS-03 WARN: SCEP message digest SHA-1",
+            ],
+            queued.Findings);
         Assert.Equal(17, queued.DeviceId);
         Assert.Equal(scep.Time.GetUtcNow().AddDays(7), queued.ExpiresAt);
         Assert.Equal(0, await scep.CountCertificatesAsync());

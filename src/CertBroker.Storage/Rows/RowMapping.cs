@@ -128,8 +128,14 @@ internal static class RowMapping
 /// <summary>The <c>findings</c> rows of a certificate as <see cref="SqliteSql.CertificateColumns"/> aggregates them.</summary>
 internal static class FindingsJson
 {
+    /// <summary>Most severe first, then by rule id, whatever order the rows came in.</summary>
     public static IReadOnlyList<Finding> Read(string json) =>
-        json is "[]" ? [] : [.. (JsonSerializer.Deserialize(json, FindingsJsonContext.Default.FindingColumnsArray) ?? []).Select(f => f.ToFinding())];
+        json is "[]"
+            ? []
+            : [.. (JsonSerializer.Deserialize(json, FindingsJsonContext.Default.FindingColumnsArray) ?? [])
+                .Select(f => f.ToFinding())
+                .OrderByDescending(f => f.Severity)
+                .ThenBy(f => f.RuleId, StringComparer.Ordinal)];
 }
 
 /// <summary>One element of the aggregated findings column.</summary>

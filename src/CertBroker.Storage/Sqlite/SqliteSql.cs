@@ -19,7 +19,10 @@ internal static class SqliteSql
         findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason
         """;
 
-    /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
+    /// <summary>
+    /// Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together. The last column is the
+    /// certificate's findings as a JSON array.
+    /// </summary>
     internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
