@@ -64,7 +64,11 @@ public enum DeviceState
 }
 
 /// <summary>A device with its newest certificate, as lists show it.</summary>
-public sealed record DeviceListItem(Device Device, DeviceState State, string? CertificateSerial, DateTimeOffset? CertificateNotAfter);
+public sealed record DeviceListItem(Device Device, DeviceState State, string? CertificateSerial, DateTimeOffset? CertificateNotAfter)
+{
+    /// <summary>The weak-crypto findings of the device: those of its newest certificate.</summary>
+    public IReadOnlyList<Policy.Finding> Findings { get; init; } = [];
+}
 
 /// <summary>A page of devices; every filter is optional.</summary>
 public sealed record DeviceQuery

@@ -30,6 +30,7 @@ internal static class AdminApi
         api.MapRequestEndpoints();
         api.MapDeviceEndpoints();
         api.MapCertificateEndpoints();
+        api.MapCertificateImportEndpoints();
         api.MapChallengeEndpoints();
         app.MapNdesAdminPage();
         return api;

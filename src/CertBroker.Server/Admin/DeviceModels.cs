@@ -1,5 +1,6 @@
 using System.Net;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;
@@ -25,14 +26,23 @@ internal sealed record DeviceResponse(
     DateTimeOffset UpdatedAt,
     string? State,
     string? CertificateSerial,
-    DateTimeOffset? CertificateNotAfter)
+    DateTimeOffset? CertificateNotAfter,
+    IReadOnlyList<FindingResponse>? Findings)
 {
-    public static DeviceResponse From(Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null) => new(
+    public static DeviceResponse From(Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null, IReadOnlyList<Finding>? findings = null) => new(
         d.Id, new DeviceIdentityBody(DeviceFields.KindName(d.Identity.Kind), d.Identity.Key), d.Name, d.Manufacturer, d.Model, d.SerialNumber,
         d.MacAddress, d.IpAddress, d.Location, d.Owner, d.AssetTag, d.Notes, d.FirstSeen, d.LastSeen, d.LastProfile, d.CreatedAt,
-        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter);
+        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, findings is null ? null : FindingResponse.From(findings));
 
-    public static DeviceResponse From(DeviceListItem item) => From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter);
+    /// <summary>A listed device carries the findings of its newest certificate: what an admin would re-key it for.</summary>
+    public static DeviceResponse From(DeviceListItem item) => From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Findings);
+}
+
+/// <summary>One weak-crypto finding as the admin API shows it; severity is <c>fail</c>, <c>warn</c> or <c>info</c>.</summary>
+internal sealed record FindingResponse(string RuleId, string Severity, string Observed, string? Threshold, string Message)
+{
+    public static IReadOnlyList<FindingResponse> From(IEnumerable<Finding> findings) =>
+        [.. findings.Select(f => new FindingResponse(f.RuleId, f.Severity.ToString().ToLowerInvariant(), f.Observed, f.Threshold, f.Message))];
 }
 
 /// <summary>An identity in the API: kind <c>commonName</c>, <c>san</c>, <c>serialNumber</c> or <c>macAddress</c>, and its value.</summary>
@@ -71,6 +81,8 @@ internal sealed record CertificateResponse(
     DateTimeOffset? RevokedAt,
     string? RevocationReason,
     long? DeviceId,
+    string Source,
+    IReadOnlyList<FindingResponse> Findings,
     string? Pem)
 {
     public static CertificateResponse From(CertificateRecord c, DateTimeOffset now, bool withPem = false) => new(
@@ -78,6 +90,7 @@ internal sealed record CertificateResponse(
         c.SignatureAlgorithm, c.ThumbprintSha256, c.TransactionId, c.IssuedAt,
         c.RevokedAt is not null ? "revoked" : now > c.NotAfter ? "expired" : "valid",
         c.RevokedAt, c.RevocationReason is { } reason ? RevocationReasons.NameOf(reason) : null, c.DeviceId,
+        c.Source.ToString().ToLowerInvariant(), FindingResponse.From(c.Findings ?? []),
         withPem ? new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", c.Der)) : null);
 }
 

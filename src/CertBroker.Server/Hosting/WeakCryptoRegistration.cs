@@ -1,3 +1,4 @@
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Server.Jobs;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal static class WeakCryptoRegistration
         services.AddSingleton(provider => new WeakCryptoPolicy(
             provider.GetRequiredService<IOptions<WeakCryptoOptions>>().Value, provider.GetRequiredService<KeyBlocklist>()));
         services.AddSingleton<PolicyRescan>();
+        services.AddSingleton<CertificateImporter>();
         services.AddHostedService<PolicyChangeCheck>();
         return services;
     }

@@ -50,6 +50,9 @@ internal sealed class DeviceRow
 
     public long? CertificateRevokedAt { get; set; }
 
+    /// <summary>The newest certificate's findings as a JSON array; "[]" without one.</summary>
+    public string? CertificateFindings { get; set; }
+
     public static DeviceRow From(Device device) => new()
     {
         Id = device.Id,
@@ -101,6 +104,9 @@ internal sealed class DeviceRow
             : notAfter < now ? DeviceState.Expired
             : notAfter < now + expiringWindow ? DeviceState.Expiring
             : DeviceState.Valid;
-        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter);
+        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter)
+        {
+            Findings = FindingsJson.Read(CertificateFindings ?? "[]"),
+        };
     }
 }

@@ -103,7 +103,8 @@ internal static class SqliteDevices
         args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 1_000_000));
         args.Add("Offset", (long)Math.Max(query.Offset, 0));
         string sql = $"""
-            SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt
+            SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt,
+                {SqliteSql.FindingsOf("c.id")} AS CertificateFindings
             FROM devices d
             {NewestCertificate}
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}

@@ -27,10 +27,20 @@ internal static class SqliteSql
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
         revocation_reason, device_id, source,
+        """ + FindingsOfCertificate + ")";
+
+    /// <summary>
+    /// The findings of the certificate row <c>certificates</c> as a JSON array (read with <c>FindingsJson</c>);
+    /// <see cref="FindingsOf"/> for another alias.
+    /// </summary>
+    private const string FindingsOfCertificate = """
         (SELECT json_group_array(json_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
                 'threshold', f.threshold, 'message', f.message))
-         FROM findings f WHERE f.certificate_id = certificates.id)
+         FROM findings f WHERE f.certificate_id = certificates.id
         """;
+
+    /// <summary>The JSON array of findings of the certificate whose id is <paramref name="certificateId"/> (an SQL expression).</summary>
+    public static string FindingsOf(string certificateId) => FindingsOfCertificate.Replace("certificates.id", certificateId, StringComparison.Ordinal) + ")";
 
     /// <summary>Takes the file's write lock before the first read, so no other process can write in between.</summary>
     public const string BeginImmediate = "BEGIN IMMEDIATE";
