@@ -14,19 +14,7 @@ internal static class InventoryQueries
 
     public static DeviceQuery? Devices(IQueryCollection query, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
-        DeviceState? state = null;
-        if (Text(query, "state") is { } stateText)
-        {
-            if (Enum.TryParse(stateText, ignoreCase: true, out DeviceState parsed) && !int.TryParse(stateText, out _))
-            {
-                state = parsed;
-            }
-            else
-            {
-                errors["state"] = ["Use valid, expiring, expired, revoked or none."];
-            }
-        }
-
+        DeviceState? state = State<DeviceState>(query, errors, "Use valid, expiring, expired, revoked or none.");
         (int limit, int offset, int? days) = Paging(query, errors);
         return errors.Count > 0 ? null : new DeviceQuery
         {
@@ -42,19 +30,7 @@ internal static class InventoryQueries
 
     public static CertificateQuery? Certificates(IQueryCollection query, DateTimeOffset now, Dictionary<string, string[]> errors)
     {
-        CertificateState? state = null;
-        if (Text(query, "state") is { } stateText)
-        {
-            if (Enum.TryParse(stateText, ignoreCase: true, out CertificateState parsed) && !int.TryParse(stateText, out _))
-            {
-                state = parsed;
-            }
-            else
-            {
-                errors["state"] = ["Use valid, expired or revoked."];
-            }
-        }
-
+        CertificateState? state = State<CertificateState>(query, errors, "Use valid, expired or revoked.");
         (int limit, int offset, int? days) = Paging(query, errors);
         return errors.Count > 0 ? null : new CertificateQuery
         {
@@ -66,6 +42,24 @@ internal static class InventoryQueries
             Limit = limit,
             Offset = offset,
         };
+    }
+
+    /// <summary>The <c>state</c> parameter by name (case-insensitive; numbers are refused), or null when absent.</summary>
+    private static TState? State<TState>(IQueryCollection query, Dictionary<string, string[]> errors, string hint)
+        where TState : struct, Enum
+    {
+        if (Text(query, "state") is not { } text)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse(text, ignoreCase: true, out TState parsed) && !int.TryParse(text, out _))
+        {
+            return parsed;
+        }
+
+        errors["state"] = [hint];
+        return null;
     }
 
     private static (int Limit, int Offset, int? Days) Paging(IQueryCollection query, Dictionary<string, string[]> errors)

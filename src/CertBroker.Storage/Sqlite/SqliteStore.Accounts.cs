@@ -82,16 +82,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(auditEvent);
-        return WriteAsync((Row: AccountRow.From(account), Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
-        {
-            if (connection.Execute(InsertAccount, args.Row) != 1)
-            {
-                return AdministrationOutcome.NameTaken;
-            }
-
-            SqliteAudit.Append(connection, args.Audit, args.Max);
-            return AdministrationOutcome.Done;
-        }, cancellationToken);
+        return InsertAuditedAsync(InsertAccount, AccountRow.From(account), auditEvent, cancellationToken);
     }
 
     public async Task<AdministrationOutcome> UpdateAccountAsync(AdminAccount account, AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -172,16 +163,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(auditEvent);
-        return WriteAsync((Row: TokenRow.From(token), Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
-        {
-            if (connection.Execute(InsertToken, args.Row) != 1)
-            {
-                return AdministrationOutcome.NameTaken;
-            }
-
-            SqliteAudit.Append(connection, args.Audit, args.Max);
-            return AdministrationOutcome.Done;
-        }, cancellationToken);
+        return InsertAuditedAsync(InsertToken, TokenRow.From(token), auditEvent, cancellationToken);
     }
 
     public Task<AdministrationOutcome> DeleteTokenAsync(string name, AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -293,4 +275,17 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
             ExpiresAt = UnixMicroseconds.ToDateTimeOffset(ExpiresAt),
         };
     }
+
+    /// <summary>Runs <paramref name="insert"/> (ON CONFLICT DO NOTHING on a unique name) and, when it added the row, its audit event in the same transaction.</summary>
+    private Task<AdministrationOutcome> InsertAuditedAsync<TRow>(string insert, TRow row, AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        WriteAsync((Insert: insert, Row: row, Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
+        {
+            if (connection.Execute(args.Insert, args.Row) != 1)
+            {
+                return AdministrationOutcome.NameTaken;
+            }
+
+            SqliteAudit.Append(connection, args.Audit, args.Max);
+            return AdministrationOutcome.Done;
+        }, cancellationToken);
 }
