@@ -6,13 +6,13 @@ namespace CertBroker.Core.Policy;
 /// <summary>
 /// WC-KEY-04 over the inventory: the same RSA modulus, or a shared prime, in two devices' keys (badkeys
 /// "sharedprimes"). Equal moduli are found by hash in linear time. Shared primes need a gcd between every pair of
-/// distinct moduli; that runs as block products (the gcd of a modulus with the product of a block of others), so
+/// distinct moduli; that runs as block products (the gcd of a modulus with the product of a block of others, modulo that modulus), so
 /// its cost grows with the square of the number of keys: the re-scan only attempts it up to
-/// <see cref="WeakCryptoOptions.SharedPrimeScanLimit"/> distinct moduli (5000 take seconds). Not for the request path.
+/// <see cref="WeakCryptoOptions.SharedPrimeScanLimit"/> distinct moduli. Not for the request path.
 /// </summary>
 public sealed class SharedKeyScan
 {
-    private const int BlockSize = 128;
+    private const int BlockSize = 256;
     private const string RuleId = "WC-KEY-04";
 
     private readonly List<Entry> _entries = [];
@@ -77,49 +77,38 @@ public sealed class SharedKeyScan
 
     private IEnumerable<(int Index, int Other)> SharedPrimePairs()
     {
-        var blocks = new List<(int Start, BigInteger Product)>();
+        var blocks = new List<(int Start, int End, BigInteger Product)>();
         for (int start = 0; start < _distinct.Count; start += BlockSize)
         {
+            int end = Math.Min(start + BlockSize, _distinct.Count);
             BigInteger product = BigInteger.One;
-            for (int i = start; i < Math.Min(start + BlockSize, _distinct.Count); i++)
+            for (int i = start; i < end; i++)
             {
                 product *= _entries[_distinct[i]].Modulus;
             }
 
-            blocks.Add((start, product));
+            blocks.Add((start, end, product));
         }
 
         for (int i = 0; i < _distinct.Count; i++)
         {
             BigInteger n = _entries[_distinct[i]].Modulus;
-            foreach ((int start, BigInteger product) in blocks)
+            foreach ((int start, int end, BigInteger product) in blocks)
             {
-                int end = Math.Min(start + BlockSize, _distinct.Count);
                 if (end <= i)
                 {
                     continue;
                 }
 
-                // Only blocks from i onwards, so each pair is looked at once; within i's own block, pairwise.
-                if (start <= i)
-                {
-                    for (int j = i + 1; j < end; j++)
-                    {
-                        if (!BigInteger.GreatestCommonDivisor(n, _entries[_distinct[j]].Modulus).IsOne)
-                        {
-                            yield return (_distinct[i], _distinct[j]);
-                        }
-                    }
-
-                    continue;
-                }
-
-                if (BigInteger.GreatestCommonDivisor(n, product % n).IsOne)
+                // Each pair is looked at once: from i, its own block (the others' product) and the blocks after it.
+                bool own = start <= i;
+                BigInteger others = own ? product / n : product;
+                if (BigInteger.GreatestCommonDivisor(n, others % n).IsOne)
                 {
                     continue;
                 }
 
-                for (int j = start; j < end; j++)
+                for (int j = own ? i + 1 : start; j < end; j++)
                 {
                     if (!BigInteger.GreatestCommonDivisor(n, _entries[_distinct[j]].Modulus).IsOne)
                     {

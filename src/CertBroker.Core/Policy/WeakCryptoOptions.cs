@@ -24,9 +24,9 @@ public sealed class WeakCryptoOptions
     /// <summary>
     /// WC-KEY-04: the most distinct RSA moduli the re-scan compares pairwise for shared primes (the work grows with
     /// the square of the count). Above it only identical moduli are found, and the re-scan logs that it skipped the
-    /// prime check. Default 5000.
+    /// prime check. Default 2000 (about half a minute on two cores).
     /// </summary>
-    public int SharedPrimeScanLimit { get; set; } = 5000;
+    public int SharedPrimeScanLimit { get; set; } = 2000;
 
     /// <summary>How many certificates the re-scan reads and writes per transaction. Default 500.</summary>
     public int RescanBatchSize { get; set; } = 500;
