@@ -112,6 +112,20 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
+    public async Task Approve_WeakRequest_StoresItsFindingsWithTheCertificate()
+    {
+        await using var scep = await ManualAsync();
+        using var device = new Device(1);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(Subject, ScepHarness.Challenge), cipher: ContentEncryptionAlgorithm.DesEde3Cbc);
+        await scep.SendAsync(request);
+
+        QueueDecision decision = await scep.Queue.ApproveAsync(await PendingIdAsync(scep), Admin, CancellationToken.None);
+
+        CertificateRecord issued = (await scep.Store.FindBySerialAsync(decision.Request!.CertificateSerial!, CancellationToken.None))!;
+        Assert.Equal(["WC-CMS-02", "WC-RSA-02"], issued.Findings!.Select(f => f.RuleId));
+    }
+
+    [Fact]
     public async Task Reject_ThenPollAndResend_FailWithBadRequest()
     {
         await using var scep = await ManualAsync();

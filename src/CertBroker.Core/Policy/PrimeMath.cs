@@ -43,7 +43,7 @@ public static class PrimeMath
     /// <returns>A non-trivial factor, or null.</returns>
     public static BigInteger? FermatFactor(BigInteger n, int rounds)
     {
-        if (n.Sign <= 0 || n.IsEven)
+        if (rounds <= 0 || n.Sign <= 0 || n.IsEven)
         {
             return null;
         }
@@ -55,13 +55,14 @@ public static class PrimeMath
         }
 
         BigInteger start = (a0 * a0) - n;
+        BigInteger step = (2 * a0) + 1;
         int filters = ResidueModuli.Length;
         Span<int> residue = stackalloc int[filters];
         Span<int> twiceAPlusOne = stackalloc int[filters];
         for (int m = 0; m < filters; m++)
         {
             residue[m] = (int)(start % ResidueModuli[m]);
-            twiceAPlusOne[m] = (int)(((2 * a0) + 1) % ResidueModuli[m]);
+            twiceAPlusOne[m] = (int)(step % ResidueModuli[m]);
         }
 
         for (int round = 0; round < rounds; round++)

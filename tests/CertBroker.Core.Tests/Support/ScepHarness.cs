@@ -77,7 +77,7 @@ internal sealed class ScepHarness : IAsyncDisposable
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
         Catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
-        Queue = new RequestQueue(store, store, Issuer, Catalog, locks, Time, Audit);
+        Queue = new RequestQueue(store, store, Issuer, Catalog, locks, Time, Audit, Policy);
     }
 
     /// <summary>The weak-crypto policy with its default thresholds and no blocklist.</summary>
