@@ -3,6 +3,7 @@ using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 
@@ -120,7 +121,8 @@ public sealed class RequestQueue(
         {
             IssuedCertificate certificate = await issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             // The findings the admin saw, worked out again from the stored CSR and envelope, go with the certificate.
-            CertificateRecord record = CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now) with
+            CertificateRecord record = RenewalDueTime.Plan(
+                CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now), profile.Options, Random.Shared) with
             {
                 Findings = policy?.EvaluateRequest(profile, csr, request.ContentEncryptionAlgorithm, request.DigestAlgorithm),
             };

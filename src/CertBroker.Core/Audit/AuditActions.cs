@@ -46,6 +46,12 @@ public static class AuditActions
     // Weak-crypto policy decisions (enforced refusals are enrolment.rejected naming the rule).
     public const string PolicyRescanned = "policy.rescanned";
 
+    // Certificate lifecycle (the scheduler's sweeps).
+    public const string CertificateRenewalDue = "certificate.renewal-due";
+    public const string CertificateRenewalOverdue = "certificate.renewal-overdue";
+    public const string CertificateExpired = "certificate.expired";
+    public const string CertificateExpiryAlert = "certificate.expiry-alert";
+
     // Settings.
     public const string ProfileChanged = "profile.changed";
     public const string PolicyChanged = "policy.changed";

@@ -6,6 +6,7 @@ using CertBroker.Core.Inventory;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;
@@ -106,7 +107,7 @@ internal sealed class EnrolmentHandler
         Authorization authorization = await _authorizer.AuthorizeAsync(context, csr, key.SignerCertificate, cancellationToken).ConfigureAwait(false);
         if (!authorization.Allowed)
         {
-            return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken).ConfigureAwait(false);
+            return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken, authorization.RenewalOf).ConfigureAwait(false);
         }
 
         // Weak-crypto policy: a few modular reductions on the key, so it runs inline (see WeakCryptoPolicy).
@@ -166,8 +167,11 @@ internal sealed class EnrolmentHandler
         {
             IssuedCertificate certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
-            // The request's findings are the certificate's: the broker signs with strong algorithms only.
-            CertificateRecord record = CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now) with { Findings = findings };
+            // The due time is planned in memory and written with the certificate: no extra round trip. The request's
+            // findings are the certificate's: the broker signs with strong algorithms only.
+            CertificateRecord record = RenewalDueTime.Plan(
+                CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now), context.Profile.Options, Random.Shared)
+                with { Findings = findings };
             AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentIssued, AuditOutcome.Success, $"Certificate {record.Serial} for {record.Subject}. {authorization.Reason}");
             try
             {
@@ -176,6 +180,7 @@ internal sealed class EnrolmentHandler
                     CertificateSerial = record.Serial,
                     Device = DeviceObservation.From(csr, context.Profile, context.RequesterAddress, now),
                     Challenge = authorization.Challenge,
+                    RenewalOf = authorization.RenewalOf,
                 };
                 IssueOutcome outcome = await _enrolments.SaveIssuedAsync(transaction, record, auditEvent, cancellationToken).ConfigureAwait(false);
                 if (!outcome.AlreadyIssued)
@@ -192,10 +197,16 @@ internal sealed class EnrolmentHandler
         }
     }
 
-    private async Task<ScepResult> RefuseAsync(EnrolmentContext context, CertificationRequest csr, FailInfo failInfo, string reason, CancellationToken cancellationToken)
+    /// <param name="renewalOf">The certificate whose renewal was refused, which records it as its last attempt.</param>
+    private async Task<ScepResult> RefuseAsync(
+        EnrolmentContext context, CertificationRequest csr, FailInfo failInfo, string reason, CancellationToken cancellationToken, string? renewalOf = null)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        EnrolmentTransaction failed = Transaction(context, csr, TransactionState.Failed, failInfo, now);
+        EnrolmentTransaction failed = Transaction(context, csr, TransactionState.Failed, failInfo, now) with
+        {
+            RenewalOf = renewalOf,
+            RenewalResult = renewalOf is null ? null : $"refused: {reason}",
+        };
         AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentRejected, AuditOutcome.Failure, $"{failInfo.ToRfcName()}: {reason}");
         if (await _enrolments.SaveTransactionAsync(failed, auditEvent, cancellationToken).ConfigureAwait(false))
         {

@@ -10,11 +10,16 @@ namespace CertBroker.Core.Enrolment;
 /// authorised by a still-valid certificate this CA issued, which a Manual profile may let skip the queue.
 /// </summary>
 /// <param name="Challenge">The one-time password that allowed it, to be marked used with the decision.</param>
-internal readonly record struct Authorization(bool Allowed, string Reason, bool Renewal = false, ChallengeRedemption? Challenge = null)
+/// <param name="RenewalOf">The serial of the certificate being renewed: superseded when the new one is issued, and
+/// where a refused renewal is recorded.</param>
+internal readonly record struct Authorization(
+    bool Allowed, string Reason, bool Renewal = false, ChallengeRedemption? Challenge = null, string? RenewalOf = null)
 {
     public static Authorization Allow(string reason, ChallengeRedemption? challenge = null) => new(true, reason, Challenge: challenge);
 
-    public static Authorization AllowRenewal(string reason) => new(true, reason, Renewal: true);
+    public static Authorization AllowRenewal(string reason, string serial) => new(true, reason, Renewal: true, RenewalOf: serial);
+
+    public static Authorization RefuseRenewal(string reason, string serial) => new(false, reason, RenewalOf: serial);
 
     public static Authorization Refuse(string reason) => new(false, reason);
 }
@@ -45,7 +50,7 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
         Authorization challenge = await ChallengeAsync(context, csr, cancellationToken).ConfigureAwait(false);
         return challenge.Allowed || renewal is null
             ? challenge
-            : Authorization.Refuse($"{renewal.Value.Reason} {challenge.Reason}");
+            : renewal.Value with { Reason = $"{renewal.Value.Reason} {challenge.Reason}" };
     }
 
     private Authorization Renewal(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord current)
@@ -73,12 +78,12 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
 
         if (!SameSubject(request, csr))
         {
-            return Authorization.Refuse($"CSR subject differs from that of signer certificate {current.Serial}.");
+            return Authorization.RefuseRenewal($"CSR subject differs from that of signer certificate {current.Serial}.", current.Serial);
         }
 
         return InRenewalWindow(profile.Options, current, now)
-            ? Authorization.AllowRenewal($"Renewal of certificate {current.Serial}.")
-            : Authorization.Refuse($"Certificate {current.Serial} is not yet in its renewal window.");
+            ? Authorization.AllowRenewal($"Renewal of certificate {current.Serial}.", current.Serial)
+            : Authorization.RefuseRenewal($"Certificate {current.Serial} is not yet in its renewal window.", current.Serial);
     }
 
     private static bool SameSubject(PkiMessage request, CertificationRequest csr) =>

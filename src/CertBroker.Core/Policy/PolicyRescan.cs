@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Core.Policy;
@@ -25,7 +26,7 @@ public sealed partial class PolicyRescan(
     ProfileCatalog profiles,
     TimeProvider time,
     ILogger<PolicyRescan> logger,
-    AuditRecorder? audit = null)
+    AuditRecorder? audit = null) : IPolicyRescan
 {
     /// <summary>The audit actor of the broker's own policy decisions.</summary>
     public const string SystemActor = "system";
@@ -92,6 +93,11 @@ public sealed partial class PolicyRescan(
         LogRescanned(checkedCount, withFindings, sharedFindings.Count);
         return summary;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The scheduled job's entry point: a complete <see cref="RunAsync"/>.</remarks>
+    public async Task<int> RescanAsync(CancellationToken cancellationToken) =>
+        (await RunAsync(cancellationToken).ConfigureAwait(false)).Certificates;
 
     private const string SharedKeyRuleId = "WC-KEY-04";
 

@@ -126,6 +126,27 @@ public sealed class ProfileOptions
     public int? RenewalWindowPercent { get; set; }
 
     /// <summary>
+    /// When a certificate becomes due for renewal, as a percentage of its lifetime, 1 to 99. Default 80, as ADCS
+    /// autoenrolment. Ignored when <see cref="RenewalDueDaysBeforeExpiry"/> is set. Due is a schedule (the sweep marks
+    /// the certificate, alerts and webhooks follow); <see cref="RenewalWindowDays"/> and
+    /// <see cref="RenewalWindowPercent"/> are the gate that decides whether a renewal request is accepted.
+    /// </summary>
+    public int RenewalDuePercent { get; set; } = 80;
+
+    /// <summary>When set, a certificate becomes due this many days before it expires instead of at <see cref="RenewalDuePercent"/>.</summary>
+    public int? RenewalDueDaysBeforeExpiry { get; set; }
+
+    /// <summary>
+    /// Random spread of the due time, plus or minus this percentage of the lifetime, 0 to 25, so a fleet enrolled in
+    /// one afternoon does not come due in one minute. Default 2 (about a week either way for a year's certificate).
+    /// Ignored when <see cref="RenewalJitterHours"/> is set.
+    /// </summary>
+    public double RenewalJitterPercent { get; set; } = 2;
+
+    /// <summary>When set, the due time's random spread is plus or minus this many hours instead of <see cref="RenewalJitterPercent"/>.</summary>
+    public int? RenewalJitterHours { get; set; }
+
+    /// <summary>
     /// When set, a request whose signingTime differs from the broker's clock by more than this many minutes gets
     /// FAILURE badTime. Unset by default: MFDs and routers often run with wrong clocks, and the transaction's
     /// nonce and challenge already stop replays.

@@ -76,6 +76,26 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalWindowDays)} must be at least 1; got {profile.RenewalWindowDays}.");
             }
 
+            if (profile.RenewalDuePercent is < 1 or > 99)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalDuePercent)} must be between 1 and 99; got {profile.RenewalDuePercent}.");
+            }
+
+            if (profile.RenewalDueDaysBeforeExpiry is < 1 || profile.RenewalDueDaysBeforeExpiry >= profile.ValidityDays)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalDueDaysBeforeExpiry)} must be at least 1 and less than {nameof(ProfileOptions.ValidityDays)} ({profile.ValidityDays}); got {profile.RenewalDueDaysBeforeExpiry}.");
+            }
+
+            if (profile.RenewalJitterPercent is < 0 or > 25 || double.IsNaN(profile.RenewalJitterPercent))
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalJitterPercent)} must be between 0 and 25; got {profile.RenewalJitterPercent}.");
+            }
+
+            if (profile.RenewalJitterHours is < 0)
+            {
+                failures.Add($"{prefix}:{nameof(ProfileOptions.RenewalJitterHours)} must be at least 0; got {profile.RenewalJitterHours}.");
+            }
+
             foreach (string eku in profile.ExtendedKeyUsage.Where(e => !ScepProfile.IsKnownExtendedKeyUsage(e)))
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.ExtendedKeyUsage)}: '{eku}' is neither an OID, None, nor one of {string.Join(", ", ScepProfile.ExtendedKeyUsageNames)}.");

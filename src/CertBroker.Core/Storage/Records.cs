@@ -98,6 +98,16 @@ public sealed record EnrolmentTransaction
     /// marked used by this transaction in the same database transaction.
     /// </summary>
     public Challenges.ChallengeRedemption? Challenge { get; init; }
+
+    /// <summary>
+    /// Written with an Issued or Failed transaction, never read back: the serial of the certificate whose renewal
+    /// this is. Issued marks it superseded by the new one, Failed records <see cref="RenewalResult"/> as its last
+    /// renewal attempt, in the same database transaction.
+    /// </summary>
+    public string? RenewalOf { get; init; }
+
+    /// <summary>Written with a Failed transaction that has <see cref="RenewalOf"/>: why the renewal was refused.</summary>
+    public string? RenewalResult { get; init; }
 }
 
 /// <summary>How a queued request was settled.</summary>
@@ -160,6 +170,24 @@ public sealed record CertificateRecord
 
     /// <summary>The inventory device it was issued to; set by the store from <see cref="EnrolmentTransaction.Device"/>.</summary>
     public long? DeviceId { get; init; }
+
+    /// <summary>
+    /// When the device should renew (<see cref="Renewal.RenewalDueTime"/>); computed in memory when the certificate is
+    /// issued, so it is written with the certificate. Null for certificates the scheduler has not planned yet.
+    /// </summary>
+    public DateTimeOffset? RenewalDueAt { get; init; }
+
+    /// <summary>Where the certificate is in its renewal life; the sweep moves it on, a renewal supersedes it.</summary>
+    public Renewal.RenewalState RenewalState { get; init; }
+
+    /// <summary>The last renewal request signed with this certificate, accepted or refused.</summary>
+    public DateTimeOffset? LastRenewalAttemptAt { get; init; }
+
+    /// <summary>What became of that request: "renewed by SERIAL", or the reason it was refused.</summary>
+    public string? LastRenewalResult { get; init; }
+
+    /// <summary>The serial of the certificate that renewed this one.</summary>
+    public string? SupersededBy { get; init; }
 
     /// <summary>Issued by this broker, or imported from elsewhere (NDES, a device's own certificate).</summary>
     public CertificateSource Source { get; init; }

@@ -27,15 +27,34 @@ internal sealed record DeviceResponse(
     string? State,
     string? CertificateSerial,
     DateTimeOffset? CertificateNotAfter,
+    RenewalView? Renewal,
     IReadOnlyList<FindingResponse>? Findings)
 {
-    public static DeviceResponse From(Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null, IReadOnlyList<Finding>? findings = null) => new(
+    public static DeviceResponse From(
+        Device d,
+        DeviceState? state = null,
+        string? serial = null,
+        DateTimeOffset? notAfter = null,
+        RenewalStatus? renewal = null,
+        IReadOnlyList<Finding>? findings = null) => new(
         d.Id, new DeviceIdentityBody(DeviceFields.KindName(d.Identity.Kind), d.Identity.Key), d.Name, d.Manufacturer, d.Model, d.SerialNumber,
         d.MacAddress, d.IpAddress, d.Location, d.Owner, d.AssetTag, d.Notes, d.FirstSeen, d.LastSeen, d.LastProfile, d.CreatedAt,
-        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, findings is null ? null : FindingResponse.From(findings));
+        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, RenewalView.From(renewal),
+        findings is null ? null : FindingResponse.From(findings));
 
     /// <summary>A listed device carries the findings of its newest certificate: what an admin would re-key it for.</summary>
-    public static DeviceResponse From(DeviceListItem item) => From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Findings);
+    public static DeviceResponse From(DeviceListItem item) =>
+        From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Renewal, item.Findings);
+}
+
+/// <summary>
+/// A certificate's renewal as the API shows it: state <c>valid</c>, <c>due</c>, <c>overdue</c>, <c>expired</c> or
+/// <c>superseded</c>, when it is due, and the last renewal attempt with its result (the failure reason when refused).
+/// </summary>
+internal sealed record RenewalView(string State, DateTimeOffset? DueAt, DateTimeOffset? LastAttemptAt, string? LastResult)
+{
+    public static RenewalView? From(RenewalStatus? status) =>
+        status is null ? null : new(status.State.ToString().ToLowerInvariant(), status.DueAt, status.LastAttemptAt, status.LastResult);
 }
 
 /// <summary>One weak-crypto finding as the admin API shows it; severity is <c>fail</c>, <c>warn</c> or <c>info</c>.</summary>
@@ -81,6 +100,8 @@ internal sealed record CertificateResponse(
     DateTimeOffset? RevokedAt,
     string? RevocationReason,
     long? DeviceId,
+    RenewalView Renewal,
+    string? SupersededBy,
     string Source,
     IReadOnlyList<FindingResponse> Findings,
     string? Pem)
@@ -90,6 +111,7 @@ internal sealed record CertificateResponse(
         c.SignatureAlgorithm, c.ThumbprintSha256, c.TransactionId, c.IssuedAt,
         c.RevokedAt is not null ? "revoked" : now > c.NotAfter ? "expired" : "valid",
         c.RevokedAt, c.RevocationReason is { } reason ? RevocationReasons.NameOf(reason) : null, c.DeviceId,
+        RenewalView.From(new RenewalStatus(c.RenewalState, c.RenewalDueAt, c.LastRenewalAttemptAt, c.LastRenewalResult))!, c.SupersededBy,
         c.Source.ToString().ToLowerInvariant(), FindingResponse.From(c.Findings ?? []),
         withPem ? new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", c.Der)) : null);
 }

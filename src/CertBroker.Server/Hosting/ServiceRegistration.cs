@@ -5,7 +5,6 @@ using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
-using CertBroker.Server.Jobs;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -43,7 +42,7 @@ internal static class ServiceRegistration
         // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
         services.AddSingleton<TransactionLocks>();
         services.AddSingleton<RequestQueue>();
-        services.AddHostedService<PendingExpirySweep>();
+        services.AddLifecycleJobs();
 
         services.AddWeakCryptoPolicy();
         services.AddSingleton<ScepResponder>();

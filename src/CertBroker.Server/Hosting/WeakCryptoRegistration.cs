@@ -1,5 +1,6 @@
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
+using CertBroker.Core.Renewal;
 using CertBroker.Server.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ internal static class WeakCryptoRegistration
         services.AddSingleton(provider => new WeakCryptoPolicy(
             provider.GetRequiredService<IOptions<WeakCryptoOptions>>().Value, provider.GetRequiredService<KeyBlocklist>()));
         services.AddSingleton<PolicyRescan>();
+        services.AddSingleton<IPolicyRescan>(provider => provider.GetRequiredService<PolicyRescan>());
         services.AddSingleton<CertificateImporter>();
         services.AddHostedService<PolicyChangeCheck>();
         return services;

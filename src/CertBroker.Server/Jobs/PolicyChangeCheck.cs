@@ -6,7 +6,7 @@ namespace CertBroker.Server.Jobs;
 /// At start-up, re-checks the whole inventory when the weak-crypto settings differ from those of the last complete
 /// re-scan (a hash stored in the database), so findings never describe a policy that is no longer configured. Runs
 /// in the background: the SCEP endpoints serve meanwhile, and a crash mid-scan leaves the old hash, so the next
-/// start scans again. The scheduled re-scan calls <see cref="PolicyRescan.RunAsync"/> directly.
+/// start scans again. The scheduled re-scan (PolicyRescanJob) runs a complete scan through <see cref="PolicyRescan.RescanAsync"/>.
 /// </summary>
 internal sealed partial class PolicyChangeCheck(PolicyRescan rescan, ILogger<PolicyChangeCheck> logger) : BackgroundService
 {

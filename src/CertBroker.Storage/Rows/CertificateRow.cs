@@ -42,6 +42,16 @@ internal sealed class CertificateRow
 
     public long? DeviceId { get; set; }
 
+    public long? RenewalDueAt { get; set; }
+
+    public long RenewalState { get; set; }
+
+    public long? LastRenewalAttemptAt { get; set; }
+
+    public string? LastRenewalResult { get; set; }
+
+    public string? SupersededBy { get; set; }
+
     /// <summary><see cref="Core.Storage.CertificateSource"/> as a number.</summary>
     public long Source { get; set; }
 

@@ -50,6 +50,14 @@ internal sealed class DeviceRow
 
     public long? CertificateRevokedAt { get; set; }
 
+    public long? CertificateRenewalState { get; set; }
+
+    public long? CertificateRenewalDueAt { get; set; }
+
+    public long? CertificateLastRenewalAttemptAt { get; set; }
+
+    public string? CertificateLastRenewalResult { get; set; }
+
     /// <summary>The newest certificate's findings as a JSON array; "[]" without one.</summary>
     public string? CertificateFindings { get; set; }
 
@@ -104,7 +112,14 @@ internal sealed class DeviceRow
             : notAfter < now ? DeviceState.Expired
             : notAfter < now + expiringWindow ? DeviceState.Expiring
             : DeviceState.Valid;
-        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter)
+        RenewalStatus? renewal = CertificateRenewalState is { } renewalState
+            ? new RenewalStatus(
+                (Core.Renewal.RenewalState)renewalState,
+                UnixMicroseconds.ToDateTimeOffset(CertificateRenewalDueAt),
+                UnixMicroseconds.ToDateTimeOffset(CertificateLastRenewalAttemptAt),
+                CertificateLastRenewalResult)
+            : null;
+        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter, renewal)
         {
             Findings = FindingsJson.Read(CertificateFindings ?? "[]"),
         };

@@ -97,6 +97,11 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.From(certificate.RevokedAt),
         RevocationReason = certificate.RevocationReason,
         DeviceId = certificate.DeviceId,
+        RenewalDueAt = UnixMicroseconds.From(certificate.RenewalDueAt),
+        RenewalState = (long)certificate.RenewalState,
+        LastRenewalAttemptAt = UnixMicroseconds.From(certificate.LastRenewalAttemptAt),
+        LastRenewalResult = certificate.LastRenewalResult,
+        SupersededBy = certificate.SupersededBy,
         Source = (long)certificate.Source,
     };
 
@@ -120,6 +125,11 @@ internal static class RowMapping
         RevokedAt = UnixMicroseconds.ToDateTimeOffset(row.RevokedAt),
         RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
         DeviceId = row.DeviceId,
+        RenewalDueAt = UnixMicroseconds.ToDateTimeOffset(row.RenewalDueAt),
+        RenewalState = (CertBroker.Core.Renewal.RenewalState)row.RenewalState,
+        LastRenewalAttemptAt = UnixMicroseconds.ToDateTimeOffset(row.LastRenewalAttemptAt),
+        LastRenewalResult = row.LastRenewalResult,
+        SupersededBy = row.SupersededBy,
         Source = (CertificateSource)row.Source,
         Findings = FindingsJson.Read(row.Findings),
     };

@@ -14,6 +14,11 @@ internal static class SqliteAudit
         SELECT last_insert_rowid();
         """;
 
+    private const string InsertOnly = """
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details)
+        """;
+
     // Ascending IDs: everything more than maxRecords behind the newest is the oldest overflow. An ID gap left by a
     // rolled-back insert only means slightly fewer than maxRecords are kept.
     private const string Trim = "DELETE FROM audit_events WHERE id <= @Newest - @MaxRecords";
@@ -40,6 +45,47 @@ internal static class SqliteAudit
         });
         connection.Execute(Trim, new { Newest = id, MaxRecords = (long)maxRecords });
         return id;
+    }
+
+    /// <summary>
+    /// Appends many events with one prepared insert and trims once: a sweep that marks thousands of certificates
+    /// writes an event for each without paying a statement parse, an ID read-back and a trim per event.
+    /// </summary>
+    public static void AppendMany(SqliteConnection connection, IEnumerable<AuditEvent> auditEvents, int maxRecords)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = InsertOnly;
+        SqliteParameter time = insert.Parameters.Add("@Time", SqliteType.Integer);
+        SqliteParameter action = insert.Parameters.Add("@Action", SqliteType.Text);
+        SqliteParameter outcome = insert.Parameters.Add("@Outcome", SqliteType.Integer);
+        SqliteParameter actor = insert.Parameters.Add("@Actor", SqliteType.Text);
+        SqliteParameter source = insert.Parameters.Add("@SourceAddress", SqliteType.Text);
+        SqliteParameter target = insert.Parameters.Add("@Target", SqliteType.Text);
+        SqliteParameter profile = insert.Parameters.Add("@Profile", SqliteType.Text);
+        SqliteParameter details = insert.Parameters.Add("@Details", SqliteType.Text);
+        insert.Prepare();
+        bool any = false;
+        foreach (AuditEvent auditEvent in auditEvents)
+        {
+            time.Value = UnixMicroseconds.From(auditEvent.Time);
+            action.Value = auditEvent.Action;
+            outcome.Value = (long)auditEvent.Outcome;
+            actor.Value = auditEvent.Actor;
+            source.Value = (object?)auditEvent.SourceAddress ?? DBNull.Value;
+            target.Value = (object?)auditEvent.Target ?? DBNull.Value;
+            profile.Value = (object?)auditEvent.Profile ?? DBNull.Value;
+            details.Value = (object?)auditEvent.Details ?? DBNull.Value;
+            insert.ExecuteNonQuery();
+            any = true;
+        }
+
+        if (any)
+        {
+            long newest = connection.ExecuteScalar<long>("SELECT last_insert_rowid()");
+            connection.Execute(Trim, new { Newest = newest, MaxRecords = (long)maxRecords });
+        }
     }
 
     public static List<StoredAuditEvent> List(SqliteConnection connection, AuditQuery query)

@@ -64,8 +64,13 @@ internal static class SqliteRowReader
         RevokedAt = reader.IsDBNull(15) ? null : reader.GetInt64(15),
         RevocationReason = reader.IsDBNull(16) ? null : reader.GetInt64(16),
         DeviceId = reader.IsDBNull(17) ? null : reader.GetInt64(17),
-        Source = reader.GetInt64(18),
-        Findings = reader.IsDBNull(19) ? "[]" : reader.GetString(19),
+        RenewalDueAt = NullableInt64(reader, 18),
+        RenewalState = reader.GetInt64(19),
+        LastRenewalAttemptAt = NullableInt64(reader, 20),
+        LastRenewalResult = NullableString(reader, 21),
+        SupersededBy = NullableString(reader, 22),
+        Source = reader.GetInt64(23),
+        Findings = reader.IsDBNull(24) ? "[]" : reader.GetString(24),
     };
 
     private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>

@@ -26,7 +26,8 @@ internal static class SqliteSql
     internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-        revocation_reason, device_id, source,
+        revocation_reason, device_id, renewal_due_at, renewal_state, last_renewal_attempt_at, last_renewal_result,
+        superseded_by, source,
         """ + FindingsOfCertificate + ")";
 
     /// <summary>
@@ -148,11 +149,11 @@ internal static class SqliteSql
         INSERT INTO certificates (
             serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-            revocation_reason, device_id, source)
+            revocation_reason, device_id, renewal_due_at, source)
         VALUES (
             @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
             @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
-            @RevocationReason, @DeviceId, @Source)
+            @RevocationReason, @DeviceId, @RenewalDueAt, @Source)
         ON CONFLICT DO NOTHING
         """,
         ("@Serial", static row => row.Serial),
@@ -173,6 +174,7 @@ internal static class SqliteSql
         ("@RevokedAt", static row => row.RevokedAt),
         ("@RevocationReason", static row => row.RevocationReason),
         ("@DeviceId", static row => row.DeviceId),
+        ("@RenewalDueAt", static row => row.RenewalDueAt),
         ("@Source", static row => row.Source));
 
     /// <summary>One weak-crypto finding of the certificate just inserted (or re-scanned), by serial.</summary>
@@ -210,6 +212,22 @@ internal static class SqliteSql
         """,
         ("@Serial", static args => args.Serial),
         ("@FoundAt", static args => args.FoundAt));
+
+    /// <summary>
+    /// Marks the certificate a renewal replaced, in the renewal's own write: superseded by the new serial, with the
+    /// attempt recorded. Only a certificate whose renewal is still open changes, so a second renewal of the same
+    /// certificate leaves the first successor in place.
+    /// </summary>
+    public static readonly SqliteStatement<(string Serial, string SupersededBy, long At)> Supersede = new(
+        """
+        UPDATE certificates
+        SET renewal_state = 4, superseded_by = @SupersededBy, last_renewal_attempt_at = @At,
+            last_renewal_result = 'renewed by ' || @SupersededBy
+        WHERE serial = @Serial AND renewal_state < 3
+        """,
+        ("@Serial", static args => args.Serial),
+        ("@SupersededBy", static args => args.SupersededBy),
+        ("@At", static args => args.At));
 
     /// <summary>
     /// Creates the device an enrolment names, or records that it was seen again. What an admin entered wins:

@@ -90,6 +90,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null,
             auditEvent,
             _auditMaxRecords,
+            transaction.RenewalOf,
             certificate.Findings,
             UnixMicroseconds.From(certificate.IssuedAt));
 
@@ -133,6 +134,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                     $"Transaction {write.Transaction.TransactionId} changed state while it was being issued.");
             }
 
+            if (write.RenewalOf is not null)
+            {
+                connection.Supersede(write.RenewalOf, write.Certificate.Serial, write.Certificate.IssuedAt);
+            }
+
             if (write.AuditEvent is not null)
             {
                 connection.AppendAuditEvent(write.AuditEvent, write.AuditMaxRecords);
@@ -169,12 +175,20 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         var challenge = transaction is { State: TransactionState.Pending, Challenge: { } redemption }
             ? new ChallengeUse(redemption, transaction.TransactionId, _auditMaxRecords)
             : null;
+        var renewalAttempt = transaction is { State: TransactionState.Failed, RenewalOf: { } renewed }
+            ? (Serial: renewed, Result: transaction.RenewalResult ?? "refused", At: row.UpdatedAt)
+            : ((string Serial, string Result, long At)?)null;
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords), static (connection, write) =>
+        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords, renewalAttempt), static (connection, write) =>
         {
             if (connection.UpsertTransaction(write.row) != 1)
             {
                 return false;
+            }
+
+            if (write.renewalAttempt is { } attempt)
+            {
+                SqliteRenewalAttempts.Record(connection.Underlying, attempt.Serial, attempt.At, attempt.Result);
             }
 
             if (write.challenge is not null)
@@ -318,6 +332,7 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         ChallengeUse? Challenge,
         AuditEvent? AuditEvent,
         int AuditMaxRecords,
+        string? RenewalOf,
         IReadOnlyList<Core.Policy.Finding>? Findings,
         long FoundAt);
 }

@@ -25,6 +25,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
     private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
     private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
+    private readonly PreparedCommand<(string Serial, string SupersededBy, long At)> _supersede;
     private readonly PreparedCommand<(string Serial, Finding Finding, long FoundAt)> _upsertFinding;
     private readonly PreparedCommand<(string Serial, long FoundAt)> _flagSharedKey;
 
@@ -43,6 +44,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _revoke = SqliteSql.Revoke.PrepareOn(connection);
         _upsertDevice = SqliteSql.UpsertDevice.PrepareOn(connection);
         _appendAuditEvent = SqliteSql.AppendAuditEvent.PrepareOn(connection);
+        _supersede = SqliteSql.Supersede.PrepareOn(connection);
         _upsertFinding = SqliteSql.UpsertFinding.PrepareOn(connection);
         _flagSharedKey = SqliteSql.FlagSharedKey.PrepareOn(connection);
     }
@@ -97,6 +99,9 @@ internal sealed class SqliteWriteConnection : IDisposable
     /// <returns>The rows changed: 0 when no certificate has the serial.</returns>
     public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
 
+    /// <returns>The rows changed: 0 when the renewed certificate is unknown or already superseded or expired.</returns>
+    public int Supersede(string serial, string supersededBy, long at) => _supersede.ExecuteNonQuery((serial, supersededBy, at));
+
     /// <returns>The ID of the device created or updated.</returns>
     public long UpsertDevice(DeviceObservationRow device) =>
         _upsertDevice.TryQuerySingle(device, static reader => reader.GetInt64(0), out long id)
@@ -138,6 +143,7 @@ internal sealed class SqliteWriteConnection : IDisposable
         _revoke.Dispose();
         _upsertDevice.Dispose();
         _appendAuditEvent.Dispose();
+        _supersede.Dispose();
         _upsertFinding.Dispose();
         _flagSharedKey.Dispose();
         _connection.Dispose();

@@ -29,7 +29,15 @@ public sealed class InventoryEndpointTests(InventoryBroker broker) : IClassFixtu
         Assert.Equal("valid", device.GetProperty("state").GetString());
         Assert.Equal(serial, device.GetProperty("certificateSerial").GetString());
         JsonElement history = await GetJsonAsync(client, $"/api/v1/devices/{device.GetProperty("id").GetInt64()}/certificates");
-        Assert.Equal(serial, Assert.Single(history.EnumerateArray()).GetProperty("serial").GetString());
+        JsonElement certificate = Assert.Single(history.EnumerateArray());
+        Assert.Equal(serial, certificate.GetProperty("serial").GetString());
+        // Planned for renewal at issue: 80% into the lifetime, within the default ±2% jitter.
+        JsonElement renewal = device.GetProperty("renewal");
+        Assert.Equal(("valid", JsonValueKind.Null), (renewal.GetProperty("state").GetString(), renewal.GetProperty("lastResult").ValueKind));
+        DateTimeOffset notBefore = certificate.GetProperty("notBefore").GetDateTimeOffset();
+        TimeSpan lifetime = certificate.GetProperty("notAfter").GetDateTimeOffset() - notBefore;
+        Assert.InRange(renewal.GetProperty("dueAt").GetDateTimeOffset(), notBefore + (lifetime * 0.78), notBefore + (lifetime * 0.82));
+        Assert.Equal("valid", certificate.GetProperty("renewal").GetProperty("state").GetString());
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace CertBroker.Server.Tests;
 
-/// <summary>The hosted expiry sweep, on the host's (fake) clock: pending requests nobody decided fail as expired.</summary>
-public sealed class PendingExpirySweepTests : IAsyncLifetime
+/// <summary>The scheduled pending-request expiry job, on the host's (fake) clock: pending requests nobody decided fail as expired.</summary>
+public sealed class PendingExpiryJobTests : IAsyncLifetime
 {
     private readonly BrokerFactory _factory = new();
     private readonly FakeTimeProvider _clock = new();
@@ -30,7 +30,7 @@ public sealed class PendingExpirySweepTests : IAsyncLifetime
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
-    public async Task SweepOnceAsync_PastPendingExpiryDays_ExpiresTheRequestAndAuditsItAsSystem()
+    public async Task RunAsync_PastPendingExpiryDays_ExpiresTheRequestAndAuditsItAsSystem()
     {
         HttpClient client = _host!.CreateClient();
         CaCertificates ca = await ScepHttp.GetCaCertificatesAsync(client);
@@ -38,13 +38,13 @@ public sealed class PendingExpirySweepTests : IAsyncLifetime
         SentRequest request = ScepHttp.PkcsReq(ca, device, "CN=forgotten-device", BrokerFactory.Challenge);
         HttpResponseMessage queued = await client.PostAsync("/scep?operation=PKIOperation", new ByteArrayContent(request.Encoded));
         Assert.Equal(PkiStatus.Pending, request.Open(await queued.Content.ReadAsByteArrayAsync()).Message.Status);
-        PendingExpirySweep sweep = _host.Services.GetServices<IHostedService>().OfType<PendingExpirySweep>().Single();
+        PendingExpiryJob job = ActivatorUtilities.CreateInstance<PendingExpiryJob>(_host.Services);
 
         _clock.Advance(TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
-        await sweep.SweepOnceAsync(CancellationToken.None);
+        await job.RunAsync(CancellationToken.None);
         Assert.Equal("pending", (await RequestAsync(client, "forgotten-device")).GetProperty("status").GetString());
         _clock.Advance(TimeSpan.FromMinutes(1));
-        await sweep.SweepOnceAsync(CancellationToken.None);
+        await job.RunAsync(CancellationToken.None);
 
         JsonElement expired = await RequestAsync(client, "forgotten-device");
         Assert.Equal(("expired", "system"), (expired.GetProperty("status").GetString(), expired.GetProperty("decidedBy").GetString()));

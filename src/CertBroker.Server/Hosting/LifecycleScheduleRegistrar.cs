@@ -1,0 +1,69 @@
+using CertBroker.Core.Renewal;
+using CertBroker.Server.Jobs;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace CertBroker.Server.Hosting;
+
+/// <summary>
+/// Makes the job store hold one durable job and one interval trigger per lifecycle job before the scheduler starts.
+/// A trigger already stored with the configured interval is kept as it is, so its next fire time, and a firing
+/// missed while the service was down, survive the restart; a changed interval replaces the trigger. Misfires use
+/// <see cref="SimpleTriggerMisfireInstruction.NowWithExistingCount"/>: fire once at once, then keep the interval
+/// from there, never a burst of catch-up runs. Disabled scheduling removes the triggers.
+/// </summary>
+internal sealed partial class LifecycleScheduleRegistrar(
+    ISchedulerFactory schedulers, IOptions<ScheduleOptions> options, ILogger<LifecycleScheduleRegistrar> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        ScheduleOptions settings = options.Value;
+        IScheduler scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<RenewalSweepJob>(scheduler, "renewal-sweep", settings.RenewalSweepMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<ExpiryAlertJob>(scheduler, "expiry-alerts", settings.ExpiryAlertMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<PendingExpiryJob>(scheduler, "pending-expiry", settings.PendingExpiryMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<CrlRefreshJob>(scheduler, "crl-refresh", settings.CrlRefreshMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<ChallengeCleanupJob>(scheduler, "challenge-cleanup", settings.ChallengeCleanupMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<PolicyRescanJob>(scheduler, "policy-rescan", settings.PolicyRescanMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task EnsureAsync<TJob>(IScheduler scheduler, string name, int minutes, bool enabled, CancellationToken cancellationToken)
+        where TJob : IJob
+    {
+        var key = new TriggerKey(name, LifecycleScheduling.Group);
+        if (!enabled)
+        {
+            await scheduler.UnscheduleJob(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        TimeSpan interval = TimeSpan.FromMinutes(minutes);
+        ITrigger? existing = await scheduler.GetTrigger(key, cancellationToken).ConfigureAwait(false);
+        if (existing is ISimpleTrigger simple && simple.RepeatInterval == interval)
+        {
+            LogKept(name, existing.NextFireTimeUtc);
+            return;
+        }
+
+        IJobDetail job = JobBuilder.Create<TJob>().WithIdentity(name, LifecycleScheduling.Group).StoreDurably(true).Build();
+        ITrigger trigger = TriggerBuilder.Create(scheduler.TimeProvider)
+            .WithIdentity(key)
+            .ForJob(job)
+            .StartNow()
+            .WithSchedule(SimpleScheduleBuilder.Create()
+                .WithInterval(interval)
+                .RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
+            .Build();
+        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        LogScheduled(name, minutes);
+    }
+
+    [LoggerMessage(EventId = 370, Level = LogLevel.Information, Message = "Scheduled job {Job} every {Minutes} minutes")]
+    private partial void LogScheduled(string job, int minutes);
+
+    [LoggerMessage(EventId = 371, Level = LogLevel.Debug, Message = "Kept the stored schedule of job {Job}; next firing {NextFireTime}")]
+    private partial void LogKept(string job, DateTimeOffset? nextFireTime);
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Server.Webhooks;
+
+/// <summary>
+/// <c>CertBroker:Webhook</c>: where lifecycle events (renewal due, overdue, expired, expiry alerts) are POSTed as
+/// JSON, and how hard delivery tries. Unset <see cref="Url"/> (the default) sends nothing.
+/// </summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "CertBroker:Webhook";
+
+    /// <summary>An absolute http or https URL. Unset by default.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Attempts per batch of events, 1 to 20, the first included. Default 6.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>Wait before the first retry, in milliseconds; each further retry waits twice as long. Default 2000.</summary>
+    public int InitialBackoffMilliseconds { get; set; } = 2000;
+
+    /// <summary>The longest wait between retries, in milliseconds. Default 300000 (5 minutes).</summary>
+    public int MaxBackoffMilliseconds { get; set; } = 300_000;
+
+    /// <summary>How long one POST may take, in seconds, 1 to 300. Default 10.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Batches waiting for delivery, 1 to 100000. Default 1000. When the receiver is down for long enough to fill
+    /// it, the oldest batch is dropped (and logged): the audit trail keeps every event regardless.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 1000;
+}
+
+/// <summary>Reports every webhook setting out of range at once.</summary>
+public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        const string Prefix = WebhookOptions.SectionName;
+        if (!string.IsNullOrEmpty(options.Url)
+            && !(Uri.TryCreate(options.Url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            failures.Add($"{Prefix}:{nameof(options.Url)} must be an absolute http or https URL; got '{options.Url}'.");
+        }
+
+        if (options.MaxAttempts is < 1 or > 20)
+        {
+            failures.Add($"{Prefix}:{nameof(options.MaxAttempts)} must be between 1 and 20; got {options.MaxAttempts}.");
+        }
+
+        if (options.InitialBackoffMilliseconds < 1 || options.MaxBackoffMilliseconds < options.InitialBackoffMilliseconds)
+        {
+            failures.Add($"{Prefix}:{nameof(options.InitialBackoffMilliseconds)} must be at least 1 and at most {nameof(options.MaxBackoffMilliseconds)}; got {options.InitialBackoffMilliseconds} and {options.MaxBackoffMilliseconds}.");
+        }
+
+        if (options.TimeoutSeconds is < 1 or > 300)
+        {
+            failures.Add($"{Prefix}:{nameof(options.TimeoutSeconds)} must be between 1 and 300; got {options.TimeoutSeconds}.");
+        }
+
+        if (options.QueueCapacity is < 1 or > 100_000)
+        {
+            failures.Add($"{Prefix}:{nameof(options.QueueCapacity)} must be between 1 and 100000; got {options.QueueCapacity}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using CertBroker.Core.Renewal;
+using CertBroker.Server.Webhooks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Server.Tests.Lifecycle;
+
+/// <summary>The webhook against a real HTTP listener on loopback that fails on purpose before it accepts.</summary>
+public sealed class WebhookSenderTests : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly string _url;
+    private readonly HttpClient _http = new();
+
+    public WebhookSenderTests()
+    {
+        _url = $"http://127.0.0.1:{FreePort()}/hooks/certbroker/";
+        _listener.Prefixes.Add(_url);
+        _listener.Start();
+    }
+
+    public void Dispose()
+    {
+        _listener.Close();
+        _http.Dispose();
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ReceiverFailsTwiceThenAccepts_RetriesWithDoublingBackoffAndDeliversTheEvents()
+    {
+        Task<List<Received>> receiving = ReceiveAsync([503, 500, 204]);
+        WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 200, MaxAttempts = 5 });
+
+        bool delivered = await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None);
+
+        List<Received> requests = await receiving;
+        Assert.True(delivered);
+        Assert.Equal(3, requests.Count);
+        TimeSpan firstWait = requests[1].At - requests[0].At;
+        TimeSpan secondWait = requests[2].At - requests[1].At;
+        Assert.True(firstWait >= TimeSpan.FromMilliseconds(190), $"first retry after {firstWait}");
+        Assert.True(secondWait >= TimeSpan.FromMilliseconds(390), $"second retry after {secondWait}");
+        using JsonDocument body = JsonDocument.Parse(requests[2].Body);
+        JsonElement e = Assert.Single(body.RootElement.GetProperty("events").EnumerateArray());
+        Assert.Equal(("certificate.renewal-due", "0a1b2c"), (e.GetProperty("type").GetString(), e.GetProperty("serial").GetString()));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ReceiverAlwaysFails_StopsAfterMaxAttempts()
+    {
+        Task<List<Received>> receiving = ReceiveAsync([503, 503, 503]);
+        WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 10, MaxAttempts = 3 });
+
+        Assert.False(await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
+
+        Assert.Equal(3, (await receiving).Count);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ReceiverRejectsTheBody_DoesNotRetry()
+    {
+        Task<List<Received>> receiving = ReceiveAsync([400]);
+        WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 10, MaxAttempts = 5 });
+
+        Assert.False(await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
+
+        Assert.Single(await receiving);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<Exception>(() => _listener.GetContextAsync().WaitAsync(cts.Token));
+    }
+
+    [Fact]
+    public void Backoff_ManyAttempts_DoublesUpToTheCap()
+    {
+        var settings = new WebhookOptions { InitialBackoffMilliseconds = 1000, MaxBackoffMilliseconds = 5000 };
+
+        Assert.Equal([1000, 2000, 4000, 5000, 5000], Enumerable.Range(1, 5).Select(a => WebhookSender.Backoff(settings, a).TotalMilliseconds));
+    }
+
+    private WebhookSender Sender(WebhookOptions options) =>
+        new(_http, Options.Create(options), TimeProvider.System, NullLogger<WebhookSender>.Instance);
+
+    private static WebhookPayload Payload(string serial) => new([WebhookEvent.From(new RenewalEvent(
+        RenewalEventTypes.RenewalDue,
+        DateTimeOffset.UtcNow,
+        new RenewalTransition(1, serial, "default", "CN=door-7", 3, DateTimeOffset.UtcNow.AddDays(60), DateTimeOffset.UtcNow, RenewalState.Due)))]);
+
+    /// <summary>Answers one request per status, in order, recording when each arrived and what it carried.</summary>
+    private async Task<List<Received>> ReceiveAsync(int[] statuses)
+    {
+        var received = new List<Received>();
+        var clock = Stopwatch.StartNew();
+        foreach (int status in statuses)
+        {
+            HttpListenerContext context = await _listener.GetContextAsync();
+            using var reader = new StreamReader(context.Request.InputStream);
+            received.Add(new Received(clock.Elapsed, await reader.ReadToEndAsync()));
+            context.Response.StatusCode = status;
+            context.Response.Close();
+        }
+
+        return received;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private sealed record Received(TimeSpan At, string Body);
+}
