@@ -34,8 +34,8 @@ public interface IPolicyStore
     /// <summary>The hash of the policy settings the inventory was last checked against; null before the first check.</summary>
     Task<string?> GetPolicyHashAsync(CancellationToken cancellationToken);
 
-    /// <summary>Records the settings hash after a complete re-scan, with its audit event in the same transaction.</summary>
-    Task SetPolicyHashAsync(string hash, DateTimeOffset at, AuditEvent auditEvent, CancellationToken cancellationToken);
+    /// <summary>Records the settings hash after a complete re-scan, with its audit event (if any) in the same transaction.</summary>
+    Task SetPolicyHashAsync(string hash, DateTimeOffset at, AuditEvent? auditEvent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores an imported certificate (<see cref="CertificateRecord.Source"/> Imported) with its findings, the

@@ -80,7 +80,9 @@ public sealed partial class PolicyRescan(
         await store.ReplaceRuleFindingsAsync(SharedKeyRuleId, sharedFindings, now, cancellationToken).ConfigureAwait(false);
 
         var summary = new RescanSummary(checkedCount, withFindings, primes);
-        var auditEvent = new AuditEvent
+
+        // An empty inventory (a first start) decides nothing worth an audit event; the hash is stored all the same.
+        AuditEvent? auditEvent = checkedCount == 0 ? null : new AuditEvent
         {
             Time = now,
             Action = AuditActions.PolicyRescanned,
@@ -89,7 +91,11 @@ public sealed partial class PolicyRescan(
             Details = $"Checked {checkedCount} certificates: {withFindings} with findings, {sharedFindings.Count} sharing a key or prime.",
         };
         await store.SetPolicyHashAsync(policy.SettingsHash(profiles.All), now, auditEvent, cancellationToken).ConfigureAwait(false);
-        audit?.Committed(auditEvent);
+        if (auditEvent is not null)
+        {
+            audit?.Committed(auditEvent);
+        }
+
         LogRescanned(checkedCount, withFindings, sharedFindings.Count);
         return summary;
     }

@@ -76,10 +76,9 @@ public sealed partial class SqliteStore : IPolicyStore
         ReadAsync(0, static (connection, _) =>
             connection.ExecuteScalar<string?>("SELECT value FROM policy_state WHERE key = @Key", new { Key = PolicyHashKey }), cancellationToken);
 
-    public Task SetPolicyHashAsync(string hash, DateTimeOffset at, AuditEvent auditEvent, CancellationToken cancellationToken)
+    public Task SetPolicyHashAsync(string hash, DateTimeOffset at, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        ArgumentNullException.ThrowIfNull(auditEvent);
         return WriteAsync((hash, At: UnixMicroseconds.From(at), auditEvent, _auditMaxRecords), static (connection, args) =>
         {
             connection.Execute(
@@ -88,7 +87,11 @@ public sealed partial class SqliteStore : IPolicyStore
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                 """,
                 new { Key = PolicyHashKey, Value = args.hash, args.At });
-            SqliteAudit.Append(connection, args.auditEvent, args._auditMaxRecords);
+            if (args.auditEvent is not null)
+            {
+                SqliteAudit.Append(connection, args.auditEvent, args._auditMaxRecords);
+            }
+
             return true;
         }, cancellationToken);
     }

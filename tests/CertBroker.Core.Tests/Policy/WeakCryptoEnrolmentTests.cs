@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
+using CertificateImporter = CertBroker.Core.Inventory.CertificateImporter;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
@@ -130,5 +132,41 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         Assert.Equal("RSA key 2048 bits < 3072", Assert.Single(stored.Findings!).Message);
         Assert.Contains(scep.Forwarded.Events, e => e.Action == AuditActions.PolicyRescanned);
         Assert.Null(await rescan.RunIfPolicyChangedAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunIfPolicyChangedAsync_EmptyInventory_RemembersSettingsWithoutAuditEvent()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        var rescan = new PolicyRescan(scep.Store, scep.Policy, scep.Catalog, scep.Time, NullLogger<PolicyRescan>.Instance, scep.Audit);
+
+        Assert.Equal(new RescanSummary(0, 0, true), await rescan.RunIfPolicyChangedAsync(CancellationToken.None));
+
+        Assert.Null(await rescan.RunIfPolicyChangedAsync(CancellationToken.None));
+        Assert.DoesNotContain(scep.Forwarded.Events, e => e.Action == AuditActions.PolicyRescanned);
+    }
+
+    [Fact]
+    public async Task ImportAsync_SelfSignedCertificatesWithTheSameSerial_BothKeptAndReimportChangesNothing()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        var importer = new CertificateImporter(scep.Store, scep.Policy, scep.Time, scep.Audit);
+        using RSA first = RSA.Create(2048);
+        using RSA second = RSA.Create(1024);
+        using X509Certificate2 a = PolicyKeys.Certificate(first, "CN=cam-1", "CN=cam-1", "SHA256WITHRSA");
+        using X509Certificate2 b = PolicyKeys.Certificate(second, "CN=cam-2", "CN=cam-2", "SHA256WITHRSA");
+        var who = new AuditEvent { Time = scep.Time.GetUtcNow(), Action = "", Outcome = AuditOutcome.Success, Actor = "admin" };
+
+        IReadOnlyList<ImportOutcome> imported = await importer.ImportAsync([a.RawData, b.RawData], scep.Profile, who, CancellationToken.None);
+        IReadOnlyList<ImportOutcome> again = await importer.ImportAsync([b.RawData], scep.Profile, who, CancellationToken.None);
+
+        // Both carry serial 7: the second is stored under a name qualified by its thumbprint.
+        Assert.Equal("07", imported[0].Certificate.Serial);
+        Assert.StartsWith("07:", imported[1].Certificate.Serial, StringComparison.Ordinal);
+        Assert.Equal(CertificateSource.Imported, imported[1].Certificate.Source);
+        Assert.Contains(imported[1].Certificate.Findings!, f => f.RuleId == "WC-RSA-01");
+        Assert.True(Assert.Single(again).AlreadyPresent);
+        Assert.Equal(imported[1].Certificate.Serial, again[0].Certificate.Serial);
+        Assert.Equal(2, scep.Forwarded.Events.Count(e => e.Action == AuditActions.CertificateImported));
     }
 }
