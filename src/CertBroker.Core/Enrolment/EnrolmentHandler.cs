@@ -115,7 +115,7 @@ internal sealed class EnrolmentHandler
             profile, csr, context.Content.Algorithm.Name, DigestAlgorithms.DisplayName(request.Signature.Digest));
         if (findings is not null && WeakCryptoPolicy.Refusal(profile, findings) is { } refusal)
         {
-            // The rule id goes to the log line and the audit trail; the client sees the failInfo and the rule.
+            // The rule id goes to the log line and the audit trail; the client only sees the failInfo.
             FailInfo failInfo = refusal.IsAlgorithm ? FailInfo.BadAlg : FailInfo.BadRequest;
             return await RefuseAsync(context, csr, failInfo, $"Refused by weak-crypto policy {refusal.RuleId}: {refusal.Message}.", cancellationToken).ConfigureAwait(false);
         }
