@@ -39,7 +39,13 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal("192.0.2.10", queued.RequesterAddress);
         Assert.Equal(("DES-CBC", "SHA-1"), (queued.ContentEncryptionAlgorithm, queued.DigestAlgorithm));
         Assert.Equal("Static", queued.ChallengeMode);
-        Assert.Equal(["Request signed with SHA-1.", "Request encrypted with DES-CBC."], queued.Findings);
+        Assert.Equal(
+            [
+                "WC-RSA-02 INFO: RSA key 2048 bits < 3000 (BSI TR-02102-1; deprecated after 2030)",
+                "WC-CMS-01 FAIL: SCEP request encrypted with DES-CBC",
+                "WC-CMS-03 WARN: SCEP message digest SHA-1",
+            ],
+            queued.Findings);
         Assert.Equal(17, queued.DeviceId);
         Assert.Equal(scep.Time.GetUtcNow().AddDays(7), queued.ExpiresAt);
         Assert.Equal(0, await scep.CountCertificatesAsync());
@@ -103,6 +109,20 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         AuditEvent approved = scep.Forwarded.Events[^1];
         Assert.Equal((AuditActions.RequestApproved, "admin", "198.51.100.4", id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (approved.Action, approved.Actor, approved.SourceAddress, approved.Target));
+    }
+
+    [Fact]
+    public async Task Approve_WeakRequest_StoresItsFindingsWithTheCertificate()
+    {
+        await using var scep = await ManualAsync();
+        using var device = new Device(1);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(Subject, ScepHarness.Challenge), cipher: ContentEncryptionAlgorithm.DesEde3Cbc);
+        await scep.SendAsync(request);
+
+        QueueDecision decision = await scep.Queue.ApproveAsync(await PendingIdAsync(scep), Admin, CancellationToken.None);
+
+        CertificateRecord issued = (await scep.Store.FindBySerialAsync(decision.Request!.CertificateSerial!, CancellationToken.None))!;
+        Assert.Equal(["WC-CMS-02", "WC-RSA-02"], issued.Findings!.Select(f => f.RuleId));
     }
 
     [Fact]
@@ -267,18 +287,6 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         Assert.Equal("None", Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery(), CancellationToken.None)).ChallengeMode);
     }
-
-    [Theory]
-    [InlineData("RSA", 1024, "SHA-256", "AES-256-CBC", "RSA key of 1024 bits, below 2048.")]
-    [InlineData("EC", 192, "SHA-256", "AES-128-CBC", "EC key of 192 bits, below 256.")]
-    [InlineData("RSA", 2048, "MD5", "AES-128-CBC", "Request signed with MD5.")]
-    [InlineData("RSA", 2048, "SHA-256", "3DES-CBC", "Request encrypted with 3DES-CBC.")]
-    public void RequestFindings_WeakChoice_IsNoted(string algorithm, int size, string digest, string cipher, string expected) =>
-        Assert.Equal([expected], RequestFindings.For(algorithm, size, digest, cipher));
-
-    [Fact]
-    public void RequestFindings_CurrentChoices_NoteNothing() =>
-        Assert.Empty(RequestFindings.For("RSA", 3072, "SHA-256", "AES-256-CBC"));
 
     private Task<ScepHarness> ManualAsync(Action<ProfileOptions>? configure = null) =>
         ScepHarness.CreateAsync(ca, p =>

@@ -21,7 +21,8 @@ public sealed class RequestQueue(
     ProfileCatalog profiles,
     TransactionLocks transactions,
     TimeProvider time,
-    AuditRecorder? audit = null)
+    AuditRecorder? audit = null,
+    Policy.WeakCryptoPolicy? policy = null)
 {
     /// <summary>The most requests one sweep expires; the next sweep takes the rest.</summary>
     public const int SweepBatch = 500;
@@ -119,8 +120,12 @@ public sealed class RequestQueue(
         for (int attempt = 1; ; attempt++)
         {
             IssuedCertificate certificate = await issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
+            // The findings the admin saw, worked out again from the stored CSR and envelope, go with the certificate.
             CertificateRecord record = RenewalDueTime.Plan(
-                CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now), profile.Options, Random.Shared);
+                CertificateRecords.From(certificate, issueRequest, profile.Name, request.TransactionId, now), profile.Options, Random.Shared) with
+            {
+                Findings = policy?.EvaluateRequest(profile, csr, request.ContentEncryptionAlgorithm, request.DigestAlgorithm),
+            };
             AuditEvent auditEvent = Audit(request, decider, now, AuditActions.RequestApproved,
                 $"transactionID {request.TransactionId}, subject {request.Subject}: certificate {record.Serial} issued.");
             EnrolmentTransaction issued = request with

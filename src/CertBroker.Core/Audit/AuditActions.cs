@@ -41,6 +41,10 @@ public static class AuditActions
     public const string DeviceDeleted = "device.deleted";
     public const string DevicesImported = "device.imported";
     public const string CertificateRevoked = "certificate.revoked";
+    public const string CertificateImported = "certificate.imported";
+
+    // Weak-crypto policy decisions (enforced refusals are enrolment.rejected naming the rule).
+    public const string PolicyRescanned = "policy.rescanned";
 
     // Certificate lifecycle (the scheduler's sweeps).
     public const string CertificateRenewalDue = "certificate.renewal-due";

@@ -4,6 +4,7 @@ using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Issuing;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
@@ -35,6 +36,7 @@ internal sealed class EnrolmentHandler
     private readonly IDeviceMatcher _devices;
     private readonly AuditRecorder? _audit;
     private readonly ChallengeGuard? _challenges;
+    private readonly WeakCryptoPolicy? _policy;
 
     public EnrolmentHandler(
         ICertificateIssuer issuer,
@@ -44,7 +46,8 @@ internal sealed class EnrolmentHandler
         TransactionLocks transactions,
         IDeviceMatcher devices,
         AuditRecorder? audit,
-        ChallengeGuard? challenges = null)
+        ChallengeGuard? challenges = null,
+        WeakCryptoPolicy? policy = null)
     {
         _issuer = issuer;
         _enrolments = enrolments;
@@ -55,6 +58,7 @@ internal sealed class EnrolmentHandler
         _audit = audit;
         _decisions = new QueueDecisions(enrolments, audit);
         _challenges = challenges;
+        _policy = policy;
         _authorizer = new RequestAuthorizer(time, challenges);
     }
 
@@ -106,15 +110,25 @@ internal sealed class EnrolmentHandler
             return await RefuseAsync(context, csr, FailInfo.BadRequest, authorization.Reason, cancellationToken, authorization.RenewalOf).ConfigureAwait(false);
         }
 
+        // Weak-crypto policy: a few modular reductions on the key, so it runs inline (see WeakCryptoPolicy).
+        IReadOnlyList<Finding>? findings = _policy?.EvaluateRequest(
+            profile, csr, context.Content.Algorithm.Name, DigestAlgorithms.DisplayName(request.Signature.Digest));
+        if (findings is not null && WeakCryptoPolicy.Refusal(profile, findings) is { } refusal)
+        {
+            // The rule id goes to the log line and the audit trail; the client only sees the failInfo.
+            FailInfo failInfo = refusal.IsAlgorithm ? FailInfo.BadAlg : FailInfo.BadRequest;
+            return await RefuseAsync(context, csr, failInfo, $"Refused by weak-crypto policy {refusal.RuleId}: {refusal.Message}.", cancellationToken).ConfigureAwait(false);
+        }
+
         if (profile.Options.Approval == ApprovalMode.Manual && !(authorization.Renewal && profile.Options.RenewalSkipsApproval))
         {
-            return await QueueAsync(context, csr, authorization, cancellationToken).ConfigureAwait(false);
+            return await QueueAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
         }
 
         IssueOutcome outcome;
         try
         {
-            outcome = await IssueAsync(context, csr, authorization, cancellationToken).ConfigureAwait(false);
+            outcome = await IssueAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
         }
         catch (ChallengeAlreadyUsedException)
         {
@@ -144,7 +158,8 @@ internal sealed class EnrolmentHandler
         }
     }
 
-    private async Task<IssueOutcome> IssueAsync(EnrolmentContext context, CertificationRequest csr, Authorization authorization, CancellationToken cancellationToken)
+    private async Task<IssueOutcome> IssueAsync(
+        EnrolmentContext context, CertificationRequest csr, Authorization authorization, IReadOnlyList<Finding>? findings, CancellationToken cancellationToken)
     {
         // The device record is written in the same transaction as the certificate (IEnrolmentStore.SaveIssuedAsync).
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, context.Profile.Template);
@@ -152,9 +167,11 @@ internal sealed class EnrolmentHandler
         {
             IssuedCertificate certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
-            // The due time is planned in memory and written with the certificate: no extra round trip.
+            // The due time is planned in memory and written with the certificate: no extra round trip. The request's
+            // findings are the certificate's: the broker signs with strong algorithms only.
             CertificateRecord record = RenewalDueTime.Plan(
-                CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now), context.Profile.Options, Random.Shared);
+                CertificateRecords.From(certificate, issueRequest, context.Profile.Name, context.Key.Value, now), context.Profile.Options, Random.Shared)
+                with { Findings = findings };
             AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentIssued, AuditOutcome.Success, $"Certificate {record.Serial} for {record.Subject}. {authorization.Reason}");
             try
             {
@@ -200,7 +217,8 @@ internal sealed class EnrolmentHandler
     }
 
     // Manual approval (RFC 8894 §3.3.2, pkiStatus PENDING): record everything the admin needs and let the client poll.
-    private async Task<ScepResult> QueueAsync(EnrolmentContext context, CertificationRequest csr, Authorization authorization, CancellationToken cancellationToken)
+    private async Task<ScepResult> QueueAsync(
+        EnrolmentContext context, CertificationRequest csr, Authorization authorization, IReadOnlyList<Finding>? findings, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         ScepProfile profile = context.Profile;
@@ -212,7 +230,7 @@ internal sealed class EnrolmentHandler
             KeyAlgorithm = keyAlgorithm,
             KeySize = keySize,
             ChallengeMode = authorization.Renewal ? "Renewal" : profile.Options.Challenge.ToString(),
-            Findings = RequestFindings.For(keyAlgorithm, keySize, basic.DigestAlgorithm, basic.ContentEncryptionAlgorithm),
+            Findings = findings?.Select(f => f.ToString()).ToList() ?? [],
             DeviceId = await _devices.FindDeviceAsync(profile.Name, csr, cancellationToken).ConfigureAwait(false),
             ExpiresAt = now.AddDays(profile.Options.PendingExpiryDays),
         };

@@ -36,6 +36,7 @@ public sealed class ScepResponder
     /// <param name="devices">Finds the inventory device of a queued request; none when omitted.</param>
     /// <param name="audit">Forwards the audit events of enrolment decisions once committed; omitted, they are only stored.</param>
     /// <param name="challenges">Checks challenges behind the per-source lockout, one-time ones included; without it only static challenges work.</param>
+    /// <param name="policy">The weak-crypto policy; without it no request is checked.</param>
     public ScepResponder(
         IRegistrationAuthority ra,
         ICertificateIssuer issuer,
@@ -46,7 +47,8 @@ public sealed class ScepResponder
         TransactionLocks? transactions = null,
         IDeviceMatcher? devices = null,
         AuditRecorder? audit = null,
-        ChallengeGuard? challenges = null)
+        ChallengeGuard? challenges = null,
+        Policy.WeakCryptoPolicy? policy = null)
     {
         _ra = ra;
         _issuer = issuer;
@@ -56,7 +58,7 @@ public sealed class ScepResponder
         _time = time;
         _transactions = transactions ?? new TransactionLocks();
         _decisions = new QueueDecisions(enrolments, audit);
-        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time, _transactions, devices ?? NoDeviceMatcher.Instance, audit, challenges);
+        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time, _transactions, devices ?? NoDeviceMatcher.Instance, audit, challenges, policy);
     }
 
     public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)

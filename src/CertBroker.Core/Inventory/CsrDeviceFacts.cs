@@ -37,10 +37,17 @@ public sealed class CsrDeviceFacts
     public static CsrDeviceFacts From(CertificationRequest csr)
     {
         ArgumentNullException.ThrowIfNull(csr);
+        return From(csr.Subject, csr.SubjectAlternativeName);
+    }
+
+    /// <summary>The same facts from a subject and subjectAltName, as an imported certificate carries them.</summary>
+    public static CsrDeviceFacts From(X500DistinguishedName subject, X509Extension? subjectAlternativeName)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
         string? commonName = null;
         string? serialNumber = null;
         string? mac = null;
-        foreach (X500RelativeDistinguishedName rdn in csr.Subject.EnumerateRelativeDistinguishedNames())
+        foreach (X500RelativeDistinguishedName rdn in subject.EnumerateRelativeDistinguishedNames())
         {
             if (rdn.HasMultipleElements)
             {
@@ -71,7 +78,7 @@ public sealed class CsrDeviceFacts
             }
         }
 
-        List<string> names = SanNames(csr.SubjectAlternativeName);
+        List<string> names = SanNames(subjectAlternativeName);
         return new CsrDeviceFacts(commonName, serialNumber, mac, names.FirstOrDefault()) { SubjectAlternativeNames = names };
     }
 

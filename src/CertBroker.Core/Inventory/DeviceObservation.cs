@@ -43,4 +43,24 @@ public sealed record DeviceObservation
             SeenAt = seenAt,
         };
     }
+
+    /// <summary>
+    /// What an imported certificate tells about its device, identified by <paramref name="profile"/>'s rule as if
+    /// the certificate's subject and subjectAltName had come in a CSR.
+    /// </summary>
+    public static DeviceObservation From(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ScepProfile profile, DateTimeOffset seenAt)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(profile);
+        CsrDeviceFacts facts = CsrDeviceFacts.From(certificate.SubjectName, certificate.Extensions[Oids.SubjectAltName]);
+        return new DeviceObservation
+        {
+            Identity = facts.IdentityFor(profile.Options.DeviceIdentity, certificate.SubjectName.Name),
+            Name = facts.CommonName,
+            SerialNumber = facts.SerialNumber,
+            MacAddress = facts.MacAddress,
+            Profile = profile.Name,
+            SeenAt = seenAt,
+        };
+    }
 }

@@ -158,4 +158,13 @@ public sealed class ProfileOptions
 
     /// <summary>Digest capabilities advertised (SHA-512, SHA-384, SHA-256, SHA-1). Default all four.</summary>
     public List<string> Digests { get; set; } = [];
+
+    /// <summary>
+    /// How the weak-crypto policy applies to this profile's requests (<see cref="Policy.WeakCryptoMode"/>): Off,
+    /// Flag (record findings) or Enforce (refuse FAILs). Default Flag.
+    /// </summary>
+    public Policy.WeakCryptoMode WeakCrypto { get; set; } = Policy.WeakCryptoMode.Flag;
+
+    /// <summary>Whether WC-EC-01 accepts brainpool curves (BSI TR-02102-1) besides P-256, P-384 and P-521. Default false.</summary>
+    public bool AllowBrainpool { get; set; }
 }

@@ -188,6 +188,25 @@ public sealed record CertificateRecord
 
     /// <summary>The serial of the certificate that renewed this one.</summary>
     public string? SupersededBy { get; init; }
+
+    /// <summary>Issued by this broker, or imported from elsewhere (NDES, a device's own certificate).</summary>
+    public CertificateSource Source { get; init; }
+
+    /// <summary>
+    /// The weak-crypto findings about it (table <c>findings</c>). When saving: null means the policy did not run
+    /// (mode Off) and nothing is written; when reading, always a list.
+    /// </summary>
+    public IReadOnlyList<Policy.Finding>? Findings { get; init; }
+}
+
+/// <summary>Where a certificate in the inventory came from; the numbers are what <c>certificates.source</c> stores.</summary>
+public enum CertificateSource
+{
+    /// <summary>Issued by this broker's CA (or its upstream CA through it).</summary>
+    Issued = 0,
+
+    /// <summary>Imported through the admin API or the CLI; its issuer is kept as it is.</summary>
+    Imported = 1,
 }
 
 /// <summary>The result of recording an issued certificate for a transaction.</summary>

@@ -36,6 +36,7 @@ internal static class AdminApi
         api.MapRequestEndpoints();
         api.MapDeviceEndpoints();
         api.MapCertificateEndpoints();
+        api.MapCertificateImportEndpoints();
         api.MapChallengeEndpoints();
         api.MapReportEndpoints();
         app.MapNdesAdminPage();

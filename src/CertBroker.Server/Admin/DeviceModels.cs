@@ -1,5 +1,6 @@
 using System.Net;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;
@@ -26,16 +27,24 @@ internal sealed record DeviceResponse(
     string? State,
     string? CertificateSerial,
     DateTimeOffset? CertificateNotAfter,
-    RenewalView? Renewal)
+    RenewalView? Renewal,
+    IReadOnlyList<FindingResponse>? Findings)
 {
     public static DeviceResponse From(
-        Device d, DeviceState? state = null, string? serial = null, DateTimeOffset? notAfter = null, RenewalStatus? renewal = null) => new(
+        Device d,
+        DeviceState? state = null,
+        string? serial = null,
+        DateTimeOffset? notAfter = null,
+        RenewalStatus? renewal = null,
+        IReadOnlyList<Finding>? findings = null) => new(
         d.Id, new DeviceIdentityBody(DeviceFields.KindName(d.Identity.Kind), d.Identity.Key), d.Name, d.Manufacturer, d.Model, d.SerialNumber,
         d.MacAddress, d.IpAddress, d.Location, d.Owner, d.AssetTag, d.Notes, d.FirstSeen, d.LastSeen, d.LastProfile, d.CreatedAt,
-        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, RenewalView.From(renewal));
+        d.UpdatedAt, state is { } s ? DeviceFields.StateName(s) : null, serial, notAfter, RenewalView.From(renewal),
+        findings is null ? null : FindingResponse.From(findings));
 
+    /// <summary>A listed device carries the findings of its newest certificate: what an admin would re-key it for.</summary>
     public static DeviceResponse From(DeviceListItem item) =>
-        From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Renewal);
+        From(item.Device, item.State, item.CertificateSerial, item.CertificateNotAfter, item.Renewal, item.Findings);
 }
 
 /// <summary>
@@ -46,6 +55,13 @@ internal sealed record RenewalView(string State, DateTimeOffset? DueAt, DateTime
 {
     public static RenewalView? From(RenewalStatus? status) =>
         status is null ? null : new(status.State.ToString().ToLowerInvariant(), status.DueAt, status.LastAttemptAt, status.LastResult);
+}
+
+/// <summary>One weak-crypto finding as the admin API shows it; severity is <c>fail</c>, <c>warn</c> or <c>info</c>.</summary>
+internal sealed record FindingResponse(string RuleId, string Severity, string Observed, string? Threshold, string Message)
+{
+    public static IReadOnlyList<FindingResponse> From(IEnumerable<Finding> findings) =>
+        [.. findings.Select(f => new FindingResponse(f.RuleId, f.Severity.ToString().ToLowerInvariant(), f.Observed, f.Threshold, f.Message))];
 }
 
 /// <summary>An identity in the API: kind <c>commonName</c>, <c>san</c>, <c>serialNumber</c> or <c>macAddress</c>, and its value.</summary>
@@ -86,6 +102,8 @@ internal sealed record CertificateResponse(
     long? DeviceId,
     RenewalView Renewal,
     string? SupersededBy,
+    string Source,
+    IReadOnlyList<FindingResponse> Findings,
     string? Pem)
 {
     public static CertificateResponse From(CertificateRecord c, DateTimeOffset now, bool withPem = false) => new(
@@ -94,6 +112,7 @@ internal sealed record CertificateResponse(
         c.RevokedAt is not null ? "revoked" : now > c.NotAfter ? "expired" : "valid",
         c.RevokedAt, c.RevocationReason is { } reason ? RevocationReasons.NameOf(reason) : null, c.DeviceId,
         RenewalView.From(new RenewalStatus(c.RenewalState, c.RenewalDueAt, c.LastRenewalAttemptAt, c.LastRenewalResult))!, c.SupersededBy,
+        c.Source.ToString().ToLowerInvariant(), FindingResponse.From(c.Findings ?? []),
         withPem ? new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", c.Der)) : null);
 }
 

@@ -82,9 +82,21 @@ internal sealed partial class AdminApiConnection : IDisposable
 
     /// <summary>Sends <paramref name="body"/> as <paramref name="mediaType"/> (CSV imports) and returns the JSON reply.</summary>
     /// <exception cref="CommandFailedException">The broker answered with an error; its problem details are in the message.</exception>
-    public async Task<JsonElement?> SendTextAsync(HttpMethod method, string path, string body, string mediaType, CancellationToken cancellationToken)
+    public Task<JsonElement?> SendTextAsync(HttpMethod method, string path, string body, string mediaType, CancellationToken cancellationToken) =>
+        SendContentAsync(method, path, new StringContent(body, Encoding.UTF8, mediaType), cancellationToken);
+
+    /// <summary>Sends <paramref name="body"/> as it is (certificate imports: PEM, DER or PKCS#7) and returns the JSON reply.</summary>
+    /// <exception cref="CommandFailedException">The broker answered with an error; its problem details are in the message.</exception>
+    public Task<JsonElement?> SendBytesAsync(HttpMethod method, string path, byte[] body, string mediaType, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        return SendContentAsync(method, path, content, cancellationToken);
+    }
+
+    private async Task<JsonElement?> SendContentAsync(HttpMethod method, string path, HttpContent content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace CertBroker.Server.Cli;
 
 /// <summary>
-/// <c>certbroker devices list|show|export|import</c> and <c>certbroker certificates list|revoke</c>, through the
+/// <c>certbroker devices list|show|export|import</c> and <c>certbroker certificates list|revoke|import</c>, through the
 /// admin API of a running broker (see <see cref="AdminApiConnection"/>). <paramref name="handler"/> replaces the HTTP
 /// stack, for tests against an in-process broker.
 /// </summary>
@@ -114,7 +114,53 @@ internal sealed class InventoryCommands(TextWriter output, HttpMessageHandler? h
             Output.WriteLine($"Revoked {Text(revoked!.Value, "serial")} ({Text(revoked.Value, "revocationReason")}).");
         }));
 
-        return new Command("certificates", "Issued certificates.") { list, revoke };
+        return new Command("certificates", "Issued and imported certificates.") { list, revoke, Import() };
+    }
+
+    /// <summary>File extensions a folder import picks up.</summary>
+    public static readonly string[] ImportExtensions = [".pem", ".crt", ".cer", ".der", ".p7b", ".p7c"];
+
+    private Command Import()
+    {
+        var path = new Argument<string>("path") { Description = "A certificate file (PEM, DER or PKCS#7), or a folder of them (" + string.Join(", ", ImportExtensions) + ")." };
+        var profile = new Option<string?>("--profile") { Description = "The profile whose device rules match the certificates to devices (default: default)." };
+        var import = new Command("import", "Import certificates issued elsewhere into the inventory; they are checked by the weak-crypto rules. Importing again changes nothing.") { path, profile };
+        AdminApiConnection.AddOptions(import);
+        import.SetAction((parse, ct) => RunAsync(parse, async api =>
+        {
+            string target = parse.GetValue(path)!;
+            IEnumerable<string> files = Directory.Exists(target)
+                ? Directory.EnumerateFiles(target).Where(f => ImportExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
+                : File.Exists(target) ? [target] : throw new CommandFailedException($"No file or folder {target}.");
+            string query = parse.GetValue(profile) is { } name ? "?profile=" + Uri.EscapeDataString(name) : "";
+            int failed = 0;
+            foreach (string file in files)
+            {
+                try
+                {
+                    JsonElement? result = await api.SendBytesAsync(HttpMethod.Post, "api/v1/certificates/import" + query, await File.ReadAllBytesAsync(file, ct), "application/octet-stream", ct);
+                    Output.WriteLine($"{Path.GetFileName(file)}: {Text(result!.Value, "imported")} imported, {Text(result.Value, "alreadyPresent")} already present.");
+                    foreach (JsonElement certificate in result.Value.GetProperty("certificates").EnumerateArray())
+                    {
+                        foreach (JsonElement finding in certificate.GetProperty("findings").EnumerateArray())
+                        {
+                            Output.WriteLine($"  {Text(certificate, "serial")}  {Text(finding, "ruleId")} {Text(finding, "severity").ToUpperInvariant()}: {Text(finding, "message")}");
+                        }
+                    }
+                }
+                catch (CommandFailedException ex)
+                {
+                    failed++;
+                    Output.WriteLine($"{Path.GetFileName(file)}: {ex.Message}");
+                }
+            }
+
+            if (failed > 0)
+            {
+                throw new CommandFailedException($"{failed} file(s) could not be imported.");
+            }
+        }));
+        return import;
     }
 
     private Command Filtered(Command command)

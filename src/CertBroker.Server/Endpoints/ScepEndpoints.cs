@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using CertBroker.Server.Monitoring;
@@ -45,11 +46,20 @@ internal sealed partial class ScepHandler(
     ProfileCatalog catalog,
     ScepResponder responder,
     CaCertificateResponses caResponses,
+    WeakCryptoPolicy policy,
     IOptions<BrokerOptions> options,
     ScepMetrics metrics,
     ILogger<ScepHandler> logger)
 {
     private const string PkiMessageType = "application/x-pki-message";
+
+    /// <summary>The profile's capabilities less what its enforced weak-crypto policy would refuse (DES3, SHA-1).</summary>
+    private IEnumerable<string> AdvertisedCapabilities(ScepProfile profile)
+    {
+        IReadOnlySet<string> forbidden = policy.ForbiddenCapabilities(profile);
+        IReadOnlyList<string> capabilities = profile.Capabilities(caResponses.HasNextCa);
+        return forbidden.Count == 0 ? capabilities : capabilities.Where(c => !forbidden.Contains(c));
+    }
 
     public async Task HandleAsync(HttpContext http, string profileName)
     {
@@ -68,7 +78,7 @@ internal sealed partial class ScepHandler(
             switch (operation.ToUpperInvariant())
             {
                 case "GETCACAPS":
-                    await WriteTextAsync(http, StatusCodes.Status200OK, CaCapabilities.Format(profile.Capabilities(caResponses.HasNextCa)), entry).ConfigureAwait(false);
+                    await WriteTextAsync(http, StatusCodes.Status200OK, CaCapabilities.Format(AdvertisedCapabilities(profile)), entry).ConfigureAwait(false);
                     break;
                 case "GETCACERT":
                     await WriteBytesAsync(http, StatusCodes.Status200OK, CaCertificateResponses.CaRaContentType, caResponses.CaCertificates, entry).ConfigureAwait(false);

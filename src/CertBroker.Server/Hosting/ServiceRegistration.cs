@@ -45,6 +45,7 @@ internal static class ServiceRegistration
         services.AddSingleton<RequestQueue>();
         services.AddLifecycleJobs();
 
+        services.AddWeakCryptoPolicy();
         services.AddSingleton<ScepResponder>();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();

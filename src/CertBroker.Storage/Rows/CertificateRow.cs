@@ -51,4 +51,10 @@ internal sealed class CertificateRow
     public string? LastRenewalResult { get; set; }
 
     public string? SupersededBy { get; set; }
+
+    /// <summary><see cref="Core.Storage.CertificateSource"/> as a number.</summary>
+    public long Source { get; set; }
+
+    /// <summary>Read only: the certificate's rows of <c>findings</c> as a JSON array.</summary>
+    public string Findings { get; set; } = "[]";
 }

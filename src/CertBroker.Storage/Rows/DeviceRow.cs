@@ -58,6 +58,9 @@ internal sealed class DeviceRow
 
     public string? CertificateLastRenewalResult { get; set; }
 
+    /// <summary>The newest certificate's findings as a JSON array; "[]" without one.</summary>
+    public string? CertificateFindings { get; set; }
+
     public static DeviceRow From(Device device) => new()
     {
         Id = device.Id,
@@ -116,6 +119,9 @@ internal sealed class DeviceRow
                 UnixMicroseconds.ToDateTimeOffset(CertificateLastRenewalAttemptAt),
                 CertificateLastRenewalResult)
             : null;
-        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter, renewal);
+        return new DeviceListItem(ToRecord(), state, CertificateSerial, notAfter, renewal)
+        {
+            Findings = FindingsJson.Read(CertificateFindings ?? "[]"),
+        };
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Rows;
@@ -101,6 +102,7 @@ internal static class RowMapping
         LastRenewalAttemptAt = UnixMicroseconds.From(certificate.LastRenewalAttemptAt),
         LastRenewalResult = certificate.LastRenewalResult,
         SupersededBy = certificate.SupersededBy,
+        Source = (long)certificate.Source,
     };
 
     public static CertificateRecord ToRecord(CertificateRow row) => new()
@@ -128,8 +130,33 @@ internal static class RowMapping
         LastRenewalAttemptAt = UnixMicroseconds.ToDateTimeOffset(row.LastRenewalAttemptAt),
         LastRenewalResult = row.LastRenewalResult,
         SupersededBy = row.SupersededBy,
+        Source = (CertificateSource)row.Source,
+        Findings = FindingsJson.Read(row.Findings),
     };
 }
+
+/// <summary>The <c>findings</c> rows of a certificate as <see cref="SqliteSql.CertificateColumns"/> aggregates them.</summary>
+internal static class FindingsJson
+{
+    /// <summary>Most severe first, then by rule id, whatever order the rows came in.</summary>
+    public static IReadOnlyList<Finding> Read(string json) =>
+        json is "[]"
+            ? []
+            : [.. (JsonSerializer.Deserialize(json, FindingsJsonContext.Default.FindingColumnsArray) ?? [])
+                .Select(f => f.ToFinding())
+                .OrderByDescending(f => f.Severity)
+                .ThenBy(f => f.RuleId, StringComparer.Ordinal)];
+}
+
+/// <summary>One element of the aggregated findings column.</summary>
+internal sealed record FindingColumns(string RuleId, int Severity, string Observed, string? Threshold, string Message)
+{
+    public Finding ToFinding() => new(RuleId, (FindingSeverity)Severity, Observed, Threshold, Message);
+}
+
+[JsonSerializable(typeof(FindingColumns[]))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class FindingsJsonContext : JsonSerializerContext;
 
 /// <summary>Source-generated so the SAN column needs no reflection-based serializer at run time.</summary>
 [JsonSerializable(typeof(string[]))]

@@ -105,7 +105,8 @@ internal static class SqliteDevices
         string sql = $"""
             SELECT {Columns}, c.serial AS CertificateSerial, c.not_after AS CertificateNotAfter, c.revoked_at AS CertificateRevokedAt,
                 c.renewal_state AS CertificateRenewalState, c.renewal_due_at AS CertificateRenewalDueAt,
-                c.last_renewal_attempt_at AS CertificateLastRenewalAttemptAt, c.last_renewal_result AS CertificateLastRenewalResult
+                c.last_renewal_attempt_at AS CertificateLastRenewalAttemptAt, c.last_renewal_result AS CertificateLastRenewalResult,
+                {SqliteSql.FindingsOf("c.id")} AS CertificateFindings
             FROM devices d
             {NewestCertificate}
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}

@@ -69,6 +69,8 @@ internal static class SqliteRowReader
         LastRenewalAttemptAt = NullableInt64(reader, 20),
         LastRenewalResult = NullableString(reader, 21),
         SupersededBy = NullableString(reader, 22),
+        Source = reader.GetInt64(23),
+        Findings = reader.IsDBNull(24) ? "[]" : reader.GetString(24),
     };
 
     private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>

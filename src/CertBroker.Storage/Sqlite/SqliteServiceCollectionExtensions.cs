@@ -3,6 +3,7 @@ using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Reports;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IExpiryReportSource>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IPolicyStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

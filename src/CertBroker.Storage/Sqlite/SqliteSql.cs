@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Policy;
 using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;
@@ -18,13 +19,29 @@ internal static class SqliteSql
         findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason
         """;
 
-    /// <summary>Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together.</summary>
+    /// <summary>
+    /// Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together. The last column is the
+    /// certificate's findings as a JSON array.
+    /// </summary>
     internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
         revocation_reason, device_id, renewal_due_at, renewal_state, last_renewal_attempt_at, last_renewal_result,
-        superseded_by
+        superseded_by, source,
+        """ + FindingsOfCertificate + ")";
+
+    /// <summary>
+    /// The findings of the certificate row <c>certificates</c> as a JSON array (read with <c>FindingsJson</c>);
+    /// <see cref="FindingsOf"/> for another alias.
+    /// </summary>
+    private const string FindingsOfCertificate = """
+        (SELECT json_group_array(json_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
+                'threshold', f.threshold, 'message', f.message))
+         FROM findings f WHERE f.certificate_id = certificates.id
         """;
+
+    /// <summary>The JSON array of findings of the certificate whose id is <paramref name="certificateId"/> (an SQL expression).</summary>
+    public static string FindingsOf(string certificateId) => FindingsOfCertificate.Replace("certificates.id", certificateId, StringComparison.Ordinal) + ")";
 
     /// <summary>Takes the file's write lock before the first read, so no other process can write in between.</summary>
     public const string BeginImmediate = "BEGIN IMMEDIATE";
@@ -132,11 +149,11 @@ internal static class SqliteSql
         INSERT INTO certificates (
             serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-            revocation_reason, device_id, renewal_due_at)
+            revocation_reason, device_id, renewal_due_at, source)
         VALUES (
             @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
             @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
-            @RevocationReason, @DeviceId, @RenewalDueAt)
+            @RevocationReason, @DeviceId, @RenewalDueAt, @Source)
         ON CONFLICT DO NOTHING
         """,
         ("@Serial", static row => row.Serial),
@@ -157,7 +174,44 @@ internal static class SqliteSql
         ("@RevokedAt", static row => row.RevokedAt),
         ("@RevocationReason", static row => row.RevocationReason),
         ("@DeviceId", static row => row.DeviceId),
-        ("@RenewalDueAt", static row => row.RenewalDueAt));
+        ("@RenewalDueAt", static row => row.RenewalDueAt),
+        ("@Source", static row => row.Source));
+
+    /// <summary>One weak-crypto finding of the certificate just inserted (or re-scanned), by serial.</summary>
+    public static readonly SqliteStatement<(string Serial, Finding Finding, long FoundAt)> UpsertFinding = new(
+        """
+        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
+        SELECT id, @RuleId, @Severity, @Observed, @Threshold, @Message, @FoundAt FROM certificates WHERE serial = @Serial
+        ON CONFLICT (certificate_id, rule_id) DO UPDATE SET
+            severity = excluded.severity, observed = excluded.observed, threshold = excluded.threshold,
+            message = excluded.message, found_at = excluded.found_at
+        """,
+        ("@Serial", static args => args.Serial),
+        ("@RuleId", static args => args.Finding.RuleId),
+        ("@Severity", static args => (long)args.Finding.Severity),
+        ("@Observed", static args => args.Finding.Observed),
+        ("@Threshold", static args => args.Finding.Threshold),
+        ("@Message", static args => args.Finding.Message),
+        ("@FoundAt", static args => args.FoundAt));
+
+    /// <summary>
+    /// WC-KEY-04 on the enrolment path: the key of the certificate just inserted is already in another device's
+    /// certificate. One look-up on ix_certificates_public_key_sha256 inside the issue write; shared primes are
+    /// left to the re-scan.
+    /// </summary>
+    public static readonly SqliteStatement<(string Serial, long FoundAt)> FlagSharedKey = new(
+        """
+        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
+        SELECT c.id, 'WC-KEY-04', 2, 'same key as certificate ' || o.serial, 'a key of its own',
+               'Key also used by another device (certificate ' || o.serial || ')', @FoundAt
+        FROM certificates c
+        JOIN certificates o ON o.public_key_sha256 = c.public_key_sha256 AND o.id <> c.id
+        WHERE c.serial = @Serial AND (c.device_id IS NULL OR o.device_id IS NOT c.device_id)
+        LIMIT 1
+        ON CONFLICT (certificate_id, rule_id) DO NOTHING
+        """,
+        ("@Serial", static args => args.Serial),
+        ("@FoundAt", static args => args.FoundAt));
 
     /// <summary>
     /// Marks the certificate a renewal replaced, in the renewal's own write: superseded by the new serial, with the

@@ -90,7 +90,9 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
             transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null,
             auditEvent,
             _auditMaxRecords,
-            transaction.RenewalOf);
+            transaction.RenewalOf,
+            certificate.Findings,
+            UnixMicroseconds.From(certificate.IssuedAt));
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
@@ -120,6 +122,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                 throw new DuplicateSerialException(write.Certificate.Serial);
             }
 
+            if (write.Findings is not null)
+            {
+                connection.SaveFindings(write.Certificate.Serial, write.Findings, write.FoundAt);
+            }
+
             if (connection.UpsertTransaction(write.Transaction) != 1)
             {
                 // Unreachable while BEGIN IMMEDIATE holds the write lock since the state was read; never commit half.
@@ -141,7 +148,8 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
         }, cancellationToken).ConfigureAwait(false);
 
         // Mapped back from the row so the caller sees exactly what a later look-up returns (UTC, microseconds).
-        return new IssueOutcome(RowMapping.ToRecord(stored), alreadyIssued);
+        CertificateRecord record = RowMapping.ToRecord(stored);
+        return new IssueOutcome(alreadyIssued ? record : record with { Findings = certificate.Findings ?? [] }, alreadyIssued);
     }
 
     /// <inheritdoc />
@@ -318,6 +326,13 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
     /// <summary>What one SaveIssuedAsync call writes (and its audit event, if any), passed to the writer without a closure.</summary>
     private sealed record IssueWrite(
-        CertificateRow Certificate, TransactionRow Transaction, DeviceObservationRow? Device, ChallengeUse? Challenge, AuditEvent? AuditEvent, int AuditMaxRecords,
-        string? RenewalOf);
+        CertificateRow Certificate,
+        TransactionRow Transaction,
+        DeviceObservationRow? Device,
+        ChallengeUse? Challenge,
+        AuditEvent? AuditEvent,
+        int AuditMaxRecords,
+        string? RenewalOf,
+        IReadOnlyList<Core.Policy.Finding>? Findings,
+        long FoundAt);
 }

@@ -1,3 +1,4 @@
+using CertBroker.Core.Policy;
 using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;
@@ -25,6 +26,8 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
     private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
     private readonly PreparedCommand<(string Serial, string SupersededBy, long At)> _supersede;
+    private readonly PreparedCommand<(string Serial, Finding Finding, long FoundAt)> _upsertFinding;
+    private readonly PreparedCommand<(string Serial, long FoundAt)> _flagSharedKey;
 
     public SqliteWriteConnection(SqliteConnection connection)
     {
@@ -42,6 +45,8 @@ internal sealed class SqliteWriteConnection : IDisposable
         _upsertDevice = SqliteSql.UpsertDevice.PrepareOn(connection);
         _appendAuditEvent = SqliteSql.AppendAuditEvent.PrepareOn(connection);
         _supersede = SqliteSql.Supersede.PrepareOn(connection);
+        _upsertFinding = SqliteSql.UpsertFinding.PrepareOn(connection);
+        _flagSharedKey = SqliteSql.FlagSharedKey.PrepareOn(connection);
     }
 
     /// <summary>For statements run too rarely to keep prepared; everything on the hot path is above.</summary>
@@ -109,6 +114,20 @@ internal sealed class SqliteWriteConnection : IDisposable
     /// </summary>
     public void AppendAuditEvent(AuditEvent auditEvent, int maxRecords) => _appendAuditEvent.ExecuteNonQuery((auditEvent, maxRecords));
 
+    /// <summary>
+    /// Stores the weak-crypto findings of the certificate just inserted, and WC-KEY-04 when its key is already in
+    /// another device's certificate: prepared statements in the same write, no extra round trip.
+    /// </summary>
+    public void SaveFindings(string serial, IReadOnlyList<Finding> findings, long foundAt)
+    {
+        foreach (Finding finding in findings)
+        {
+            _upsertFinding.ExecuteNonQuery((serial, finding, foundAt));
+        }
+
+        _flagSharedKey.ExecuteNonQuery((serial, foundAt));
+    }
+
     /// <summary>Closing the connection rolls back a transaction left open.</summary>
     public void Dispose()
     {
@@ -125,6 +144,8 @@ internal sealed class SqliteWriteConnection : IDisposable
         _upsertDevice.Dispose();
         _appendAuditEvent.Dispose();
         _supersede.Dispose();
+        _upsertFinding.Dispose();
+        _flagSharedKey.Dispose();
         _connection.Dispose();
     }
 

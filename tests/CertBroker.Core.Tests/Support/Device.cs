@@ -12,8 +12,14 @@ namespace CertBroker.Core.Tests.Support;
 internal sealed class Device : IDisposable
 {
     public Device(int keySlot, string signerSubject = "CN=SCEP SIGNER")
+        : this(ClientKeys.Get(keySlot), signerSubject)
     {
-        Key = ClientKeys.Get(keySlot);
+    }
+
+    /// <summary>A device with a key of the test's making (a short or otherwise weak one).</summary>
+    public Device(RSA key, string signerSubject = "CN=SCEP SIGNER")
+    {
+        Key = key;
         var request = new CertificateRequest(signerSubject, Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(
             new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));

@@ -3,6 +3,7 @@ using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Storage.Sqlite;
@@ -72,12 +73,18 @@ internal sealed class ScepHarness : IAsyncDisposable
             NullLogger<EmbeddedCertificateIssuer>.Instance);
         Ra = new RegistrationAuthority(material);
         var locks = new TransactionLocks();
-        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time, locks, Devices, Audit, guard);
+        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time, locks, Devices, Audit, guard, Policy);
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
-        var catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
-        Queue = new RequestQueue(store, store, Issuer, catalog, locks, Time, Audit);
+        Catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
+        Queue = new RequestQueue(store, store, Issuer, Catalog, locks, Time, Audit, Policy);
     }
+
+    /// <summary>The weak-crypto policy with its default thresholds and no blocklist.</summary>
+    public WeakCryptoPolicy Policy { get; } = new(new WeakCryptoOptions(), KeyBlocklist.Empty);
+
+    /// <summary>The profiles: the default one as the test configured it.</summary>
+    public ProfileCatalog Catalog { get; }
 
     /// <summary>The approval queue over the same store, locks and clock as <see cref="Responder"/>.</summary>
     public RequestQueue Queue { get; }

@@ -12,10 +12,14 @@ public static class OpenSsl
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A 2048-bit RSA key in PKCS#1 PEM (<c>BEGIN RSA PRIVATE KEY</c>), the only form scepclient reads.</summary>
-    public static async Task GenerateRsaKeyAsync(string keyFile, CancellationToken cancellationToken = default)
+    public static Task GenerateRsaKeyAsync(string keyFile, CancellationToken cancellationToken = default) =>
+        GenerateRsaKeyAsync(keyFile, 2048, cancellationToken);
+
+    /// <summary>An RSA key of <paramref name="bits"/> bits in PKCS#1 form, for keys the pool does not hold (short ones).</summary>
+    public static async Task GenerateRsaKeyAsync(string keyFile, int bits, CancellationToken cancellationToken = default)
     {
         var result = await ExternalProcess.RunAsync(
-            "openssl", ["genrsa", "-traditional", "-out", keyFile, "2048"], Timeout, cancellationToken: cancellationToken);
+            "openssl", ["genrsa", "-traditional", "-out", keyFile, bits.ToString(System.Globalization.CultureInfo.InvariantCulture)], Timeout, cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException("openssl genrsa failed\n" + result.Describe());

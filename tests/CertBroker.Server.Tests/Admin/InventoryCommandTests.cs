@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Accounts;
 using CertBroker.Server.Cli;
 using CertBroker.Server.Tests.Support;
@@ -38,6 +40,34 @@ public sealed class InventoryCommandTests(InventoryBroker broker) : IClassFixtur
         Assert.Contains("HTTP 400", failure.Message, StringComparison.Ordinal);
         Assert.Contains("line 2: macAddress:", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CertificatesImport_Folder_ImportsEveryCertificateFileAndPrintsFindings()
+    {
+        string folder = Path.Combine(_directory.Path, "ndes-export");
+        Directory.CreateDirectory(folder);
+        using RSA weakKey = RSA.Create(1024);
+        using RSA goodKey = RSA.Create(3072);
+        using X509Certificate2 weak = SelfSigned("CN=cli-import-weak", weakKey);
+        using X509Certificate2 good = SelfSigned("CN=cli-import-good", goodKey);
+        await File.WriteAllTextAsync(Path.Combine(folder, "weak.pem"), weak.ExportCertificatePem());
+        await File.WriteAllBytesAsync(Path.Combine(folder, "good.cer"), good.RawData);
+        await File.WriteAllTextAsync(Path.Combine(folder, "readme.txt"), "not a certificate");
+
+        (int status, string output) = await RunAsync("certificates", "import", folder);
+        (_, string again) = await RunAsync("certificates", "import", Path.Combine(folder, "weak.pem"));
+
+        Assert.Equal(0, status);
+        Assert.Contains("good.cer: 1 imported, 0 already present.", output, StringComparison.Ordinal);
+        Assert.Contains("weak.pem: 1 imported, 0 already present.", output, StringComparison.Ordinal);
+        Assert.Contains("WC-RSA-01 FAIL: RSA key 1024 bits < 2048", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("readme", output, StringComparison.Ordinal);
+        Assert.StartsWith("weak.pem: 0 imported, 1 already present.", again, StringComparison.Ordinal);
+    }
+
+    private static X509Certificate2 SelfSigned(string subject, RSA key) =>
+        new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
 
     [Fact]
     public async Task CertificatesRevoke_UnknownSerial_FailsWithTheProblemTitle()

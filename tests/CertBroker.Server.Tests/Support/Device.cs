@@ -11,8 +11,14 @@ internal sealed class Device : IDisposable
     private static readonly Dictionary<int, RSA> Keys = [];
 
     public Device(int keySlot)
+        : this(SharedKey(keySlot))
     {
-        Key = SharedKey(keySlot);
+    }
+
+    /// <summary>A device with a key of the test's making (a short one, for the weak-crypto policy).</summary>
+    public Device(RSA key)
+    {
+        Key = key;
         var request = new CertificateRequest("CN=SCEP SIGNER", Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         DateTimeOffset now = DateTimeOffset.UtcNow;
         SelfSigned = request.CreateSelfSigned(now.AddMinutes(-5), now.AddHours(1));

@@ -34,7 +34,8 @@ internal static class ScepHttp
         return new CaCertificates(degenerate.Certificates.Select(c => X509CertificateLoader.LoadCertificate(c.Span)).ToList());
     }
 
-    public static SentRequest PkcsReq(CaCertificates ca, Device device, string subject, string? challenge, X509Extension? subjectAlternativeName = null)
+    public static SentRequest PkcsReq(
+        CaCertificates ca, Device device, string subject, string? challenge, X509Extension? subjectAlternativeName = null, ContentEncryptionAlgorithm? cipher = null)
     {
         string transactionId = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         byte[] nonce = RandomNumberGenerator.GetBytes(16);
@@ -44,7 +45,7 @@ internal static class ScepHttp
             nonce,
             device.Csr(subject, challenge, subjectAlternativeName),
             [ca.RaEncryption],
-            ContentEncryptionAlgorithm.Aes256Cbc,
+            cipher ?? ContentEncryptionAlgorithm.Aes256Cbc,
             new CmsSigner(device.SelfSigned, device.Key, HashAlgorithmName.SHA256),
             DateTimeOffset.UtcNow);
         return new SentRequest(encoded, transactionId, nonce, device);

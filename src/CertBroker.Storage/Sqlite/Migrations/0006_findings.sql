@@ -18,3 +18,11 @@ CREATE INDEX ix_findings_rule_id ON findings (rule_id, severity);
 
 -- Where a certificate came from: 0 issued by this broker, 1 imported (issued elsewhere: NDES, a device itself).
 ALTER TABLE certificates ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+
+-- What the weak-crypto policy last ran with: the hash of its effective settings after the last complete re-scan of
+-- the inventory. A different hash at start-up means the policy changed, and the inventory is checked again.
+CREATE TABLE policy_state (
+    key        TEXT    PRIMARY KEY,
+    value      TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL             -- microseconds since the Unix epoch, UTC
+);

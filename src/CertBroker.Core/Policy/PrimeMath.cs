@@ -1,0 +1,187 @@
+using System.Numerics;
+
+namespace CertBroker.Core.Policy;
+
+/// <summary>The number theory behind the RSA key rules, kept to what a request path can afford.</summary>
+public static class PrimeMath
+{
+    /// <summary>WC-RSA-06's bound: BR §6.1.6 asks for no factors smaller than 752.</summary>
+    public const int SmallFactorBound = 752;
+
+    /// <summary>The primes below <see cref="SmallFactorBound"/>, ascending.</summary>
+    public static IReadOnlyList<int> SmallPrimes { get; } = PrimesBelow(SmallFactorBound);
+
+    /// <summary>Product of <see cref="SmallPrimes"/>: one gcd with it finds any small factor at once.</summary>
+    public static BigInteger SmallPrimeProduct { get; } = SmallPrimes.Aggregate(BigInteger.One, (product, p) => product * p);
+
+    /// <summary>The smallest prime factor of <paramref name="n"/> below <see cref="SmallFactorBound"/>, or null.</summary>
+    public static int? SmallFactor(BigInteger n)
+    {
+        BigInteger common = BigInteger.GreatestCommonDivisor(n, SmallPrimeProduct);
+        if (common.IsOne)
+        {
+            return null;
+        }
+
+        foreach (int p in SmallPrimes)
+        {
+            if ((common % p).IsZero)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Fermat's method for at most <paramref name="rounds"/> steps from ⌈√n⌉: succeeds when |p − q| is tiny
+    /// compared with √n, which is what a generator that picks q as "the next prime after p" produces. A step only
+    /// updates a² − n modulo a few small numbers in machine integers; a² − n itself is computed, and its square root
+    /// taken, only for the rare candidates that are quadratic residues modulo all of them.
+    /// </summary>
+    /// <returns>A non-trivial factor, or null.</returns>
+    public static BigInteger? FermatFactor(BigInteger n, int rounds)
+    {
+        if (rounds <= 0 || n.Sign <= 0 || n.IsEven)
+        {
+            return null;
+        }
+
+        BigInteger a0 = SquareRoot(n);
+        if (a0 * a0 < n)
+        {
+            a0 += 1;
+        }
+
+        BigInteger start = (a0 * a0) - n;
+        BigInteger step = (2 * a0) + 1;
+        int filters = ResidueModuli.Length;
+        Span<int> residue = stackalloc int[filters];
+        Span<int> twiceAPlusOne = stackalloc int[filters];
+        for (int m = 0; m < filters; m++)
+        {
+            residue[m] = (int)(start % ResidueModuli[m]);
+            twiceAPlusOne[m] = (int)(step % ResidueModuli[m]);
+        }
+
+        for (int round = 0; round < rounds; round++)
+        {
+            if (IsSquareModuloAll(residue))
+            {
+                BigInteger a = a0 + round;
+                BigInteger b2 = (a * a) - n;
+                BigInteger b = SquareRoot(b2);
+                if (b * b == b2)
+                {
+                    BigInteger factor = a - b;
+                    return factor > BigInteger.One && factor < n ? factor : null;
+                }
+            }
+
+            // (a+1)² − n = (a² − n) + 2a + 1, and 2(a+1) + 1 = (2a + 1) + 2.
+            for (int m = 0; m < filters; m++)
+            {
+                residue[m] = (residue[m] + twiceAPlusOne[m]) % ResidueModuli[m];
+                twiceAPlusOne[m] = (twiceAPlusOne[m] + 2) % ResidueModuli[m];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// ⌊√n⌋ for n ≥ 0, by precision doubling: the root of the top half of n's bits, shifted, is within 2^(bits/4)
+    /// above √n, so one or two Newton steps at full size finish it. A 2048-bit root costs about three divisions
+    /// instead of a dozen from a power of two.
+    /// </summary>
+    public static BigInteger SquareRoot(BigInteger n)
+    {
+        if (n.Sign < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), "No square root of a negative number.");
+        }
+
+        long bits = n.GetBitLength();
+        if (bits <= 100)
+        {
+            // A double's root is off by at most a few units here; step to the exact value.
+            var root = new BigInteger(Math.Sqrt((double)n));
+            while (root * root > n)
+            {
+                root -= 1;
+            }
+
+            while ((root + 1) * (root + 1) <= n)
+            {
+                root += 1;
+            }
+
+            return root;
+        }
+
+        int shift = (int)(bits / 4);
+
+        // isqrt(⌊n / 4^s⌋) + 1, times 2^s, is above √n, so Newton's iteration decreases from it to ⌊√n⌋.
+        BigInteger x = (SquareRoot(n >> (2 * shift)) + 1) << shift;
+        while (true)
+        {
+            BigInteger next = (x + (n / x)) >> 1;
+            if (next >= x)
+            {
+                return x;
+            }
+
+            x = next;
+        }
+    }
+
+    // A non-square passes all of these filters about once in a million: the square root is almost never taken.
+    private static readonly int[] ResidueModuli = [64, 63, 65, 11, 17, 19, 23, 29, 31, 37, 41, 43, 47];
+    private static readonly bool[][] Squares = [.. ResidueModuli.Select(ResidueTable)];
+
+    private static bool IsSquareModuloAll(ReadOnlySpan<int> residues)
+    {
+        for (int m = 0; m < residues.Length; m++)
+        {
+            if (!Squares[m][residues[m]])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool[] ResidueTable(int modulus)
+    {
+        var table = new bool[modulus];
+        for (int i = 0; i < modulus; i++)
+        {
+            table[(i * i) % modulus] = true;
+        }
+
+        return table;
+    }
+
+    private static int[] PrimesBelow(int bound)
+    {
+        var composite = new bool[bound];
+        var primes = new List<int>();
+        for (int i = 2; i < bound; i++)
+        {
+            if (composite[i])
+            {
+                continue;
+            }
+
+            primes.Add(i);
+            for (int j = i * i; j < bound; j += i)
+            {
+                composite[j] = true;
+            }
+        }
+
+        return [.. primes];
+    }
+}
