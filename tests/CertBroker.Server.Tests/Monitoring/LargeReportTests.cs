@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CertBroker.Server.Tests.Monitoring;
 
@@ -15,13 +16,15 @@ public sealed class LargeReportTests : IAsyncLifetime
 {
     private const int Count = 5000;
 
-    private readonly BrokerFactory _factory = new();
+    private readonly BrokerFactory _broker = new();
+    private WebApplicationFactory<Program> _factory = null!;
 
     public Task InitializeAsync()
     {
+        _factory = _broker.WithWebHostBuilder(InventorySeed.WithoutLifecycleJobs);
         _factory.CreateClient().Dispose();
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        using var seed = new InventorySeed(_factory.DataDir);
+        using var seed = new InventorySeed(_broker.DataDir);
         seed.Add([.. Enumerable.Range(0, Count).Select(i => new SeedCertificate($"{i:x8}", now.AddMinutes((i * 7919 % Count) + 10))
         {
             Subject = $"CN=device-{i}, O=Example",
@@ -30,7 +33,11 @@ public sealed class LargeReportTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await _broker.DisposeAsync();
+    }
 
     [Fact]
     public async Task Csv_ThousandsOfRowsWithinAWindow_AllStreamedInNotAfterOrder()

@@ -31,7 +31,11 @@ public sealed class ReportBroker : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _factory.Settings["CertBroker:Monitoring:Token"] = MonitoringTokenSecret;
-        Host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock)));
+        Host = _factory.WithWebHostBuilder(builder =>
+        {
+            InventorySeed.WithoutLifecycleJobs(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        });
         Host.CreateClient().Dispose();
         MonitoringRoleToken = await AdminHttp.CreateTokenAsync(Host.Services, Role.Monitoring, "prometheus");
         Start = Clock.GetUtcNow();

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CertBroker.Server.Tests.Support;
 
@@ -34,7 +37,11 @@ internal sealed record SeedCertificate(string Serial, DateTimeOffset NotAfter)
     public string[] Findings { get; init; } = [];
 }
 
-/// <summary>Writes inventory rows straight into a running broker's SQLite file (the store has no API for renewal state yet).</summary>
+/// <summary>
+/// Writes inventory rows straight into a running broker's SQLite file, with renewal state and findings as the
+/// lifecycle jobs would have left them. Hosts that are seeded run without those jobs (<see cref="WithoutLifecycleJobs"/>):
+/// the weak-crypto re-scan would replace the seeded findings from the stand-in DER.
+/// </summary>
 internal sealed class InventorySeed(string dataDir) : IDisposable
 {
     private readonly SqliteConnection _connection = Open(dataDir);
@@ -101,6 +108,19 @@ internal sealed class InventorySeed(string dataDir) : IDisposable
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>No scheduled jobs and no weak-crypto re-scan at start-up, so seeded rows stay as written.</summary>
+    public static void WithoutLifecycleJobs(IWebHostBuilder builder)
+    {
+        builder.UseSetting("CertBroker:Schedule:Enabled", "false");
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (ServiceDescriptor descriptor in services.Where(d => d.ImplementationType == typeof(CertBroker.Server.Jobs.PolicyChangeCheck)).ToList())
+            {
+                services.Remove(descriptor);
+            }
+        });
     }
 
     public void Dispose() => _connection.Dispose();
