@@ -40,6 +40,29 @@ print_summary() {
   echo "$passed passed, $failed failed, $skipped skipped"
 }
 
+# Names each failed test with the first lines of its message, so the end of the log says what broke.
+print_failures() {
+  local trx
+  shopt -s nullglob
+  for trx in "$results_dir"/*.trx; do
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+        print "FAILED " name; failing = 1; lines = 0; next
+      }
+      /<UnitTestResult / { failing = 0 }
+      failing && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+      failing && inmsg {
+        done = sub(/<\/Message>.*/, "")
+        if (lines < 4) print "  " $0
+        lines++
+        if (done) { inmsg = 0; failing = 0 }
+      }
+    ' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'
+  done
+  shopt -u nullglob
+}
+
 scripts/install-deps.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -60,6 +83,9 @@ dotnet test CertBroker.sln -c Release --no-build \
 
 count_results
 echo
+if ((failed > 0)); then
+  print_failures
+fi
 if ((passed + failed + skipped == 0)); then
   echo "test.sh: no test ran" >&2
   test_status=1

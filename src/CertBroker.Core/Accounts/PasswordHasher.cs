@@ -33,8 +33,16 @@ public sealed class PasswordHasher
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Iterations, MaximumIterations, nameof(options));
     }
 
+    private long _iterationsRun;
+
     /// <summary>Iterations used for new hashes.</summary>
     public int Iterations { get; }
+
+    /// <summary>
+    /// PBKDF2 iterations this instance has run, hashing and verifying. The work a sign-in costs, whatever its outcome,
+    /// is visible here: an unknown user must cost what a wrong password does.
+    /// </summary>
+    public long IterationsRun => Interlocked.Read(ref _iterationsRun);
 
     public string Hash(string password)
     {
@@ -43,6 +51,7 @@ public sealed class PasswordHasher
         RandomNumberGenerator.Fill(salt);
         Span<byte> hash = stackalloc byte[HashBytes];
         Rfc2898DeriveBytes.Pbkdf2(password, salt, hash, Iterations, HashAlgorithmName.SHA256);
+        Interlocked.Add(ref _iterationsRun, Iterations);
         return Encode(Iterations, salt, hash);
     }
 
@@ -61,6 +70,7 @@ public sealed class PasswordHasher
 
         Span<byte> actual = stackalloc byte[HashBytes];
         Rfc2898DeriveBytes.Pbkdf2(password, salt, actual, iterations, HashAlgorithmName.SHA256);
+        Interlocked.Add(ref _iterationsRun, iterations);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 

@@ -48,7 +48,7 @@ public sealed class SchedulePersistenceTests : IAsyncLifetime
         host.CreateClient();
         IScheduler scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         ITrigger? fired = null;
-        for (int i = 0; i < 100 && fired is null; i++)
+        for (int i = 0; i < 600 && fired is null; i++)
         {
             ITrigger? current = await scheduler.GetTrigger(RenewalSweep, CancellationToken.None);
             fired = current?.PreviousFireTimeUtc >= restartedAt ? current : null;
@@ -66,7 +66,7 @@ public sealed class SchedulePersistenceTests : IAsyncLifetime
         host.CreateClient();
         IScheduler scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         ITrigger trigger = (await scheduler.GetTrigger(RenewalSweep, CancellationToken.None))!;
-        for (int i = 0; i < 100 && trigger.PreviousFireTimeUtc is null; i++)
+        for (int i = 0; i < 600 && trigger.PreviousFireTimeUtc is null; i++)
         {
             await Task.Delay(100);
             trigger = (await scheduler.GetTrigger(RenewalSweep, CancellationToken.None))!;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -33,17 +32,15 @@ public sealed class WebhookSenderTests : IDisposable
     public async Task DeliverAsync_ReceiverFailsTwiceThenAccepts_RetriesWithDoublingBackoffAndDeliversTheEvents()
     {
         Task<List<Received>> receiving = ReceiveAsync([503, 500, 204]);
-        WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 200, MaxAttempts = 5 });
+        var clock = new RecordingTimeProvider();
+        WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 200, MaxAttempts = 5 }, clock);
 
         bool delivered = await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None);
 
         List<Received> requests = await receiving;
         Assert.True(delivered);
         Assert.Equal(3, requests.Count);
-        TimeSpan firstWait = requests[1].At - requests[0].At;
-        TimeSpan secondWait = requests[2].At - requests[1].At;
-        Assert.True(firstWait >= TimeSpan.FromMilliseconds(190), $"first retry after {firstWait}");
-        Assert.True(secondWait >= TimeSpan.FromMilliseconds(390), $"second retry after {secondWait}");
+        Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)], clock.Waits);
         using JsonDocument body = JsonDocument.Parse(requests[2].Body);
         JsonElement e = Assert.Single(body.RootElement.GetProperty("events").EnumerateArray());
         Assert.Equal(("certificate.renewal-due", "0a1b2c"), (e.GetProperty("type").GetString(), e.GetProperty("serial").GetString()));
@@ -81,8 +78,8 @@ public sealed class WebhookSenderTests : IDisposable
         Assert.Equal([1000, 2000, 4000, 5000, 5000], Enumerable.Range(1, 5).Select(a => WebhookSender.Backoff(settings, a).TotalMilliseconds));
     }
 
-    private WebhookSender Sender(WebhookOptions options) =>
-        new(_http, Options.Create(options), TimeProvider.System, NullLogger<WebhookSender>.Instance);
+    private WebhookSender Sender(WebhookOptions options, TimeProvider? time = null) =>
+        new(_http, Options.Create(options), time ?? TimeProvider.System, NullLogger<WebhookSender>.Instance);
 
     private static WebhookPayload Payload(string serial) => new([WebhookEvent.From(new RenewalEvent(
         RenewalEventTypes.RenewalDue,
@@ -93,12 +90,11 @@ public sealed class WebhookSenderTests : IDisposable
     private async Task<List<Received>> ReceiveAsync(int[] statuses)
     {
         var received = new List<Received>();
-        var clock = Stopwatch.StartNew();
         foreach (int status in statuses)
         {
             HttpListenerContext context = await _listener.GetContextAsync();
             using var reader = new StreamReader(context.Request.InputStream);
-            received.Add(new Received(clock.Elapsed, await reader.ReadToEndAsync()));
+            received.Add(new Received(await reader.ReadToEndAsync()));
             context.Response.StatusCode = status;
             context.Response.Close();
         }
@@ -113,5 +109,35 @@ public sealed class WebhookSenderTests : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private sealed record Received(TimeSpan At, string Body);
+    private sealed record Received(string Body);
+
+    /// <summary>The system clock, noting every one-shot wait asked of it: the backoff the sender chose, not the time a busy machine took.</summary>
+    private sealed class RecordingTimeProvider : TimeProvider
+    {
+        private readonly List<TimeSpan> _waits = [];
+
+        public IReadOnlyList<TimeSpan> Waits
+        {
+            get
+            {
+                lock (_waits)
+                {
+                    return [.. _waits];
+                }
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (period == Timeout.InfiniteTimeSpan)
+            {
+                lock (_waits)
+                {
+                    _waits.Add(dueTime);
+                }
+            }
+
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
+    }
 }
