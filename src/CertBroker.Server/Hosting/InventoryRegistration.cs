@@ -20,6 +20,11 @@ internal static class InventoryRegistration
         services.AddSingleton<OneTimeChallengeIssuer>();
         services.AddSingleton<DeviceMatcher>();
         services.AddSingleton<IDeviceMatcher>(provider => provider.GetRequiredService<DeviceMatcher>());
+        services.AddOptions<SearchIndexOptions>()
+            .BindConfiguration(SearchIndexOptions.SectionName)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize is >= 1 and <= 100_000, "CertBroker:Storage:SearchIndex needs Interval > 0 and BatchSize 1-100000.")
+            .ValidateOnStart();
+        services.AddHostedService<SearchIndexer>();
         return services;
     }
 }

@@ -157,8 +157,12 @@ internal static class SqliteDevices
             if (text.Length >= 3)
             {
                 // The trigram index (0009) narrows the search to certificates holding every trigram of the text, as
-                // one phrase; the instr test above keeps the exact substring semantics for what it finds.
-                where.Add("id IN (SELECT rowid FROM certificate_search WHERE certificate_search MATCH @Phrase)");
+                // one phrase; the instr test above keeps the exact substring semantics for what it finds. Certificates
+                // not indexed yet (above the watermark of 0010) are tested directly.
+                where.Add("""
+                    (id IN (SELECT rowid FROM certificate_search WHERE certificate_search MATCH @Phrase)
+                     OR id > (SELECT indexed_through FROM certificate_search_state))
+                    """);
                 command.Parameters.AddWithValue("@Phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
         }

@@ -45,6 +45,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IExpiryReportSource>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IPolicyStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IInventorySearchIndex>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

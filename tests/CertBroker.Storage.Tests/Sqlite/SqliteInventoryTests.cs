@@ -160,17 +160,50 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("ROUTER-17.EXAMPLE.NET")]
-    [InlineData("192.0.2.17")]
-    [InlineData("o=exa")]
-    [InlineData("17")]
-    public async Task ListCertificatesAsync_TextInSubjectOrSan_FoundThroughTheSearchIndexOrShortTextScan(string text)
+    [InlineData("ROUTER-17.EXAMPLE.NET", true)]
+    [InlineData("ROUTER-17.EXAMPLE.NET", false)]
+    [InlineData("192.0.2.17", true)]
+    [InlineData("192.0.2.17", false)]
+    [InlineData("o=exa", true)]
+    [InlineData("17", true)]
+    [InlineData("17", false)]
+    public async Task ListCertificatesAsync_TextInSubjectOrSan_FoundIndexedOrNot(string text, bool indexed)
     {
         string serial = await IssueAsync(Printer, TestData.Now);
+        if (indexed)
+        {
+            Assert.Equal(1, await _store.IndexPendingAsync(100, CancellationToken.None));
+        }
 
         var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
 
         Assert.Equal(serial, Assert.Single(found).Serial);
+    }
+
+    [Fact]
+    public async Task IndexPendingAsync_InBatches_IndexesOldestFirstUntilCaughtUpAndSearchFindsBothSides()
+    {
+        var serials = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            serials.Add(await IssueAsync(Printer, TestData.Now.AddMinutes(i)));
+        }
+
+        Assert.Equal(5, await _store.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(2, await _store.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(3, await _store.CountPendingAsync(CancellationToken.None));
+
+        // Two certificates are in the index and three are not: a search finds all five, and misses stay misses.
+        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-17.example" }, CancellationToken.None);
+        Assert.Equal(serials.Order(), found.Select(c => c.Serial).Order());
+        Assert.Empty(await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18.example" }, CancellationToken.None));
+
+        Assert.Equal(2, await _store.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(1, await _store.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _store.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _store.CountPendingAsync(CancellationToken.None));
+        found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serials[3][4..16] }, CancellationToken.None);
+        Assert.Equal(serials[3], Assert.Single(found).Serial);
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+using CertBroker.Core.Inventory;
+using Dapper;
+
+namespace CertBroker.Storage.Sqlite;
+
+public sealed partial class SqliteStore : IInventorySearchIndex
+{
+    private const string ReadWatermark = "SELECT indexed_through FROM certificate_search_state";
+
+    private const string NextBatch = """
+        SELECT COUNT(*) AS Count, MAX(id) AS Through
+        FROM (SELECT id FROM certificates WHERE id > @Watermark ORDER BY id LIMIT @Max)
+        """;
+
+    private const string IndexBatch = """
+        INSERT INTO certificate_search (rowid, subject, serial, subject_alt_names)
+        SELECT id, subject, serial, subject_alt_names FROM certificates WHERE id > @Watermark AND id <= @Through;
+        UPDATE certificate_search_state SET indexed_through = @Through;
+        """;
+
+    private const string CountPending = "SELECT COUNT(*) FROM certificates WHERE id > (" + ReadWatermark + ")";
+
+    /// <remarks>
+    /// Ids only grow, so the certificates above the watermark, in id order, are exactly those not indexed yet
+    /// (migration 0010). The batch commits with whatever enrolments the writer groups with it.
+    /// </remarks>
+    public Task<int> IndexPendingAsync(int maxCertificates, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCertificates, 1);
+        return WriteAsync((long)maxCertificates, static (connection, max) =>
+        {
+            long watermark = connection.ExecuteScalar<long>(ReadWatermark);
+            (long count, long? through) = connection.QuerySingle<(long Count, long? Through)>(NextBatch, new { Watermark = watermark, Max = max });
+            if (count > 0)
+            {
+                connection.Execute(IndexBatch, new { Watermark = watermark, Through = through });
+            }
+
+            return (int)count;
+        }, cancellationToken);
+    }
+
+    public Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
+        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>(CountPending), cancellationToken);
+}
