@@ -41,7 +41,7 @@ public sealed partial class SqliteStore : IUpstreamRequestStore
     public Task<IReadOnlyList<UpstreamRequest>> ListDueUpstreamRequestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         ReadAsync((Now: UnixMicroseconds.From(now), Limit: limit), static (connection, args) => (IReadOnlyList<UpstreamRequest>)connection.Query<UpstreamRow>(
             $"SELECT {UpstreamColumns} FROM upstream_requests WHERE state < 2 AND next_attempt_at <= @Now ORDER BY next_attempt_at LIMIT @Limit",
-            args).Select(r => r.ToRecord()).ToList(), cancellationToken);
+            new { args.Now, args.Limit }).Select(r => r.ToRecord()).ToList(), cancellationToken);
 
     private sealed class UpstreamRow
     {
