@@ -29,6 +29,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
     private volatile UpstreamCertificates? _upstream;
     private volatile BrokerRa? _ra;
     private volatile UpstreamIdentity? _identity;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public NdesUpstream(string profileName, NdesOptions options, string dataDirectory, TimeProvider time, ILogger logger, HttpMessageHandler? handler = null)
     {
@@ -72,6 +73,20 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
         finally
         {
             _refreshing.Release();
+        }
+    }
+
+    /// <summary>Completes when someone asked for the profile while it was not ready; see <see cref="UpstreamCaRefresher"/>.</summary>
+    internal Task Woken => Volatile.Read(ref _wake).Task;
+
+    public void RequestRefresh() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>Starts a new wait for <see cref="RequestRefresh"/>, once the refresher has acted on the last one.</summary>
+    internal void ResetWake()
+    {
+        if (Volatile.Read(ref _wake).Task.IsCompleted)
+        {
+            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
     }
 
