@@ -145,6 +145,45 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
             .FindAsync(UpstreamBrokers.OneTimeProfile, reused.TransactionId, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task PkiOperation_FrontManualApproval_QueuedLocallyThenIssuedUpstreamOnApproval()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+        CaCertificates ca = await brokers.ReadyAsync(front, UpstreamBrokers.ManualProfile);
+        using var device = new Device(47);
+        SentRequest request = UpstreamBrokers.PkcsReq(ca, device, "CN=approved-at-front", BrokerFactory.Challenge);
+
+        HttpResponseMessage queued = await front.PostAsync($"/scep/{UpstreamBrokers.ManualProfile}?{PkiOperation}", new ByteArrayContent(request.Encoded));
+        Assert.Equal(PkiStatus.Pending, request.Open(await queued.Content.ReadAsByteArrayAsync()).Message.Status);
+        Assert.Equal(0, await UpstreamCertificatesForAsync("CN=approved-at-front"));
+
+        HttpResponseMessage list = await AdminHttp.SendAsync(front, HttpMethod.Get, "/api/v1/requests?status=pending&q=approved-at-front", AdminHttp.Admin);
+        using var pending = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        long id = Assert.Single(pending.RootElement.EnumerateArray()).GetProperty("id").GetInt64();
+        HttpResponseMessage approved = await AdminHttp.SendAsync(front, HttpMethod.Post, $"/api/v1/requests/{id}/approve", AdminHttp.Admin);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        HttpResponseMessage polled = await front.PostAsync(
+            $"/scep/{UpstreamBrokers.ManualProfile}?{PkiOperation}", new ByteArrayContent(UpstreamBrokers.CertPoll(ca, request, "CN=approved-at-front")));
+        CertRepContent reply = request.Open(await polled.Content.ReadAsByteArrayAsync());
+        Assert.Equal(PkiStatus.Success, reply.Message.Status);
+        Assert.True(ChainsTo(reply.Certificates[0], ca.Ca), "The certificate does not chain to the upstream CA.");
+        Assert.Equal(1, await UpstreamCertificatesForAsync("CN=approved-at-front"));
+    }
+
+    [Fact]
+    public async Task GetCaCert_UpstreamUnreachableAtStart_AnswersServiceUnavailableWhileOtherProfilesServe()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+
+        HttpResponseMessage down = await front.GetAsync($"/scep/{UpstreamBrokers.UnreachableProfile}?operation=GetCACert");
+        HttpResponseMessage embedded = await front.GetAsync("/scep?operation=GetCACert");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.NotNull(down.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, embedded.StatusCode);
+    }
+
     private async Task<int> UpstreamCertificatesForAsync(string subject)
     {
         using HttpClient upstream = brokers.UpstreamClient();
