@@ -184,6 +184,30 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
         Assert.Equal(HttpStatusCode.OK, embedded.StatusCode);
     }
 
+    [Fact]
+    public async Task RequestsList_RequestPendingUpstream_ShowsItsUpstreamState()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+        CaCertificates ca = await brokers.ReadyAsync(front, UpstreamBrokers.OneTimeProfile);
+        HttpResponseMessage page = await AdminHttp.SendAsync(front, HttpMethod.Get, $"/certsrv/mscep_admin?profile={UpstreamBrokers.OneTimeProfile}", AdminHttp.Admin);
+        string password = Issuers.Ndes.NdesAdminPageParser.ReadPassword(await page.Content.ReadAsByteArrayAsync())!;
+        using var device = new Device(48);
+        SentRequest request = UpstreamBrokers.PkcsReq(ca, device, "CN=cli-upstream-state", password);
+        await front.PostAsync($"/scep/{UpstreamBrokers.OneTimeProfile}?{PkiOperation}", new ByteArrayContent(request.Encoded));
+
+        Environment.SetEnvironmentVariable("CERTBROKER_PASSWORD", BrokerFactory.AdminPassword);
+        using HttpMessageHandler handler = brokers.Front.Server.CreateHandler();
+        using var output = new StringWriter();
+        var root = new System.CommandLine.RootCommand { Cli.RequestsCommand.Create(handler, output) };
+        int status = await root.Parse(["requests", "list", "--search", "cli-upstream-state", "--server", "http://localhost", "--user", "admin"])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+
+        Assert.Equal(0, status);
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("UPSTREAM", lines[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("submitted", lines[1].TrimEnd(), StringComparison.Ordinal);
+    }
+
     private async Task<int> UpstreamCertificatesForAsync(string subject)
     {
         using HttpClient upstream = brokers.UpstreamClient();
