@@ -1,0 +1,88 @@
+using CertBroker.Interop.Tests.Clients;
+using CertBroker.Interop.Tests.Harness;
+
+namespace CertBroker.Interop.Tests.Upstream;
+
+/// <summary>
+/// The broker in front of micromdm's scepserver with a static challenge: each real client enrols on the broker's NDES
+/// path, the certificate comes from scepserver's CA, and the broker's inventory records it. strongSwan pki and
+/// certmonger both fail against scepserver itself (<see cref="ScepServerReferenceTests"/>); through the broker they
+/// talk to CertBroker, so they must succeed.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, ITestOutputHelper output) : IClassFixture<ScepServerUpstreamFixture>
+{
+    [Fact]
+    public async Task ScepClient_StaticUpstreamChallenge_GetsUpstreamCertificateRecordedInFrontInventory()
+    {
+        const string commonName = "upstream-scepclient-1";
+        string directory = fixture.NewWorkDirectory("scepclient-upstream");
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+
+        ScepClientRun run = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        output.WriteLine(run.Process.Describe());
+
+        Assert.True(run.Process.Succeeded && run.CertificateWritten, fixture.Evidence(run.Process.Describe()));
+        await fixture.AssertChainsToUpstreamAsync(run.CertificateFile, run.Process.Describe());
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(run.KeyFile), (await OpenSsl.ReadCertificateAsync(run.CertificateFile)).PublicKeySha256);
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+        Assert.Equal(1, fixture.Upstream.IssuedTo(commonName));
+    }
+
+    [Fact]
+    public async Task Certmonger_StaticUpstreamChallenge_ReachesMonitoringWithUpstreamCertificate()
+    {
+        const string commonName = "upstream-certmonger-1";
+        await using var certmonger = await CertmongerDriver.StartAsync();
+        await certmonger.AddScepCaAsync("front", fixture.DeviceUrl);
+
+        CertmongerRun run = await certmonger.RequestAsync("front", "upstream", "CN=" + commonName, ServerFixture.Challenge, TimeSpan.FromSeconds(30));
+        output.WriteLine(run.Describe());
+
+        Assert.True(run.Issued, fixture.Evidence(run.Describe() + "\n" + await certmonger.ListCaAsync("front") + "\n" + certmonger.DaemonLog));
+        await fixture.AssertChainsToUpstreamAsync(run.CertificateFile, run.Describe());
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(run.KeyFile), (await OpenSsl.ReadCertificateAsync(run.CertificateFile)).PublicKeySha256);
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+        Assert.Equal(1, fixture.Upstream.IssuedTo(commonName));
+    }
+
+    [Theory]
+    [InlineData(StrongSwanCipher.Aes)]
+    [InlineData(StrongSwanCipher.Des3)]
+    public async Task StrongSwanPki_StaticUpstreamChallenge_GetsUpstreamCertificate(StrongSwanCipher cipher)
+    {
+        string commonName = $"upstream-pki-{cipher.ToString().ToLowerInvariant()}";
+        string directory = fixture.NewWorkDirectory("pki-upstream-" + cipher);
+        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
+        string keyFile = Path.Combine(directory, "key.pem");
+        await StrongSwanDriver.GenerateKeyAsync(keyFile);
+
+        StrongSwanRun run = await StrongSwanDriver.EnrolAsync(
+            fixture.DeviceUrl, ca, keyFile, "CN=" + commonName, ServerFixture.Challenge, cipher, Path.Combine(directory, "cert.pem"));
+        output.WriteLine(ca.Process.Describe());
+        output.WriteLine(run.Process.Describe());
+
+        Assert.True(run.CertificateWritten, fixture.Evidence(ca.Process.Describe() + "\n" + run.Process.Describe()));
+        await fixture.AssertChainsToUpstreamAsync(run.CertificateFile, run.Process.Describe());
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(keyFile), (await OpenSsl.ReadCertificateAsync(run.CertificateFile)).PublicKeySha256);
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+        Assert.Equal(1, fixture.Upstream.IssuedTo(commonName));
+    }
+
+    [Fact]
+    public async Task GetCaCert_NdesPath_ReturnsUpstreamCaAndBrokerRaChainingToIt()
+    {
+        CaCertificates certificates = await CaCertificates.FetchAsync(fixture.DeviceUrl);
+        using var upstreamCa = fixture.Upstream.CaCertificate;
+
+        Assert.Equal("application/x-x509-ca-ra-cert", certificates.ContentType);
+        Assert.Contains(certificates.Authorities, c => c.Thumbprint == upstreamCa.Thumbprint);
+        Assert.NotEmpty(certificates.RegistrationAuthorities);
+        foreach (var ra in certificates.RegistrationAuthorities)
+        {
+            // Apple and certmonger want the certificate that signs replies to chain to the CA in the same response.
+            Assert.True(ra.IssuerName.RawData.AsSpan().SequenceEqual(upstreamCa.SubjectName.RawData), $"RA {ra.Subject} is issued by {ra.Issuer}, not the upstream CA {upstreamCa.Subject}");
+        }
+    }
+}

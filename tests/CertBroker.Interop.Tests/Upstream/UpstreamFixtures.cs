@@ -1,0 +1,150 @@
+using CertBroker.Interop.Tests.Harness;
+
+namespace CertBroker.Interop.Tests.Upstream;
+
+/// <summary>A front broker and the upstream CA behind it; <see cref="ServerFixture.Server"/> is the front.</summary>
+public abstract class UpstreamFixture : ServerFixture
+{
+    private const int LogTail = 5000;
+
+    /// <summary>The upstream CA certificate, written as PEM: the only trust anchor for <c>openssl verify</c>.</summary>
+    public abstract string UpstreamCaFile { get; }
+
+    /// <summary>The device path on the front broker, as a URL.</summary>
+    public string DeviceUrl => Server.Url(FrontBroker.DevicePath);
+
+    /// <summary>What went wrong, then the end of both logs.</summary>
+    public string Evidence(string what) =>
+        $"{what}\n--- front broker ---\n{Tail(Server.Output)}\n--- upstream ---\n{Tail(UpstreamOutput)}";
+
+    /// <summary>Asserts that <paramref name="certificateFile"/> chains to the upstream CA, with nothing else trusted.</summary>
+    public async Task AssertChainsToUpstreamAsync(string certificateFile, string clientOutput)
+    {
+        var verify = await OpenSsl.VerifyAsync(UpstreamCaFile, certificateFile);
+        Assert.True(verify.Succeeded, Evidence($"openssl verify against the upstream CA rejected what the client received\n{verify.Describe()}\n{clientOutput}"));
+    }
+
+    protected abstract string UpstreamOutput { get; }
+
+    private static string Tail(string log) => log.Length > LogTail ? "...\n" + log[^LogTail..] : log;
+}
+
+/// <summary>
+/// micromdm's scepserver as the upstream CA with a static challenge, and a front broker whose Ndes profile points at it
+/// with the same challenge, which devices therefore use.
+/// </summary>
+public sealed class ScepServerUpstreamFixture : UpstreamFixture
+{
+    private ScepServerUpstream? _upstream;
+
+    public ScepServerUpstream Upstream => _upstream ?? throw new InvalidOperationException("The upstream has not started");
+
+    public override string UpstreamCaFile => Upstream.CaFile;
+
+    protected override string UpstreamOutput => _upstream?.Output ?? "";
+
+    protected override async Task<ServerProcess> StartAsync()
+    {
+        _upstream = await ScepServerUpstream.CreateAsync(Challenge);
+        var front = await FrontBroker.StartAsync(
+        [
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.ScepUrl),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
+        ]);
+        try
+        {
+            await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
+            return front;
+        }
+        catch
+        {
+            await front.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task DisposeMoreAsync()
+    {
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// A second CertBroker as the upstream: its profile <see cref="UpstreamProfile"/> queues every request for approval
+/// (<c>Approval=Manual</c>) and takes only one-time passwords (<c>Challenge=OneTime</c>) from its mscep_admin page.
+/// The front's Ndes profile fetches those passwords with HTTP Basic as the upstream's admin and hands them out on its
+/// own mscep_admin page.
+/// </summary>
+public sealed class BrokerUpstreamFixture : UpstreamFixture
+{
+    public const string UpstreamProfile = "devices";
+    public const string UpstreamAdminPassword = "Upstream-Adm1n-Pw!";
+
+    private ServerProcess? _upstream;
+    private string? _upstreamCaFile;
+
+    public ServerProcess Upstream => _upstream ?? throw new InvalidOperationException("The upstream has not started");
+
+    public override string UpstreamCaFile => _upstreamCaFile ?? throw new InvalidOperationException("The upstream has not started");
+
+    protected override string UpstreamOutput => _upstream?.Output ?? "";
+
+    /// <summary>The upstream's admin API: its request queue is where the upstream's admin approves.</summary>
+    public AdminApiClient NewUpstreamAdminClient() => new(Upstream.BaseAddress, "admin", UpstreamAdminPassword);
+
+    public AdminApiClient NewFrontAdminClient() => FrontBroker.NewAdminClient(Server);
+
+    protected override async Task<ServerProcess> StartAsync()
+    {
+        _upstream = await ServerProcess.StartCertBrokerAsync("upstream-embedded-only",
+        [
+            new($"CertBroker:Profiles:{UpstreamProfile}:Challenge", "OneTime"),
+            new($"CertBroker:Profiles:{UpstreamProfile}:Approval", "Manual"),
+            new("CertBroker:Admin:BootstrapPassword", UpstreamAdminPassword),
+            new("CertBroker:Admin:PasswordHashing:Iterations", "100000"),
+        ]);
+        var upstreamCa = await CaCertificates.FetchAsync(_upstream.Url($"/scep/{UpstreamProfile}"));
+        (_upstreamCaFile, _) = upstreamCa.WritePem(Files.Sub("upstream-ca"));
+
+        var front = await FrontBroker.StartAsync(
+        [
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Challenge", "OneTime"),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.Url($"/scep/{UpstreamProfile}")),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:AdminUrl", _upstream.Url($"/certsrv/mscep_admin/?profile={UpstreamProfile}")),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:UserName", "admin"),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Password", UpstreamAdminPassword),
+        ]);
+        try
+        {
+            // The front enrols its own RA certificate from the upstream at start-up; this upstream queues that request
+            // too, so its admin approves it like any other.
+            using var upstreamAdmin = NewUpstreamAdminClient();
+            await FrontBroker.WaitUntilReadyAsync(front, () => ApproveAllPendingAsync(upstreamAdmin), TimeSpan.FromSeconds(90));
+            return front;
+        }
+        catch
+        {
+            await front.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task DisposeMoreAsync()
+    {
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
+    private static async Task ApproveAllPendingAsync(AdminApiClient upstreamAdmin)
+    {
+        foreach (var request in await upstreamAdmin.ListRequestsAsync("pending", ""))
+        {
+            await upstreamAdmin.ApproveAsync(request.GetProperty("id").GetInt64());
+        }
+    }
+}
