@@ -1,0 +1,107 @@
+using CertBroker.Interop.Tests.Clients;
+using CertBroker.Interop.Tests.Harness;
+
+namespace CertBroker.Interop.Tests.Upstream;
+
+/// <summary>
+/// The broker in front of another CertBroker that hands out one-time passwords and queues every request for its admin,
+/// as an NDES with a password cache in front of a CA manager approval would. The admin asks the FRONT's mscep_admin
+/// page for a password (the front fetches it from the upstream's page), the device enrols and waits PENDING, the
+/// upstream's admin approves in the upstream's queue, the front's polling job collects the certificate, and the
+/// device's next poll gets it.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutputHelper output) : IClassFixture<BrokerUpstreamFixture>
+{
+    private static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PickUpTimeout = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task ScepClient_OneTimePasswordAndUpstreamApproval_GetsCertificateOnItsNextPoll()
+    {
+        const string commonName = "front-otp-scepclient";
+        using var frontAdmin = fixture.NewFrontAdminClient();
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        string password = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        string directory = fixture.NewWorkDirectory(commonName);
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+
+        // scepclient re-sends every 30 s while PENDING: one re-send after the approval reached the front is enough.
+        Task<ScepClientRun> run = ScepClientDriver.RunAsync(fixture.DeviceUrl, password, directory, commonName, TimeSpan.FromSeconds(100));
+        (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
+        Assert.False(run.IsCompleted, fixture.Evidence("scepclient stopped although its request waits for the upstream's admin"));
+        await upstreamAdmin.ApproveAsync(id);
+        await InventoryChecks.WaitForFrontInventoryAsync(fixture, commonName, PickUpTimeout);
+
+        ScepClientRun done = await run;
+        output.WriteLine(done.Process.Describe());
+        Assert.True(done.Process.Succeeded && done.CertificateWritten, fixture.Evidence(done.Process.Describe()));
+        Assert.Contains("pkiStatus=PENDING", done.Process.StandardError, StringComparison.Ordinal);
+        await fixture.AssertChainsToUpstreamAsync(done.CertificateFile, done.Process.Describe());
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, done.CertificateFile);
+    }
+
+    [Fact]
+    public async Task Certmonger_OneTimePasswordAndUpstreamApproval_ResubmitReachesMonitoring()
+    {
+        const string commonName = "front-otp-certmonger";
+        using var frontAdmin = fixture.NewFrontAdminClient();
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        string password = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        await using var certmonger = await CertmongerDriver.StartAsync();
+        await certmonger.AddScepCaAsync("front", fixture.DeviceUrl);
+
+        CertmongerRun pending = await certmonger.RequestAsync("front", "otp", "CN=" + commonName, password, TimeSpan.FromSeconds(10));
+        output.WriteLine(pending.Describe());
+        Assert.True(pending.State.Status == "CA_WORKING", fixture.Evidence(pending.Describe() + "\n" + certmonger.DaemonLog));
+        (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
+        await upstreamAdmin.ApproveAsync(id);
+        await InventoryChecks.WaitForFrontInventoryAsync(fixture, commonName, PickUpTimeout);
+
+        CertmongerRun issued = await certmonger.ResubmitAsync("otp", TimeSpan.FromSeconds(30));
+        output.WriteLine(issued.Describe());
+        Assert.True(issued.Issued, fixture.Evidence(issued.Describe() + "\n" + certmonger.DaemonLog));
+        await fixture.AssertChainsToUpstreamAsync(issued.CertificateFile, issued.Describe());
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(issued.KeyFile), (await OpenSsl.ReadCertificateAsync(issued.CertificateFile)).PublicKeySha256);
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, issued.CertificateFile);
+    }
+
+    [Fact]
+    public async Task StrongSwanPki_OneTimePasswordAndUpstreamApproval_CertPollGetsCertificate()
+    {
+        const string commonName = "front-otp-pki";
+        using var frontAdmin = fixture.NewFrontAdminClient();
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        string password = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        string directory = fixture.NewWorkDirectory("pki-otp");
+        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
+        string keyFile = Path.Combine(directory, "key.pem");
+        await StrongSwanDriver.GenerateKeyAsync(keyFile);
+
+        // pki polls with CertPoll every 2 s for at most 30 s: the approval and the front's pick-up fit in that.
+        Task<StrongSwanRun> run = StrongSwanDriver.EnrolAsync(
+            fixture.DeviceUrl, ca, keyFile, "CN=" + commonName, password, StrongSwanCipher.Aes, Path.Combine(directory, "cert.pem"));
+        (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
+        await upstreamAdmin.ApproveAsync(id);
+
+        StrongSwanRun done = await run;
+        output.WriteLine(done.Process.Describe());
+        Assert.True(done.CertificateWritten, fixture.Evidence(done.Process.Describe()));
+        await fixture.AssertChainsToUpstreamAsync(done.CertificateFile, done.Process.Describe());
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, done.CertificateFile);
+    }
+
+    [Fact]
+    public async Task MscepAdminPage_FrontProfile_GivesNewNdesFormatPasswordOnEveryLoad()
+    {
+        using var frontAdmin = fixture.NewFrontAdminClient();
+
+        string first = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        string second = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+
+        // NDES format: 16 upper-case hex characters, a new one on every load.
+        Assert.Matches("^[0-9A-F]{16}$", first);
+        Assert.NotEqual(first, second);
+    }
+}
