@@ -20,15 +20,16 @@ public static class FrontBroker
     public const string EmbeddedChallenge = "front-embedded-only";
 
     /// <summary>
-    /// Retry and poll timing short enough for a test to watch an outage end and an approval arrive: the upstream
-    /// polling job runs every 2 s and an unreachable upstream is retried after 1 s, doubling up to 4 s.
+    /// Retry and poll timing short enough for a test to watch an outage end and an approval arrive: a request the
+    /// upstream answered PENDING is polled every 5 s (the shortest allowed), and one that could not be sent is retried
+    /// after 1 s, doubling up to 4 s, for far longer than any test runs.
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> FastTiming { get; } =
     [
-        new($"CertBroker:Profiles:{Profile}:Ndes:PollIntervalSeconds", "2"),
-        new($"CertBroker:Profiles:{Profile}:Ndes:RetryInitialSeconds", "1"),
-        new($"CertBroker:Profiles:{Profile}:Ndes:RetryMaxSeconds", "4"),
-        new($"CertBroker:Profiles:{Profile}:Ndes:MaxAttempts", "200"),
+        new($"CertBroker:Profiles:{Profile}:Ndes:PollIntervalSeconds", "5"),
+        new($"CertBroker:Profiles:{Profile}:Ndes:RetryDelaySeconds", "1"),
+        new($"CertBroker:Profiles:{Profile}:Ndes:MaxRetryDelaySeconds", "4"),
+        new($"CertBroker:Profiles:{Profile}:Ndes:MaxAttempts", "1000"),
         new($"CertBroker:Profiles:{Profile}:Ndes:TimeoutSeconds", "10"),
     ];
 

@@ -111,7 +111,6 @@ public sealed class BrokerUpstreamFixture : UpstreamFixture
 
         var front = await FrontBroker.StartAsync(
         [
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Challenge", "OneTime"),
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.Url($"/scep/{UpstreamProfile}")),
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:AdminUrl", _upstream.Url($"/certsrv/mscep_admin/?profile={UpstreamProfile}")),
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:UserName", "admin"),
