@@ -47,7 +47,7 @@ public sealed class ScepServerUpstream : IAsyncDisposable
     public string Depot => Path.Combine(_directory.Path, "depot");
 
     /// <summary>The CA certificate scepserver created (<c>depot/ca.pem</c>): the only trust anchor issued certificates need.</summary>
-    public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPemFile(Path.Combine(Depot, "ca.pem"));
+    public X509Certificate2 CaCertificate => X509Certificate2.CreateFromPem(File.ReadAllText(CaFile));
 
     public string CaFile => Path.Combine(Depot, "ca.pem");
 
