@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using CertBroker.Scep.Cms;
+
 namespace CertBroker.Scep;
 
 /// <summary>
@@ -29,4 +32,23 @@ public static class CaCapabilities
     public static IReadOnlySet<string> Parse(string body) =>
         body.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The client's choice (RFC 8894 §3.5.2): AES-128-CBC when AES or SCEPStandard is advertised, else 3DES when DES3
+    /// is, else single DES, which every CA must support.
+    /// </summary>
+    public static ContentEncryptionAlgorithm StrongestCipher(IReadOnlySet<string> capabilities) =>
+        capabilities.Contains(Aes) || capabilities.Contains(ScepStandard) ? ContentEncryptionAlgorithm.Aes128Cbc
+        : capabilities.Contains(Des3) ? ContentEncryptionAlgorithm.DesEde3Cbc
+        : ContentEncryptionAlgorithm.DesCbc;
+
+    /// <summary>The strongest digest advertised (SCEPStandard promises SHA-256); SHA-1 when none is.</summary>
+    public static HashAlgorithmName StrongestDigest(IReadOnlySet<string> capabilities) =>
+        capabilities.Contains(Sha512) ? HashAlgorithmName.SHA512
+        : capabilities.Contains(Sha256) || capabilities.Contains(ScepStandard) ? HashAlgorithmName.SHA256
+        : HashAlgorithmName.SHA1;
+
+    /// <summary>Whether PKIOperation may be sent by POST (RFC 8894 §4.3); GET otherwise.</summary>
+    public static bool AllowsPost(IReadOnlySet<string> capabilities) =>
+        capabilities.Contains(PostPkiOperation) || capabilities.Contains(ScepStandard);
 }

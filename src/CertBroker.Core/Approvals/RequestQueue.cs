@@ -22,7 +22,8 @@ public sealed class RequestQueue(
     TransactionLocks transactions,
     TimeProvider time,
     AuditRecorder? audit = null,
-    Policy.WeakCryptoPolicy? policy = null)
+    Policy.WeakCryptoPolicy? policy = null,
+    UpstreamRelay? relay = null)
 {
     /// <summary>The most requests one sweep expires; the next sweep takes the rest.</summary>
     public const int SweepBatch = 500;
@@ -114,6 +115,11 @@ public sealed class RequestQueue(
             return $"Profile {request.Profile} is no longer configured, so nothing can be issued for it; reject the request instead.";
         }
 
+        if (relay is not null && relay.Serves(profile.Name))
+        {
+            return await RelayAsync(profile, request, decider, now, cancellationToken).ConfigureAwait(false);
+        }
+
         CertificationRequest csr = CertificationRequest.Parse(request.CertificationRequest
             ?? throw new InvalidOperationException($"Request {request.Id} has no stored CSR."));
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, profile.Template);
@@ -154,6 +160,22 @@ public sealed class RequestQueue(
                 // As in enrolment: a clashing 128-bit serial is astronomically rare; sign again.
             }
         }
+    }
+
+    // Backend=Ndes: approval sends the request to the upstream CA. When the upstream keeps it pending (or cannot be
+    // reached), the request stays pending here too and the upstream job collects the certificate; approving again
+    // polls the same upstream transaction, never a second one.
+    private async Task<string?> RelayAsync(ScepProfile profile, EnrolmentTransaction request, Decider decider, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var caller = new RelayCaller(decider.Actor, decider.SourceAddress, AuditActions.RequestApproved, RequestDecision.Approved);
+        RelayOutcome outcome = await relay!.RelayAsync(profile, request, stored: true, caller, cancellationToken).ConfigureAwait(false);
+        if (outcome.Status == PkiStatus.Pending && audit is not null)
+        {
+            await audit.RecordAsync(Audit(request, decider, now, AuditActions.RequestApproved,
+                $"transactionID {request.TransactionId}, subject {request.Subject}: sent to the upstream CA. {outcome.Reason}"), cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome.Status == PkiStatus.Failure ? outcome.Reason : null;
     }
 
     private static AuditEvent Audit(EnrolmentTransaction request, Decider decider, DateTimeOffset now, string action, string details) => new()

@@ -26,7 +26,8 @@ internal sealed class EnrolmentHandler
 
     private const int SerialAttempts = 3;
 
-    private readonly ICertificateIssuer _issuer;
+    private readonly ProfileBackends _backends;
+    private readonly UpstreamRelay? _relay;
     private readonly IEnrolmentStore _enrolments;
     private readonly ICertificateStore _certificates;
     private readonly RequestAuthorizer _authorizer;
@@ -39,7 +40,8 @@ internal sealed class EnrolmentHandler
     private readonly WeakCryptoPolicy? _policy;
 
     public EnrolmentHandler(
-        ICertificateIssuer issuer,
+        ProfileBackends backends,
+        UpstreamRelay? relay,
         IEnrolmentStore enrolments,
         ICertificateStore certificates,
         TimeProvider time,
@@ -49,7 +51,8 @@ internal sealed class EnrolmentHandler
         ChallengeGuard? challenges = null,
         WeakCryptoPolicy? policy = null)
     {
-        _issuer = issuer;
+        _backends = backends;
+        _relay = relay;
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
@@ -125,6 +128,11 @@ internal sealed class EnrolmentHandler
             return await QueueAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
         }
 
+        if (_relay is not null && _backends.Upstream(profile.Name) is not null)
+        {
+            return await RelayAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
+        }
+
         IssueOutcome outcome;
         try
         {
@@ -151,7 +159,7 @@ internal sealed class EnrolmentHandler
         yield return record.Der;
         if (profile.Options.IncludeCaCertificates)
         {
-            foreach (X509Certificate2 ca in _issuer.CaChain)
+            foreach (X509Certificate2 ca in _backends.Identity(profile)?.CaChain ?? [])
             {
                 yield return ca.RawData;
             }
@@ -165,7 +173,7 @@ internal sealed class EnrolmentHandler
         var issueRequest = new IssueRequest(csr.Subject, csr.GetPublicKey(), csr.SubjectAlternativeName, context.Profile.Template);
         for (int attempt = 1; ; attempt++)
         {
-            IssuedCertificate certificate = await _issuer.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
+            IssuedCertificate certificate = await _backends.Embedded.IssueAsync(issueRequest, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = _time.GetUtcNow();
             // The due time is planned in memory and written with the certificate: no extra round trip. The request's
             // findings are the certificate's: the broker signs with strong algorithms only.
@@ -216,15 +224,45 @@ internal sealed class EnrolmentHandler
         return context.Reply.Failure(failInfo, reason);
     }
 
-    // Manual approval (RFC 8894 §3.3.2, pkiStatus PENDING): record everything the admin needs and let the client poll.
-    private async Task<ScepResult> QueueAsync(
+    // Backend=Ndes: the device's request was checked here; the upstream CA decides and signs. PENDING and an
+    // unreachable upstream leave the transaction Pending for the upstream job, and the device polls the broker.
+    private async Task<ScepResult> RelayAsync(
+        EnrolmentContext context, CertificationRequest csr, Authorization authorization, IReadOnlyList<Finding>? findings, CancellationToken cancellationToken)
+    {
+        EnrolmentTransaction pending = await PendingAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
+        RelayOutcome outcome;
+        try
+        {
+            var caller = new RelayCaller(DeviceActor, context.RequesterAddress, AuditActions.EnrolmentIssued);
+            outcome = await _relay!.RelayAsync(context.Profile, pending with { Challenge = authorization.Challenge, RenewalOf = authorization.RenewalOf }, stored: false, caller, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ChallengeAlreadyUsedException)
+        {
+            return await RefuseAsync(context, csr, FailInfo.BadRequest, "One-time challenge was used by another request.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (outcome.Status != PkiStatus.Failure && authorization.Challenge is { } redemption)
+        {
+            _challenges?.Committed(redemption);
+        }
+
+        return outcome switch
+        {
+            { Status: PkiStatus.Success, Certificate: { } record } => context.Reply.Success(CertificatesFor(context.Profile, record), null, outcome.Reason, record.Serial),
+            { Status: PkiStatus.Failure } => context.Reply.Failure(outcome.FailInfo ?? FailInfo.BadRequest, outcome.Reason),
+            _ => context.Reply.Pending(outcome.Reason),
+        };
+    }
+
+    /// <summary>The transaction of a request that waits (for an admin or the upstream CA), with what the queue shows.</summary>
+    private async Task<EnrolmentTransaction> PendingAsync(
         EnrolmentContext context, CertificationRequest csr, Authorization authorization, IReadOnlyList<Finding>? findings, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         ScepProfile profile = context.Profile;
         (string keyAlgorithm, int keySize) = CertificateRecords.KeyOf(csr.GetPublicKey());
-        EnrolmentTransaction basic = Transaction(context, csr, TransactionState.Pending, null, now);
-        EnrolmentTransaction pending = basic with
+        return Transaction(context, csr, TransactionState.Pending, null, now) with
         {
             SubjectAlternativeNames = CertificateRecords.SubjectAlternativeNames(csr.SubjectAlternativeName),
             KeyAlgorithm = keyAlgorithm,
@@ -234,6 +272,14 @@ internal sealed class EnrolmentHandler
             DeviceId = await _devices.FindDeviceAsync(profile.Name, csr, cancellationToken).ConfigureAwait(false),
             ExpiresAt = now.AddDays(profile.Options.PendingExpiryDays),
         };
+    }
+
+    // Manual approval (RFC 8894 §3.3.2, pkiStatus PENDING): record everything the admin needs and let the client poll.
+    private async Task<ScepResult> QueueAsync(
+        EnrolmentContext context, CertificationRequest csr, Authorization authorization, IReadOnlyList<Finding>? findings, CancellationToken cancellationToken)
+    {
+        EnrolmentTransaction pending = await PendingAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = pending.CreatedAt;
         AuditEvent auditEvent = Audit(context, now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}. {authorization.Reason}");
         try
         {

@@ -16,8 +16,7 @@ namespace CertBroker.Core.Enrolment;
 /// </summary>
 public sealed class ScepResponder
 {
-    private readonly IRegistrationAuthority _ra;
-    private readonly ICertificateIssuer _issuer;
+    private readonly ProfileBackends _backends;
     private readonly ICrlPublisher _crls;
     private readonly IEnrolmentStore _enrolments;
     private readonly ICertificateStore _certificates;
@@ -37,6 +36,8 @@ public sealed class ScepResponder
     /// <param name="audit">Forwards the audit events of enrolment decisions once committed; omitted, they are only stored.</param>
     /// <param name="challenges">Checks challenges behind the per-source lockout, one-time ones included; without it only static challenges work.</param>
     /// <param name="policy">The weak-crypto policy; without it no request is checked.</param>
+    /// <param name="backends">The RA, CA chain and upstream of each profile; the embedded CA for every profile when omitted.</param>
+    /// <param name="relay">Relays requests of <c>Backend=Ndes</c> profiles to their upstream CA.</param>
     public ScepResponder(
         IRegistrationAuthority ra,
         ICertificateIssuer issuer,
@@ -48,17 +49,18 @@ public sealed class ScepResponder
         IDeviceMatcher? devices = null,
         AuditRecorder? audit = null,
         ChallengeGuard? challenges = null,
-        Policy.WeakCryptoPolicy? policy = null)
+        Policy.WeakCryptoPolicy? policy = null,
+        ProfileBackends? backends = null,
+        UpstreamRelay? relay = null)
     {
-        _ra = ra;
-        _issuer = issuer;
+        _backends = backends ?? new ProfileBackends(ra, issuer);
         _crls = crls;
         _enrolments = enrolments;
         _certificates = certificates;
         _time = time;
         _transactions = transactions ?? new TransactionLocks();
         _decisions = new QueueDecisions(enrolments, audit);
-        _enrolmentHandler = new EnrolmentHandler(issuer, enrolments, certificates, time, _transactions, devices ?? NoDeviceMatcher.Instance, audit, challenges, policy);
+        _enrolmentHandler = new EnrolmentHandler(_backends, relay, enrolments, certificates, time, _transactions, devices ?? NoDeviceMatcher.Instance, audit, challenges, policy);
     }
 
     public async Task<ScepResult> HandleAsync(ScepProfile profile, ReadOnlyMemory<byte> message, string? requesterAddress, CancellationToken cancellationToken)
@@ -79,8 +81,13 @@ public sealed class ScepResponder
         }
 
         using PkiMessage request = parsed;
+        if (_backends.Identity(profile) is not (IRegistrationAuthority ra, IReadOnlyList<X509Certificate2> caChain))
+        {
+            return ScepResult.NotReady($"Profile {profile.Name}: the upstream CA is not ready yet.");
+        }
+
         DateTimeOffset now = _time.GetUtcNow();
-        var reply = new Reply(request, _ra, now);
+        var reply = new Reply(request, ra, now);
         if (!request.SignatureValid)
         {
             return reply.Failure(FailInfo.BadMessageCheck, "Request signature does not verify.");
@@ -105,16 +112,18 @@ public sealed class ScepResponder
                 return reply.Failure(FailInfo.BadRequest, $"Unsupported messageType {(int)request.MessageType}.");
             }
 
-            DecryptedContent content = request.DecryptMessageData(_ra.DecryptionKeys);
+            DecryptedContent content = request.DecryptMessageData(ra.DecryptionKeys);
             reply.Algorithm = content.Algorithm;
             TransactionKey key = request.MessageType is MessageType.GetCert or MessageType.GetCrl
                 ? new TransactionKey(request.TransactionId, null)
-                : await TransactionKey.ResolveAsync(request, _issuer.CaChain[0], _certificates, cancellationToken).ConfigureAwait(false);
+                : await TransactionKey.ResolveAsync(request, caChain[0], _certificates, cancellationToken).ConfigureAwait(false);
             return request.MessageType switch
             {
                 MessageType.CertPoll => await PollAsync(profile, key, content, reply, cancellationToken).ConfigureAwait(false),
-                MessageType.GetCert => await GetCertAsync(content, reply, cancellationToken).ConfigureAwait(false),
-                MessageType.GetCrl => await GetCrlAsync(content, reply, cancellationToken).ConfigureAwait(false),
+                MessageType.GetCert => await GetCertAsync(content, caChain[0], reply, cancellationToken).ConfigureAwait(false),
+                MessageType.GetCrl when _backends.Upstream(profile.Name) is not null =>
+                    reply.Failure(FailInfo.BadRequest, "GetCRL is not relayed to the upstream CA; its CRL is published by the upstream."),
+                MessageType.GetCrl => await GetCrlAsync(content, caChain[0], reply, cancellationToken).ConfigureAwait(false),
                 _ => await _enrolmentHandler.HandleAsync(new EnrolmentContext(profile, request, content, requesterAddress, reply, key), cancellationToken)
                     .ConfigureAwait(false),
             };
@@ -166,10 +175,10 @@ public sealed class ScepResponder
     }
 
     // GetCert (RFC 8894 §3.3.4): any certificate this CA issued, by issuer and serial.
-    private async Task<ScepResult> GetCertAsync(DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    private async Task<ScepResult> GetCertAsync(DecryptedContent content, X509Certificate2 ca, Reply reply, CancellationToken cancellationToken)
     {
         IssuerAndSerial wanted = CertRep.ReadIssuerAndSerial(content.Content);
-        if (!IsOurIssuer(wanted))
+        if (!IsOurIssuer(wanted, ca))
         {
             return reply.Failure(FailInfo.BadCertId, "GetCert names another issuer.");
         }
@@ -181,10 +190,10 @@ public sealed class ScepResponder
     }
 
     // GetCRL (RFC 8894 §3.3.4): the CRL of the CA that issued the named certificate.
-    private async Task<ScepResult> GetCrlAsync(DecryptedContent content, Reply reply, CancellationToken cancellationToken)
+    private async Task<ScepResult> GetCrlAsync(DecryptedContent content, X509Certificate2 ca, Reply reply, CancellationToken cancellationToken)
     {
         IssuerAndSerial wanted = CertRep.ReadIssuerAndSerial(content.Content);
-        if (!IsOurIssuer(wanted))
+        if (!IsOurIssuer(wanted, ca))
         {
             return reply.Failure(FailInfo.BadCertId, "GetCRL names another issuer.");
         }
@@ -193,9 +202,8 @@ public sealed class ScepResponder
         return reply.Success([], [crl], "GetCRL answered.");
     }
 
-    private bool IsOurIssuer(IssuerAndSerial wanted)
+    private static bool IsOurIssuer(IssuerAndSerial wanted, X509Certificate2 ca)
     {
-        X509Certificate2 ca = _issuer.CaChain[0];
         if (wanted.IssuerName.Span.SequenceEqual(ca.SubjectName.RawData))
         {
             return true;

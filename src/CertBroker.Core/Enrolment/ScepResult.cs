@@ -25,5 +25,10 @@ public sealed record ScepResult
     /// <summary>Serial of the certificate returned, if any.</summary>
     public string? CertificateSerial { get; init; }
 
+    /// <summary>The profile's upstream CA is not ready (no RA identity or CA certificates yet): the host answers HTTP 503.</summary>
+    public bool Unavailable { get; init; }
+
     public static ScepResult Malformed(string reason) => new() { Reason = reason };
+
+    public static ScepResult NotReady(string reason) => new() { Reason = reason, Unavailable = true };
 }

@@ -67,6 +67,12 @@ public enum ApprovalMode
 /// <summary>One enrolment profile (<c>CertBroker:Profiles:&lt;name&gt;</c>).</summary>
 public sealed class ProfileOptions
 {
+    /// <summary>Where certificates come from. Default <see cref="ProfileBackend.Embedded"/>.</summary>
+    public ProfileBackend Backend { get; set; } = ProfileBackend.Embedded;
+
+    /// <summary>The upstream SCEP CA when <see cref="Backend"/> is <see cref="ProfileBackend.Ndes"/>.</summary>
+    public NdesOptions Ndes { get; set; } = new();
+
     /// <summary>The static challenge password. Unset by default, which refuses requests unless <see cref="Challenge"/> is None.</summary>
     public string? ChallengePassword { get; set; }
 

@@ -36,6 +36,7 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=None contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");
             }
 
+            NdesOptionsValidation.Validate(prefix, profile, failures);
             if (profile.Challenge == ChallengeMode.OneTime && !string.IsNullOrEmpty(profile.ChallengePassword))
             {
                 failures.Add($"{prefix}: {nameof(ProfileOptions.Challenge)}=OneTime contradicts a configured {nameof(ProfileOptions.ChallengePassword)}.");

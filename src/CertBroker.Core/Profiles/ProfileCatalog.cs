@@ -13,6 +13,7 @@ public sealed class ProfileCatalog
         _profiles = new Dictionary<string, ScepProfile>(StringComparer.OrdinalIgnoreCase);
         foreach ((string name, ProfileOptions profile) in broker.Profiles)
         {
+            NdesOptionsValidation.ApplyChallenge(profile);
             _profiles[name] = new ScepProfile(name, profile);
         }
 

@@ -53,7 +53,16 @@ internal static class ChallengeEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        ChallengeIssue issue = await issuer.IssueAsync(profile!, binding, body?.LifetimeMinutes, http.AuditBy(time.GetUtcNow(), ""), cancellationToken);
+        ChallengeIssue issue;
+        try
+        {
+            issue = await issuer.IssueAsync(profile!, binding, body?.LifetimeMinutes, http.AuditBy(time.GetUtcNow(), ""), cancellationToken);
+        }
+        catch (Core.Issuing.UpstreamChallengeException ex)
+        {
+            return NdesAdminPage.UpstreamChallengeProblem(ex);
+        }
+
         if (issue.CapReached)
         {
             return Results.Problem(

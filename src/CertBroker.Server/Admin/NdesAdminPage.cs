@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Challenges;
@@ -30,7 +31,7 @@ internal static class NdesAdminPage
     }
 
     private static async Task<IResult> ServeAsync(
-        HttpContext http, ProfileCatalog profiles, OneTimeChallengeIssuer issuer, ICertificateIssuer ca, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, ProfileCatalog profiles, OneTimeChallengeIssuer issuer, ProfileBackends backends, TimeProvider time, CancellationToken cancellationToken)
     {
         string name = http.Request.Query["profile"].ToString() is { Length: > 0 } given ? given : BrokerOptions.DefaultProfileName;
         ScepProfile? profile = profiles.Find(name);
@@ -42,12 +43,22 @@ internal static class NdesAdminPage
                 detail: profile is null ? $"There is no profile '{name}'." : $"Profile '{profile.Name}' uses Challenge={profile.Options.Challenge}.");
         }
 
-        ChallengeIssue issue = await issuer.IssueAsync(profile, binding: null, lifetimeMinutes: null, http.AuditBy(time.GetUtcNow(), ""), cancellationToken);
+        ChallengeIssue issue;
+        try
+        {
+            issue = await issuer.IssueAsync(profile, binding: null, lifetimeMinutes: null, http.AuditBy(time.GetUtcNow(), ""), cancellationToken);
+        }
+        catch (UpstreamChallengeException ex)
+        {
+            return UpstreamChallengeProblem(ex);
+        }
+
+        X509Certificate2? ca = backends.Identity(profile)?.CaChain[0] ?? backends.Upstream(profile.Name)?.Identity?.CaChain[0];
         string body = issue.CapReached
             ? $"<P> The password cache is full. <P> Unused passwords are kept for {profile.Options.ChallengeLifetimeMinutes} minutes; "
               + "wait until one is used or expires. </P>"
             : "<P> To complete certificate enrollment for your network device you will need the following information: "
-              + $"<P> The thumbprint (hash value) for the CA certificate is: <B> {Thumbprint(ca.CaChain[0].RawData)} </B> "
+              + $"<P> The thumbprint (hash value) for the CA certificate is: <B> {(ca is null ? "(not available yet)" : Thumbprint(ca.RawData))} </B> "
               + $"<P> The enrollment challenge password is: <B> {issue.Password} </B> "
               + $"<P> This password can be used only once and will expire within {profile.Options.ChallengeLifetimeMinutes} minutes. "
               + "<P> Each enrollment requires a new challenge password. You can refresh this web page to obtain a new challenge password. </P>";
@@ -62,6 +73,12 @@ internal static class NdesAdminPage
         http.Response.Headers.CacheControl = "no-store";
         return Results.Bytes(Encoding.Unicode.GetBytes(html), "text/html; charset=utf-16");
     }
+
+    /// <summary>502: a <c>Backend=Ndes</c> profile's password comes from the upstream's admin page, which failed.</summary>
+    internal static IResult UpstreamChallengeProblem(UpstreamChallengeException ex) => Results.Problem(
+        statusCode: StatusCodes.Status502BadGateway,
+        title: "The upstream CA gave no one-time password.",
+        detail: ex.Message);
 
     /// <summary>
     /// NDES shows the MD5 of the CA certificate in four groups of eight hex digits; devices that ask for a

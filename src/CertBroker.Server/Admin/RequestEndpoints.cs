@@ -1,5 +1,6 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
+using CertBroker.Core.Enrolment;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;
@@ -17,7 +18,7 @@ internal static class RequestEndpoints
     {
         RouteGroupBuilder requests = api.MapGroup("/requests").WithTags("Requests");
 
-        requests.MapGet("/", async (string? status, string? profile, string? q, IApprovalStore store, CancellationToken cancellationToken) =>
+        requests.MapGet("/", async (string? status, string? profile, string? q, IApprovalStore store, UpstreamRelay relay, CancellationToken cancellationToken) =>
         {
             if (!TryParseStatus(status, out RequestStatus? parsed))
             {
@@ -29,7 +30,13 @@ internal static class RequestEndpoints
 
             IReadOnlyList<EnrolmentTransaction> found = await store.ListRequestsAsync(
                 new RequestQuery { Status = parsed, Profile = profile, Text = q }, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(found.Select(RequestView.From).ToList());
+            var views = new List<RequestView>(found.Count);
+            foreach (EnrolmentTransaction request in found)
+            {
+                views.Add(await RequestView.FromAsync(request, relay, cancellationToken).ConfigureAwait(false));
+            }
+
+            return Results.Ok(views);
         })
         .WithName("ListRequests")
         .WithSummary("Lists queued requests; status pending (default), issued, rejected, expired or all.")
@@ -37,9 +44,9 @@ internal static class RequestEndpoints
         .ProducesValidationProblem()
         .RequirePermission(Permission.ReadInventory);
 
-        requests.MapGet("/{id:long}", async (long id, IApprovalStore store, CancellationToken cancellationToken) =>
+        requests.MapGet("/{id:long}", async (long id, IApprovalStore store, UpstreamRelay relay, CancellationToken cancellationToken) =>
             await store.FindRequestAsync(id, cancellationToken).ConfigureAwait(false) is { } request
-                ? Results.Ok(RequestView.From(request))
+                ? Results.Ok(await RequestView.FromAsync(request, relay, cancellationToken).ConfigureAwait(false))
                 : NoSuchRequest(id))
         .WithName("GetRequest")
         .Produces<RequestView>()

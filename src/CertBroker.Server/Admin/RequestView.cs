@@ -26,7 +26,8 @@ internal sealed record RequestView(
     string? DecidedBy,
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
-    string? CertificateSerial)
+    string? CertificateSerial,
+    UpstreamView? Upstream = null)
 {
     /// <summary>How TransactionKey marks a renewal's own transaction.</summary>
     private const string RenewalMarker = "#renewal:";
@@ -56,6 +57,15 @@ internal sealed record RequestView(
             request.CertificateSerial);
     }
 
+    /// <summary>The view with its upstream request, for a <c>Backend=Ndes</c> profile's request that went upstream.</summary>
+    public static async Task<RequestView> FromAsync(EnrolmentTransaction request, Core.Enrolment.UpstreamRelay relay, CancellationToken cancellationToken)
+    {
+        RequestView view = From(request);
+        return relay.Serves(request.Profile) && await relay.FindAsync(request.Profile, request.TransactionId, cancellationToken).ConfigureAwait(false) is { } upstream
+            ? view with { Upstream = UpstreamView.From(upstream) }
+            : view;
+    }
+
     /// <summary>pending, issued, rejected or expired (failed, for a request refused outside the queue).</summary>
     public static string StatusOf(EnrolmentTransaction request) => request switch
     {
@@ -73,3 +83,22 @@ internal sealed record RequestKey(string? Algorithm, int? Size);
 
 /// <summary>What the client used for its request: envelope cipher, signature digest and signature scheme.</summary>
 internal sealed record RequestAlgorithms(string? ContentEncryption, string? Digest, string? Signature);
+
+/// <summary>
+/// Where a request stands at the upstream CA: pending (not yet accepted, the upstream could not be reached),
+/// submitted (the upstream answered PENDING and is polled), issued or failed; with the consecutive attempts that
+/// could not reach it, the next attempt, the last error, and the algorithms used towards it.
+/// </summary>
+internal sealed record UpstreamView(
+    string State, string UpstreamTransactionId, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, string? Cipher, string? Digest, DateTimeOffset UpdatedAt)
+{
+    public static UpstreamView From(UpstreamRequest request) => new(
+        request.State.ToString().ToLowerInvariant(),
+        request.UpstreamTransactionId,
+        request.Attempts,
+        request.NextAttemptAt,
+        request.LastError,
+        request.Cipher,
+        request.Digest,
+        request.UpdatedAt);
+}

@@ -14,17 +14,13 @@ internal sealed class CaCertificateResponses
     public const string CaRaContentType = "application/x-x509-ca-ra-cert";
     public const string NextCaContentType = "application/x-x509-next-ca-cert";
 
-    public CaCertificateResponses(IRegistrationAuthority ra, ICertificateIssuer issuer, INextCaSource nextCa, TimeProvider time)
-    {
-        // RA certificates first (signing, then encryption), then the CA chain: the order NDES uses.
-        var certificates = new List<ReadOnlyMemory<byte>> { ra.SigningCertificate.RawData };
-        if (!ra.EncryptionCertificate.RawData.AsSpan().SequenceEqual(ra.SigningCertificate.RawData))
-        {
-            certificates.Add(ra.EncryptionCertificate.RawData);
-        }
+    private readonly ProfileBackends? _backends;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UpstreamIdentity Identity, byte[] Body)> _upstream = new(StringComparer.OrdinalIgnoreCase);
 
-        certificates.AddRange(issuer.CaChain.Select(c => (ReadOnlyMemory<byte>)c.RawData));
-        CaCertificates = SignedDataWriter.WriteDegenerate(certificates);
+    public CaCertificateResponses(IRegistrationAuthority ra, ICertificateIssuer issuer, INextCaSource nextCa, TimeProvider time, ProfileBackends? backends = null)
+    {
+        _backends = backends;
+        CaCertificates = Build(ra, issuer.CaChain);
 
         if (nextCa.NextCaCertificate is X509Certificate2 next)
         {
@@ -41,4 +37,43 @@ internal sealed class CaCertificateResponses
     public byte[]? NextCaCertificates { get; }
 
     public bool HasNextCa => NextCaCertificates is not null;
+
+    /// <summary>
+    /// The GetCACert body of <paramref name="profile"/>: the broker's RA and the upstream CA chain for an upstream
+    /// profile, rebuilt when either changes; null while the upstream is not ready.
+    /// </summary>
+    public byte[]? For(Core.Profiles.ScepProfile profile)
+    {
+        if (_backends?.Upstream(profile.Name) is not { } upstream)
+        {
+            return CaCertificates;
+        }
+
+        if (upstream.Identity is not { } identity)
+        {
+            return null;
+        }
+
+        if (_upstream.TryGetValue(profile.Name, out var cached) && cached.Identity == identity)
+        {
+            return cached.Body;
+        }
+
+        byte[] body = Build(identity.Ra, identity.CaChain);
+        _upstream[profile.Name] = (identity, body);
+        return body;
+    }
+
+    // RA certificates first (signing, then encryption), then the CA chain: the order NDES uses.
+    private static byte[] Build(IRegistrationAuthority ra, IReadOnlyList<X509Certificate2> caChain)
+    {
+        var certificates = new List<ReadOnlyMemory<byte>> { ra.SigningCertificate.RawData };
+        if (!ra.EncryptionCertificate.RawData.AsSpan().SequenceEqual(ra.SigningCertificate.RawData))
+        {
+            certificates.Add(ra.EncryptionCertificate.RawData);
+        }
+
+        certificates.AddRange(caChain.Select(c => (ReadOnlyMemory<byte>)c.RawData));
+        return SignedDataWriter.WriteDegenerate(certificates);
+    }
 }

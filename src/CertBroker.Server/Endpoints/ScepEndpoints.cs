@@ -57,7 +57,7 @@ internal sealed partial class ScepHandler(
     private IEnumerable<string> AdvertisedCapabilities(ScepProfile profile)
     {
         IReadOnlySet<string> forbidden = policy.ForbiddenCapabilities(profile);
-        IReadOnlyList<string> capabilities = profile.Capabilities(caResponses.HasNextCa);
+        IReadOnlyList<string> capabilities = profile.Capabilities(caResponses.HasNextCa && profile.Options.Backend == ProfileBackend.Embedded);
         return forbidden.Count == 0 ? capabilities : capabilities.Where(c => !forbidden.Contains(c));
     }
 
@@ -81,10 +81,18 @@ internal sealed partial class ScepHandler(
                     await WriteTextAsync(http, StatusCodes.Status200OK, CaCapabilities.Format(AdvertisedCapabilities(profile)), entry).ConfigureAwait(false);
                     break;
                 case "GETCACERT":
-                    await WriteBytesAsync(http, StatusCodes.Status200OK, CaCertificateResponses.CaRaContentType, caResponses.CaCertificates, entry).ConfigureAwait(false);
+                    if (caResponses.For(profile) is { } certificates)
+                    {
+                        await WriteBytesAsync(http, StatusCodes.Status200OK, CaCertificateResponses.CaRaContentType, certificates, entry).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteUnavailableAsync(http, entry.Because("The upstream CA is not ready.")).ConfigureAwait(false);
+                    }
+
                     break;
                 case "GETNEXTCACERT":
-                    if (caResponses.NextCaCertificates is { } next)
+                    if (profile.Options.Backend == ProfileBackend.Embedded && caResponses.NextCaCertificates is { } next)
                     {
                         await WriteBytesAsync(http, StatusCodes.Status200OK, CaCertificateResponses.NextCaContentType, next, entry).ConfigureAwait(false);
                     }
@@ -147,6 +155,12 @@ internal sealed partial class ScepHandler(
         string? address = http.Connection.RemoteIpAddress?.ToString();
         ScepResult result = await responder.HandleAsync(profile, message, address, http.RequestAborted).ConfigureAwait(false);
         entry.Apply(result);
+        if (result.Unavailable)
+        {
+            await WriteUnavailableAsync(http, entry).ConfigureAwait(false);
+            return;
+        }
+
         if (result.Body is null)
         {
             await WriteTextAsync(http, StatusCodes.Status400BadRequest, "Invalid SCEP message\n", entry).ConfigureAwait(false);
@@ -201,6 +215,13 @@ internal sealed partial class ScepHandler(
         }
 
         return null;
+    }
+
+    // An upstream profile before its upstream CA is ready: clients retry a 503 later, and Retry-After says when.
+    private static Task WriteUnavailableAsync(HttpContext http, RequestLogEntry entry)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return WriteTextAsync(http, StatusCodes.Status503ServiceUnavailable, "Upstream CA not available\n", entry);
     }
 
     // Content types go out exactly, without a charset: certmonger, Apple and sscep compare the whole string.

@@ -13,7 +13,7 @@ namespace CertBroker.Server.Hosting;
 /// from there, never a burst of catch-up runs. Disabled scheduling removes the triggers.
 /// </summary>
 internal sealed partial class LifecycleScheduleRegistrar(
-    ISchedulerFactory schedulers, IOptions<ScheduleOptions> options, ILogger<LifecycleScheduleRegistrar> logger) : IHostedService
+    ISchedulerFactory schedulers, IOptions<ScheduleOptions> options, Core.Profiles.ProfileCatalog profiles, ILogger<LifecycleScheduleRegistrar> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,11 +25,21 @@ internal sealed partial class LifecycleScheduleRegistrar(
         await EnsureAsync<CrlRefreshJob>(scheduler, "crl-refresh", settings.CrlRefreshMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
         await EnsureAsync<ChallengeCleanupJob>(scheduler, "challenge-cleanup", settings.ChallengeCleanupMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
         await EnsureAsync<PolicyRescanJob>(scheduler, "policy-rescan", settings.PolicyRescanMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+
+        // Upstream profiles: as often as the most eager of them polls or retries.
+        List<Core.Profiles.NdesOptions> upstreams = profiles.All
+            .Where(p => p.Options.Backend == Core.Profiles.ProfileBackend.Ndes).Select(p => p.Options.Ndes).ToList();
+        TimeSpan upstreamInterval = TimeSpan.FromSeconds(upstreams.Count == 0 ? 60 : upstreams.Min(n => Math.Min(n.PollIntervalSeconds, n.RetryDelaySeconds)));
+        await EnsureAsync<UpstreamPollJob>(scheduler, "upstream-poll", upstreamInterval, settings.Enabled && upstreams.Count > 0, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task EnsureAsync<TJob>(IScheduler scheduler, string name, int minutes, bool enabled, CancellationToken cancellationToken)
+    private Task EnsureAsync<TJob>(IScheduler scheduler, string name, int minutes, bool enabled, CancellationToken cancellationToken)
+        where TJob : IJob =>
+        EnsureAsync<TJob>(scheduler, name, TimeSpan.FromMinutes(minutes), enabled, cancellationToken);
+
+    private async Task EnsureAsync<TJob>(IScheduler scheduler, string name, TimeSpan interval, bool enabled, CancellationToken cancellationToken)
         where TJob : IJob
     {
         var key = new TriggerKey(name, LifecycleScheduling.Group);
@@ -39,7 +49,6 @@ internal sealed partial class LifecycleScheduleRegistrar(
             return;
         }
 
-        TimeSpan interval = TimeSpan.FromMinutes(minutes);
         ITrigger? existing = await scheduler.GetTrigger(key, cancellationToken).ConfigureAwait(false);
         if (existing is ISimpleTrigger simple && simple.RepeatInterval == interval)
         {
@@ -58,11 +67,11 @@ internal sealed partial class LifecycleScheduleRegistrar(
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .Build();
         await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        LogScheduled(name, minutes);
+        LogScheduled(name, interval);
     }
 
-    [LoggerMessage(EventId = 370, Level = LogLevel.Information, Message = "Scheduled job {Job} every {Minutes} minutes")]
-    private partial void LogScheduled(string job, int minutes);
+    [LoggerMessage(EventId = 370, Level = LogLevel.Information, Message = "Scheduled job {Job} every {Interval}")]
+    private partial void LogScheduled(string job, TimeSpan interval);
 
     [LoggerMessage(EventId = 371, Level = LogLevel.Debug, Message = "Kept the stored schedule of job {Job}; next firing {NextFireTime}")]
     private partial void LogKept(string job, DateTimeOffset? nextFireTime);

@@ -36,6 +36,7 @@ internal static class ServiceRegistration
             .ValidateOnStart();
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
+        services.AddUpstreamBackends(dataDirectory);
 
         // The inventory matches queued requests to devices (IDeviceMatcher). The audit recorder and forwarder come
         // with AddAdminAccess.

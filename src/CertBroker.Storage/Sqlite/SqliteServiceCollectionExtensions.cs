@@ -46,6 +46,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<IExpiryReportSource>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IPolicyStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IInventorySearchIndex>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IUpstreamRequestStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
