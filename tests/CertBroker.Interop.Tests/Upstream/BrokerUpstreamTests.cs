@@ -31,6 +31,7 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         Task<ScepClientRun> run = ScepClientDriver.RunAsync(fixture.DeviceUrl, password, directory, commonName, TimeSpan.FromSeconds(100));
         (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
         Assert.False(run.IsCompleted, fixture.Evidence("scepclient stopped although its request waits for the upstream's admin"));
+        await AssertFrontShowsWaitingUpstreamAsync(frontAdmin, commonName);
         await upstreamAdmin.ApproveAsync(id);
         await InventoryChecks.WaitForFrontInventoryAsync(fixture, commonName, PickUpTimeout);
 
@@ -40,6 +41,7 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         Assert.Contains("pkiStatus=PENDING", done.Process.StandardError, StringComparison.Ordinal);
         await fixture.AssertChainsToUpstreamAsync(done.CertificateFile, done.Process.Describe());
         await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, done.CertificateFile);
+        await AssertUpstreamIssuedOnceAsync(upstreamAdmin, commonName);
     }
 
     [Fact]
@@ -56,6 +58,7 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         output.WriteLine(pending.Describe());
         Assert.True(pending.State.Status == "CA_WORKING", fixture.Evidence(pending.Describe() + "\n" + certmonger.DaemonLog));
         (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
+        await AssertFrontShowsWaitingUpstreamAsync(frontAdmin, commonName);
         await upstreamAdmin.ApproveAsync(id);
         await InventoryChecks.WaitForFrontInventoryAsync(fixture, commonName, PickUpTimeout);
 
@@ -65,6 +68,7 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         await fixture.AssertChainsToUpstreamAsync(issued.CertificateFile, issued.Describe());
         Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(issued.KeyFile), (await OpenSsl.ReadCertificateAsync(issued.CertificateFile)).PublicKeySha256);
         await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, issued.CertificateFile);
+        await AssertUpstreamIssuedOnceAsync(upstreamAdmin, commonName);
     }
 
     [Fact]
@@ -90,6 +94,24 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         Assert.True(done.CertificateWritten, fixture.Evidence(done.Process.Describe()));
         await fixture.AssertChainsToUpstreamAsync(done.CertificateFile, done.Process.Describe());
         await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, done.CertificateFile);
+        await AssertUpstreamIssuedOnceAsync(upstreamAdmin, commonName);
+    }
+
+    /// <summary>The front's queue shows the request as sent upstream and waiting there (upstream state <c>submitted</c>).</summary>
+    private async Task AssertFrontShowsWaitingUpstreamAsync(AdminApiClient frontAdmin, string commonName)
+    {
+        var queued = await frontAdmin.ListRequestsAsync("pending", commonName);
+        output.WriteLine("Front queue while the upstream waits for its admin:\n" + InventoryChecks.Json(queued));
+        Assert.True(
+            queued.Count == 1 && queued[0].GetProperty("upstream").GetProperty("state").GetString() == "submitted",
+            fixture.Evidence($"The front queue does not show '{commonName}' waiting at the upstream: {InventoryChecks.Json(queued)}"));
+    }
+
+    /// <summary>However often the device and the front polled, the upstream issued one certificate for the device.</summary>
+    private async Task AssertUpstreamIssuedOnceAsync(AdminApiClient upstreamAdmin, string commonName)
+    {
+        var issued = await upstreamAdmin.ListCertificatesAsync(commonName);
+        Assert.True(issued.Count == 1, fixture.Evidence($"The upstream issued {issued.Count} certificates for '{commonName}': {InventoryChecks.Json(issued)}"));
     }
 
     [Fact]

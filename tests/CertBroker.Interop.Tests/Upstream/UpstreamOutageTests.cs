@@ -46,11 +46,7 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
                 devices.All(d => !d.Process.HasExited),
                 fixture.Evidence("A device stopped while the upstream was down instead of waiting\n" + Describe(devices)));
             Assert.DoesNotContain(fixture.Upstream.Issued(), e => e.Subject.Contains(Prefix, StringComparison.Ordinal));
-            using (var admin = FrontBroker.NewAdminClient(fixture.Server))
-            {
-                var queued = await admin.ListRequestsAsync("all", Prefix);
-                output.WriteLine("Front request queue while the upstream is down:\n" + InventoryChecks.Json(queued));
-            }
+            await AssertFrontQueueAsync("pending", "pending", lastErrorExpected: true);
 
             await fixture.Upstream.StartAsync();
 
@@ -77,6 +73,7 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
             Assert.Equal(Devices, inventory.Count);
             Assert.Equal(Devices, inventory.Select(c => c.GetProperty("subject").GetString()).Distinct().Count());
             Assert.Equal(Devices, fixture.Upstream.Issued().Count(e => e.Subject.Contains(Prefix, StringComparison.Ordinal)));
+            await AssertFrontQueueAsync("issued", "issued", lastErrorExpected: false);
         }
         finally
         {
@@ -89,6 +86,25 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
             {
                 await device.Process.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// What the admin sees in the front broker's queue: one request per device in <paramref name="status"/>, each
+    /// with its upstream state, and the error that kept it from the upstream while that was down.
+    /// </summary>
+    private async Task AssertFrontQueueAsync(string status, string upstreamState, bool lastErrorExpected)
+    {
+        using var admin = FrontBroker.NewAdminClient(fixture.Server);
+        var queued = await admin.ListRequestsAsync(status, Prefix);
+        output.WriteLine($"Front request queue ({status}):\n{InventoryChecks.Json(queued)}");
+        Assert.True(queued.Count == Devices, fixture.Evidence($"The front queue lists {queued.Count} {status} requests, not {Devices}: {InventoryChecks.Json(queued)}"));
+        foreach (var request in queued)
+        {
+            var upstream = request.GetProperty("upstream");
+            Assert.Equal(upstreamState, upstream.GetProperty("state").GetString());
+            string? lastError = upstream.GetProperty("lastError").GetString();
+            Assert.True(!lastErrorExpected || !string.IsNullOrEmpty(lastError), $"No last error shown for a request the upstream never got: {request.GetRawText()}");
         }
     }
 
