@@ -97,6 +97,56 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         await AssertUpstreamIssuedOnceAsync(upstreamAdmin, commonName);
     }
 
+    [Fact]
+    public async Task StrongSwanPki_UpstreamAdminRejects_EndsWithFailure()
+    {
+        const string commonName = "front-otp-rejected";
+        using var frontAdmin = fixture.NewFrontAdminClient();
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        string password = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        string directory = fixture.NewWorkDirectory("pki-otp-rejected");
+        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
+        string keyFile = Path.Combine(directory, "key.pem");
+        await StrongSwanDriver.GenerateKeyAsync(keyFile);
+
+        Task<StrongSwanRun> run = StrongSwanDriver.EnrolAsync(
+            fixture.DeviceUrl, ca, keyFile, "CN=" + commonName, password, StrongSwanCipher.Des3, Path.Combine(directory, "cert.pem"));
+        (long id, _) = await upstreamAdmin.WaitForPendingAsync(commonName, QueueTimeout, () => fixture.Evidence("upstream queue"));
+        await upstreamAdmin.RejectAsync(id, "Interop test: the upstream's admin says no.");
+
+        StrongSwanRun done = await run;
+        output.WriteLine(done.Process.Describe());
+        Assert.False(done.Process.TimedOut, fixture.Evidence("pki kept polling after the upstream refused\n" + done.Process.Describe()));
+        Assert.NotEqual(0, done.Process.ExitCode);
+        Assert.False(done.CertificateWritten, "pki printed a certificate the upstream refused");
+        Assert.Empty(await frontAdmin.ListCertificatesAsync(commonName));
+    }
+
+    [Fact]
+    public async Task ScepClient_OneTimePasswordUsedTwice_SecondDeviceRefusedByFront()
+    {
+        using var frontAdmin = fixture.NewFrontAdminClient();
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        string password = await frontAdmin.MscepAdminPasswordAsync(FrontBroker.Profile);
+        string firstDirectory = fixture.NewWorkDirectory("otp-first");
+        string secondDirectory = fixture.NewWorkDirectory("otp-second");
+        await fixture.Keys.TakeAsync(Path.Combine(firstDirectory, "key.pem"));
+        await fixture.Keys.TakeAsync(Path.Combine(secondDirectory, "key.pem"));
+
+        // The first device's request waits at the upstream (its scepclient is stopped after the check), the second
+        // device tries the same password.
+        Task<ScepClientRun> first = ScepClientDriver.RunAsync(fixture.DeviceUrl, password, firstDirectory, "front-otp-first", TimeSpan.FromSeconds(20));
+        await upstreamAdmin.WaitForPendingAsync("front-otp-first", QueueTimeout, () => fixture.Evidence("upstream queue"));
+        ScepClientRun second = await ScepClientDriver.RunAsync(fixture.DeviceUrl, password, secondDirectory, "front-otp-second", TimeSpan.FromSeconds(20));
+        output.WriteLine(second.Process.Describe());
+        output.WriteLine((await first).Process.Describe());
+
+        Assert.False(second.Process.TimedOut, fixture.Evidence("The second device was told PENDING with a used password\n" + second.Process.Describe()));
+        Assert.NotEqual(0, second.Process.ExitCode);
+        Assert.False(second.CertificateWritten, "A second device got a certificate with a used one-time password");
+        Assert.Empty(await upstreamAdmin.ListRequestsAsync("all", "front-otp-second"));
+    }
+
     /// <summary>The front's queue shows the request as sent upstream and waiting there (upstream state <c>submitted</c>).</summary>
     private async Task AssertFrontShowsWaitingUpstreamAsync(AdminApiClient frontAdmin, string commonName)
     {

@@ -71,6 +71,51 @@ public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, I
     }
 
     [Fact]
+    public async Task ScepClient_WrongChallenge_RefusedByFrontWithoutReachingUpstream()
+    {
+        const string commonName = "upstream-intruder";
+        string directory = fixture.NewWorkDirectory(commonName);
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+
+        ScepClientRun run = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.WrongChallenge, directory, commonName);
+        output.WriteLine(run.Process.Describe());
+
+        // A refusal is a FAILURE at once, decided by the broker: scepserver never sees the request.
+        Assert.False(run.Process.TimedOut, fixture.Evidence(run.Process.Describe()));
+        Assert.NotEqual(0, run.Process.ExitCode);
+        Assert.False(run.CertificateWritten, "scepclient got a certificate with a wrong challenge");
+        Assert.Equal(0, fixture.Upstream.IssuedTo(commonName));
+    }
+
+    [Fact]
+    public async Task ScepClient_RenewalThroughFront_UpstreamIssuesNewCertificateForSameKey()
+    {
+        const string commonName = "upstream-renewer";
+        string directory = fixture.NewWorkDirectory(commonName);
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+        ScepClientRun enrol = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        output.WriteLine(enrol.Process.Describe());
+        Assert.True(enrol.Process.Succeeded && enrol.CertificateWritten, fixture.Evidence(enrol.Process.Describe()));
+        CertificateFacts first = await OpenSsl.ReadCertificateAsync(enrol.CertificateFile);
+
+        // cert.pem beside the key: a RenewalReq signed with the current certificate, still carrying the static challenge.
+        ScepClientRun renew = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        output.WriteLine(renew.Process.Describe());
+
+        Assert.True(renew.Process.Succeeded, fixture.Evidence(renew.Process.Describe()));
+        CertificateFacts second = await OpenSsl.ReadCertificateAsync(renew.CertificateFile);
+        Assert.NotEqual(first.Serial, second.Serial);
+        Assert.Equal(first.PublicKeySha256, second.PublicKeySha256);
+        await fixture.AssertChainsToUpstreamAsync(renew.CertificateFile, renew.Process.Describe());
+        Assert.Equal(2, fixture.Upstream.IssuedTo(commonName));
+        using var admin = FrontBroker.NewAdminClient(fixture.Server);
+        var inventory = await admin.ListCertificatesAsync(commonName);
+        Assert.True(inventory.Count == 2, fixture.Evidence($"The front inventory lists {inventory.Count} certificates for the renewed device: {InventoryChecks.Json(inventory)}"));
+        var old = inventory.Single(c => c.GetProperty("serial").GetString()!.TrimStart('0').Equals(first.Serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase));
+        Assert.False(string.IsNullOrEmpty(old.GetProperty("supersededBy").GetString()), $"The renewed certificate is not marked superseded: {old.GetRawText()}");
+    }
+
+    [Fact]
     public async Task GetCaCert_NdesPath_ReturnsUpstreamCaAndBrokerRaChainingToIt()
     {
         CaCertificates certificates = await CaCertificates.FetchAsync(fixture.DeviceUrl);
