@@ -33,7 +33,7 @@ public abstract class UpstreamFixture : ServerFixture
 /// micromdm's scepserver as the upstream CA with a static challenge, and a front broker whose Ndes profile points at it
 /// with the same challenge, which devices therefore use.
 /// </summary>
-public sealed class ScepServerUpstreamFixture : UpstreamFixture
+public class ScepServerUpstreamFixture : UpstreamFixture
 {
     private ScepServerUpstream? _upstream;
 
@@ -43,6 +43,9 @@ public sealed class ScepServerUpstreamFixture : UpstreamFixture
 
     protected override string UpstreamOutput => _upstream?.Output ?? "";
 
+    /// <summary>Front broker settings on top of the upstream URL and challenge.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> FrontSettings => [];
+
     protected override async Task<ServerProcess> StartAsync()
     {
         _upstream = await ScepServerUpstream.CreateAsync(Challenge);
@@ -50,6 +53,7 @@ public sealed class ScepServerUpstreamFixture : UpstreamFixture
         [
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.ScepUrl),
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
+            .. FrontSettings,
         ]);
         try
         {
@@ -70,6 +74,21 @@ public sealed class ScepServerUpstreamFixture : UpstreamFixture
             await _upstream.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The scepserver set-up with a front broker that gives up on an unreachable upstream after three attempts, one to
+/// two seconds apart, so a test can watch a request fail for good.
+/// </summary>
+public sealed class ScepServerFewAttemptsFixture : ScepServerUpstreamFixture
+{
+    public const int MaxAttempts = 3;
+
+    protected override IEnumerable<KeyValuePair<string, string>> FrontSettings =>
+    [
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:MaxAttempts", MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:MaxRetryDelaySeconds", "2"),
+    ];
 }
 
 /// <summary>

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using CertBroker.Interop.Tests.Clients;
+using CertBroker.Interop.Tests.Harness;
+
+namespace CertBroker.Interop.Tests.Upstream;
+
+/// <summary>
+/// An upstream that stays away past the front's retry limit: the device is told FAILURE on its next poll instead of
+/// waiting forever, and the admin sees why in the front's queue.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class UpstreamRetryLimitTests(ScepServerFewAttemptsFixture fixture, ITestOutputHelper output) : IClassFixture<ScepServerFewAttemptsFixture>
+{
+    [Fact]
+    public async Task StrongSwanPki_UpstreamDownPastRetryLimit_EndsWithFailureShownInFrontQueue()
+    {
+        const string commonName = "retry-limit-pki";
+        string directory = fixture.NewWorkDirectory(commonName);
+        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
+        string keyFile = Path.Combine(directory, "key.pem");
+        await StrongSwanDriver.GenerateKeyAsync(keyFile);
+        await fixture.Upstream.StopAsync();
+        try
+        {
+            // pki polls every 2 s for up to 30 s; the front gives up after three attempts one to two seconds apart.
+            StrongSwanRun run = await StrongSwanDriver.EnrolAsync(
+                fixture.DeviceUrl, ca, keyFile, "CN=" + commonName, ServerFixture.Challenge, StrongSwanCipher.Aes, Path.Combine(directory, "cert.pem"));
+            output.WriteLine(run.Process.Describe());
+
+            Assert.False(run.Process.TimedOut, fixture.Evidence("pki was never told the request failed\n" + run.Process.Describe()));
+            Assert.NotEqual(0, run.Process.ExitCode);
+            Assert.False(run.CertificateWritten, "pki printed a certificate although the upstream was down");
+            using var admin = FrontBroker.NewAdminClient(fixture.Server);
+            var requests = await admin.ListRequestsAsync("all", commonName);
+            output.WriteLine(InventoryChecks.Json(requests));
+            Assert.True(requests.Count == 1, fixture.Evidence($"The front queue lists {requests.Count} requests for '{commonName}': {InventoryChecks.Json(requests)}"));
+            var upstream = requests[0].GetProperty("upstream");
+            Assert.Equal("failed", upstream.GetProperty("state").GetString());
+            Assert.Equal(ScepServerFewAttemptsFixture.MaxAttempts, upstream.GetProperty("attempts").GetInt32());
+            Assert.False(string.IsNullOrEmpty(upstream.GetProperty("lastError").GetString()), requests[0].GetRawText());
+        }
+        finally
+        {
+            await fixture.Upstream.StartAsync();
+        }
+
+        Assert.Equal(0, fixture.Upstream.IssuedTo(commonName));
+    }
+}
+
+/// <summary>
+/// The front broker itself restarts while the upstream is down and devices wait: what it promised the devices is in
+/// its database, so once the upstream is back every device still gets exactly one certificate.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class FrontRestartTests(ScepServerUpstreamFixture fixture, ITestOutputHelper output) : IClassFixture<ScepServerUpstreamFixture>
+{
+    private const int Devices = 3;
+    private const string Prefix = "restart-device-";
+
+    [Fact]
+    public async Task ScepClients_FrontRestartedDuringUpstreamOutage_EachDeviceGetsExactlyOneCertificate()
+    {
+        await fixture.Upstream.StopAsync();
+        var devices = new List<(string CommonName, string Directory, ExternalProcess Process)>();
+        try
+        {
+            for (int i = 1; i <= Devices; i++)
+            {
+                string commonName = Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                string directory = fixture.NewWorkDirectory(commonName);
+                await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+                devices.Add((commonName, directory, ExternalProcess.Start(
+                    "scepclient",
+                    ["-server-url", fixture.DeviceUrl, "-challenge", ServerFixture.Challenge, "-private-key", Path.Combine(directory, "key.pem"),
+                     "-certificate", Path.Combine(directory, "cert.pem"), "-cn", commonName, "-debug"],
+                    directory)));
+            }
+
+            var clock = Stopwatch.StartNew();
+            while (!devices.All(d => d.Process.StandardError.Contains("pkiStatus=PENDING", StringComparison.Ordinal)))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40) && devices.All(d => !d.Process.HasExited), fixture.Evidence("Not every device was told PENDING\n" + Describe(devices)));
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+
+            // scepclient re-sends every 30 s: the front is back well before the next one.
+            await fixture.Server.RestartAsync();
+            CaCertificates afterRestart = await FrontBroker.WaitUntilReadyAsync(fixture.Server, whileWaiting: null, TimeSpan.FromSeconds(5));
+            Assert.NotEmpty(afterRestart.RegistrationAuthorities);
+            await fixture.Upstream.StartAsync();
+
+            foreach (var (commonName, directory, process) in devices)
+            {
+                ProcessResult result = await process.WaitAsync(TimeSpan.FromSeconds(100));
+                output.WriteLine(result.Describe());
+                string certificateFile = Path.Combine(directory, "cert.pem");
+                Assert.True(result.Succeeded && File.Exists(certificateFile), fixture.Evidence($"{commonName} got no certificate\n{result.Describe()}"));
+                await fixture.AssertChainsToUpstreamAsync(certificateFile, result.Describe());
+                await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, certificateFile);
+                Assert.Equal(1, fixture.Upstream.IssuedTo(commonName));
+            }
+        }
+        finally
+        {
+            if (!fixture.Upstream.IsRunning)
+            {
+                await fixture.Upstream.StartAsync();
+            }
+
+            foreach (var device in devices)
+            {
+                await device.Process.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Describe(IEnumerable<(string CommonName, string Directory, ExternalProcess Process)> devices) =>
+        string.Join('\n', devices.Select(d => $"--- {d.CommonName} ({(d.Process.HasExited ? "exited" : "running")}) ---\n{d.Process.StandardError}"));
+}
