@@ -116,6 +116,45 @@ public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, I
     }
 
     [Fact]
+    public async Task ScepClient_1024BitKey_FrontInventoryFlagsTheUpstreamCertificate()
+    {
+        const string commonName = "upstream-weak-key";
+        string directory = fixture.NewWorkDirectory(commonName);
+        await OpenSsl.GenerateRsaKeyAsync(Path.Combine(directory, "key.pem"), 1024);
+
+        ScepClientRun run = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        output.WriteLine(run.Process.Describe());
+
+        // WeakCrypto=Flag (the default): issued upstream, and the broker records what its policy found.
+        Assert.True(run.Process.Succeeded && run.CertificateWritten, fixture.Evidence(run.Process.Describe()));
+        var entry = await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+        Assert.Contains(entry.GetProperty("findings").EnumerateArray(), f => f.GetProperty("ruleId").GetString() == "WC-RSA-01");
+    }
+
+    [Fact]
+    public async Task CertmongerResubmit_IssuedThroughFront_RenewsWithUpstreamCertificate()
+    {
+        const string commonName = "upstream-certmonger-renew";
+        await using var certmonger = await CertmongerDriver.StartAsync();
+        await certmonger.AddScepCaAsync("front", fixture.DeviceUrl);
+        CertmongerRun first = await certmonger.RequestAsync("front", "renew", "CN=" + commonName, ServerFixture.Challenge, TimeSpan.FromSeconds(30));
+        output.WriteLine(first.Describe());
+        Assert.True(first.Issued, fixture.Evidence(first.Describe() + "\n" + certmonger.DaemonLog));
+        CertificateFacts before = await OpenSsl.ReadCertificateAsync(first.CertificateFile);
+
+        // A PKCSReq signed with the current certificate, with the challenge again (-L).
+        CertmongerRun renewed = await certmonger.ResubmitAsync("renew", TimeSpan.FromSeconds(30));
+        output.WriteLine(renewed.Describe());
+
+        Assert.True(renewed.Issued, fixture.Evidence(renewed.Describe() + "\n" + certmonger.DaemonLog));
+        CertificateFacts after = await OpenSsl.ReadCertificateAsync(renewed.CertificateFile);
+        Assert.NotEqual(before.Serial, after.Serial);
+        await fixture.AssertChainsToUpstreamAsync(renewed.CertificateFile, renewed.Describe());
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, renewed.CertificateFile);
+        Assert.Equal(2, fixture.Upstream.IssuedTo(commonName));
+    }
+
+    [Fact]
     public async Task GetCaCert_NdesPath_ReturnsUpstreamCaAndBrokerRaChainingToIt()
     {
         CaCertificates certificates = await CaCertificates.FetchAsync(fixture.DeviceUrl);
