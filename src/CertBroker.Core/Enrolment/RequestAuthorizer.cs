@@ -36,6 +36,11 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
         EnrolmentContext context, CertificationRequest csr, CertificateRecord? signerCertificate, CancellationToken cancellationToken)
     {
         (ScepProfile profile, PkiMessage request) = (context.Profile, context.Request);
+        if (profile.Options.TrustedRaThumbprints.Count > 0 && TrustedRa(profile, request) is { } trusted)
+        {
+            return trusted;
+        }
+
         Authorization? renewal = signerCertificate is null ? null : Renewal(profile, request, csr, signerCertificate);
         if (renewal is { Allowed: true })
         {
@@ -51,6 +56,21 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
         return challenge.Allowed || renewal is null
             ? challenge
             : renewal.Value with { Reason = $"{renewal.Value.Reason} {challenge.Reason}" };
+    }
+
+    // A request signed by a registration authority this profile trusts: the RA checked the device (RFC 8894 §2.8).
+    private Authorization? TrustedRa(ScepProfile profile, PkiMessage request)
+    {
+        string thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(request.SignerCertificate.RawData.Span));
+        if (!profile.Options.TrustedRaThumbprints.Contains(thumbprint, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        return now >= request.Signer.NotBefore.ToUniversalTime() && now <= request.Signer.NotAfter.ToUniversalTime()
+            ? Authorization.Allow($"Signed by trusted RA {request.Signer.Subject} ({thumbprint}).")
+            : Authorization.Refuse($"Trusted RA certificate {thumbprint} is not valid now.");
     }
 
     private Authorization Renewal(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord current)

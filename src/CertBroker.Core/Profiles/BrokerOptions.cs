@@ -122,6 +122,14 @@ public sealed class ProfileOptions
     /// <summary>Whether a CertRep SUCCESS also carries the CA chain. Cisco needs it, Juniper refuses it. Default true.</summary>
     public bool IncludeCaCertificates { get; set; } = true;
 
+    /// <summary>
+    /// SHA-256 thumbprints (hex) of registration-authority certificates, such as another CertBroker's RA in front of
+    /// this one (<c>Backend=Ndes</c> there), whose signed requests are authorised without a challenge, as an ADCS
+    /// template that requires an enrollment agent's signature. The RA checked the device; this broker trusts that.
+    /// Empty by default.
+    /// </summary>
+    public List<string> TrustedRaThumbprints { get; set; } = [];
+
     /// <summary>Whether renewal (RenewalReq, or PKCSReq signed with a current certificate) is allowed without a challenge. Default true.</summary>
     public bool AllowRenewal { get; set; } = true;
 

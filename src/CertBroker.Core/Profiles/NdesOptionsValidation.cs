@@ -10,6 +10,11 @@ internal static class NdesOptionsValidation
             failures.Add($"{prefix}:{nameof(ProfileOptions.Backend)} must be Embedded or Ndes; got {profile.Backend}.");
         }
 
+        foreach (string thumbprint in profile.TrustedRaThumbprints.Where(t => !System.Text.RegularExpressions.Regex.IsMatch(t, "^[0-9A-Fa-f]{64}$")))
+        {
+            failures.Add($"{prefix}:{nameof(ProfileOptions.TrustedRaThumbprints)}: '{thumbprint}' is not a SHA-256 thumbprint (64 hex characters).");
+        }
+
         if (profile.Backend != ProfileBackend.Ndes)
         {
             return;

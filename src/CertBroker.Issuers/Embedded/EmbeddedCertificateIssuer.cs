@@ -214,7 +214,10 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     private async Task<SignedCrl> SignCrlAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var revoked = await certificateStore.ListRevokedAsync(now, cancellationToken).ConfigureAwait(false);
+        // Only what this CA signed: certificates of an upstream CA (Backend=Ndes) or imported ones are revoked there.
+        var revoked = (await certificateStore.ListRevokedAsync(now, cancellationToken).ConfigureAwait(false))
+            .Where(r => string.Equals(r.Issuer, issuerSubject, StringComparison.Ordinal))
+            .ToList();
         var builder = new CertificateRevocationListBuilder();
         foreach (var record in revoked)
         {

@@ -107,7 +107,13 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
         }
         catch (UpstreamUnreachableException ex)
         {
-            return UpstreamReply.Unreachable(ex.Message);
+            // The algorithms were chosen before the upstream failed; the queue shows what the retries will use.
+            IReadOnlySet<string> capabilities = _upstream!.Capabilities;
+            return UpstreamReply.Unreachable(ex.Message) with
+            {
+                Cipher = CaCapabilities.StrongestCipher(capabilities).Name,
+                Digest = Scep.Cms.DigestAlgorithms.DisplayName(CaCapabilities.StrongestDigest(capabilities)),
+            };
         }
     }
 

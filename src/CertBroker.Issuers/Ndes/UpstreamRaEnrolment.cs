@@ -67,7 +67,7 @@ internal sealed class UpstreamRaEnrolment(string directory, string subject)
             case PkiStatus.Success when reply.IssuedFor(publicKey) is { } certificate:
                 await KeyFiles.WriteCertificateAsync(Path.Combine(directory, $"{prefix}-cert.pem"), certificate, cancellationToken).ConfigureAwait(false);
                 File.Delete(pendingPath);
-                return (new BrokerRa(X509CertificateLoader.LoadCertificate(certificate.RawData), key), $"RA certificate {certificate.Subject} {certificate.SerialNumber} issued.");
+                return (new BrokerRa(X509CertificateLoader.LoadCertificate(certificate.RawData), key), $"RA certificate {certificate.Subject} serial {certificate.SerialNumber} SHA-256 {Convert.ToHexString(SHA256.HashData(certificate.RawData))} issued.");
             case PkiStatus.Pending:
                 await KeyFiles.WriteAtomicallyAsync(pendingPath, System.Text.Encoding.ASCII.GetBytes(transactionId + "\n"), KeyFiles.PublicFileMode, cancellationToken)
                     .ConfigureAwait(false);
