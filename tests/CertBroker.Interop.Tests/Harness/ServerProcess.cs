@@ -27,6 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly int _port;
     private ExternalProcess _process;
     private Func<TempDirectory, int, Task<ExternalProcess>>? _launch;
+    private List<string>? _extraArguments;
     private string _earlierOutput = "";
 
     private ServerProcess(ServerKind kind, ExternalProcess process, TempDirectory directory, int port, string challenge)
@@ -70,7 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var extra = (settings ?? []).Select(s => $"--{s.Key}={s.Value}").ToList();
-        return await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
+        var server = await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
         {
             var arguments = new List<string>
             {
@@ -84,6 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
             // The content root is the working directory: run beside the assembly so appsettings.json is found.
             return Task.FromResult(ExternalProcess.Start("dotnet", arguments, Path.GetDirectoryName(assembly)));
         }, cancellationToken);
+        server._extraArguments = extra;
+        return server;
     }
 
     /// <summary>
@@ -114,9 +117,17 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Kills the server, as a crash or a reboot would, and starts it again with the same data directory, port and
     /// arguments; returns once it answers again.
     /// </summary>
-    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    /// <param name="addSettings">More <c>--Key=Value</c> arguments from now on (CertBroker only), e.g. something only known after the first start.</param>
+    /// <param name="cancellationToken">Cancels the wait for readiness.</param>
+    public async Task RestartAsync(IEnumerable<KeyValuePair<string, string>>? addSettings = null, CancellationToken cancellationToken = default)
     {
         var launch = _launch ?? throw new InvalidOperationException("This server was not started by StartWithFreePortAsync");
+        if (addSettings is not null)
+        {
+            var extra = _extraArguments ?? throw new InvalidOperationException("Only CertBroker takes more settings on restart");
+            extra.AddRange(addSettings.Select(s => $"--{s.Key}={s.Value}"));
+        }
+
         await _process.DisposeAsync();
         _earlierOutput = Output + "\n--- server killed and started again ---\n";
         _process = await launch(_directory, _port);

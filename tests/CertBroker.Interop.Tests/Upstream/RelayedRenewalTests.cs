@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using CertBroker.Interop.Tests.Clients;
+using CertBroker.Interop.Tests.Harness;
+
+namespace CertBroker.Interop.Tests.Upstream;
+
+/// <summary>
+/// A CertBroker upstream (static challenge, automatic issuance) whose profile trusts the front broker's RA
+/// certificate (<c>TrustedRaThumbprints</c>), as an operator sets it up: start the front, read the thumbprint of the RA
+/// certificate it enrolled, add it to the upstream and restart the upstream.
+/// </summary>
+public sealed class TrustedRaUpstreamFixture : UpstreamFixture
+{
+    private ServerProcess? _upstream;
+    private string? _upstreamCaFile;
+
+    public ServerProcess Upstream => _upstream ?? throw new InvalidOperationException("The upstream has not started");
+
+    public override string UpstreamCaFile => _upstreamCaFile ?? throw new InvalidOperationException("The upstream has not started");
+
+    public AdminApiClient NewUpstreamAdminClient() => new(Upstream.BaseAddress, "admin", LossyUpstreamFixture.UpstreamAdminPassword);
+
+    protected override string UpstreamOutput => _upstream?.Output ?? "";
+
+    protected override async Task<ServerProcess> StartAsync()
+    {
+        _upstream = await ServerProcess.StartCertBrokerAsync(Challenge,
+        [
+            new("CertBroker:Admin:BootstrapPassword", LossyUpstreamFixture.UpstreamAdminPassword),
+            new("CertBroker:Admin:PasswordHashing:Iterations", "100000"),
+        ]);
+        (_upstreamCaFile, _) = (await CaCertificates.FetchAsync(_upstream.Url("/scep"))).WritePem(Files.Sub("upstream-ca"));
+        var front = await FrontBroker.StartAsync(
+        [
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.Url("/scep")),
+            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
+        ]);
+        try
+        {
+            CaCertificates frontCa = await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
+            string[] thumbprints = frontCa.RegistrationAuthorities.Select(c => Convert.ToHexString(SHA256.HashData(c.RawData))).Distinct().ToArray();
+            await _upstream.RestartAsync(thumbprints.Select((t, i) => new KeyValuePair<string, string>(
+                $"CertBroker:Profiles:default:TrustedRaThumbprints:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}", t)));
+            return front;
+        }
+        catch
+        {
+            await front.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task DisposeMoreAsync()
+    {
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>
+/// A device renews through the front with a request signed by its current certificate and no challenge, as
+/// strongSwan pki does with <c>--cert/--key</c> and no <c>--password</c>. The front authorises it (its own
+/// certificate), relays it signed by its RA, and the upstream issues because it trusts that RA.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class RelayedRenewalTests(TrustedRaUpstreamFixture fixture, ITestOutputHelper output) : IClassFixture<TrustedRaUpstreamFixture>
+{
+    [Fact]
+    public async Task StrongSwanPkiRenewal_NoChallengeUpstreamTrustsFrontRa_IssuesSecondCertificateForNewKey()
+    {
+        const string commonName = "relayed-renewal-pki";
+        string directory = fixture.NewWorkDirectory(commonName);
+        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
+        string firstKey = Path.Combine(directory, "first.key.pem");
+        string secondKey = Path.Combine(directory, "second.key.pem");
+        await Task.WhenAll(StrongSwanDriver.GenerateKeyAsync(firstKey), StrongSwanDriver.GenerateKeyAsync(secondKey));
+        StrongSwanRun first = await StrongSwanDriver.EnrolAsync(
+            fixture.DeviceUrl, ca, firstKey, "CN=" + commonName, ServerFixture.Challenge, StrongSwanCipher.Aes, Path.Combine(directory, "first.cert.pem"));
+        output.WriteLine(first.Process.Describe());
+        Assert.True(first.CertificateWritten, fixture.Evidence(first.Process.Describe()));
+
+        StrongSwanRun renewed = await StrongSwanDriver.EnrolAsync(
+            fixture.DeviceUrl, ca, secondKey, "CN=" + commonName, password: null, StrongSwanCipher.Aes, Path.Combine(directory, "second.cert.pem"),
+            renewal: (first.CertificateFile, firstKey));
+        output.WriteLine(renewed.Process.Describe());
+
+        Assert.True(renewed.CertificateWritten, fixture.Evidence(renewed.Process.Describe()));
+        await fixture.AssertChainsToUpstreamAsync(renewed.CertificateFile, renewed.Process.Describe());
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(secondKey), (await OpenSsl.ReadCertificateAsync(renewed.CertificateFile)).PublicKeySha256);
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, renewed.CertificateFile);
+        using var upstreamAdmin = fixture.NewUpstreamAdminClient();
+        Assert.Equal(2, (await upstreamAdmin.ListCertificatesAsync(commonName)).Count);
+    }
+}
