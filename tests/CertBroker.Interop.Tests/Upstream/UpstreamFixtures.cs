@@ -46,9 +46,17 @@ public class ScepServerUpstreamFixture : UpstreamFixture
     /// <summary>Front broker settings on top of the upstream URL and challenge.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> FrontSettings => [];
 
+    /// <summary>Whether scepserver is stopped before the front's first start, which then finds its upstream away.</summary>
+    protected virtual bool UpstreamDownAtFirstStart => false;
+
     protected override async Task<ServerProcess> StartAsync()
     {
         _upstream = await ScepServerUpstream.CreateAsync(Challenge);
+        if (UpstreamDownAtFirstStart)
+        {
+            await _upstream.StopAsync();
+        }
+
         var front = await FrontBroker.StartAsync(
         [
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.ScepUrl),
@@ -57,7 +65,11 @@ public class ScepServerUpstreamFixture : UpstreamFixture
         ]);
         try
         {
-            await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
+            if (!UpstreamDownAtFirstStart)
+            {
+                await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
+            }
+
             return front;
         }
         catch
@@ -74,6 +86,12 @@ public class ScepServerUpstreamFixture : UpstreamFixture
             await _upstream.DisposeAsync();
         }
     }
+}
+
+/// <summary>The scepserver set-up with scepserver away when the front broker starts for the first time.</summary>
+public sealed class ScepServerDownAtStartFixture : ScepServerUpstreamFixture
+{
+    protected override bool UpstreamDownAtFirstStart => true;
 }
 
 /// <summary>

@@ -120,3 +120,43 @@ public sealed class FrontRestartTests(ScepServerUpstreamFixture fixture, ITestOu
     private static string Describe(IEnumerable<(string CommonName, string Directory, ExternalProcess Process)> devices) =>
         string.Join('\n', devices.Select(d => $"--- {d.CommonName} ({(d.Process.HasExited ? "exited" : "running")}) ---\n{d.Process.StandardError}"));
 }
+
+/// <summary>
+/// The upstream is away when the front broker starts for the first time: the front has no CA chain and no RA
+/// certificate yet, so its upstream profile answers 503 while the rest of the service runs; once the upstream is
+/// there the front gets ready by itself and devices enrol.
+/// </summary>
+[Trait("Category", "Interop")]
+[Trait("Server", "CertBroker")]
+public sealed class UpstreamDownAtFirstStartTests(ScepServerDownAtStartFixture fixture, ITestOutputHelper output) : IClassFixture<ScepServerDownAtStartFixture>
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    [Fact]
+    public async Task FrontFirstStart_UpstreamAway_ProfileAnswers503ThenEnrolsOnceUpstreamIsUp()
+    {
+        using (var response = await Http.GetAsync(fixture.DeviceUrl + "?operation=GetCACert"))
+        {
+            output.WriteLine($"GetCACert while the upstream is away: {(int)response.StatusCode} Retry-After {response.Headers.RetryAfter}");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        using (var embedded = await Http.GetAsync(fixture.Server.Url("/scep") + "?operation=GetCACaps"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, embedded.StatusCode);
+        }
+
+        await fixture.Upstream.StartAsync();
+        await FrontBroker.WaitUntilReadyAsync(fixture.Server, whileWaiting: null, TimeSpan.FromSeconds(60));
+        const string commonName = "late-upstream-device";
+        string directory = fixture.NewWorkDirectory(commonName);
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+        ScepClientRun run = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        output.WriteLine(run.Process.Describe());
+
+        Assert.True(run.Process.Succeeded && run.CertificateWritten, fixture.Evidence(run.Process.Describe()));
+        await fixture.AssertChainsToUpstreamAsync(run.CertificateFile, run.Process.Describe());
+        await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+    }
+}
