@@ -148,6 +148,13 @@ public sealed class ScepServerUpstream : IAsyncDisposable
     public int IssuedTo(string commonName) =>
         Issued().Count(e => e.Subject.Split('/').Contains("CN=" + commonName, StringComparer.Ordinal));
 
+    /// <summary>
+    /// Winds scepserver's serial counter (<c>depot/serial</c>, hex) back to <paramref name="serialHex"/>, so the next
+    /// certificate it issues repeats that serial: what its unlocked counter does by itself under concurrent load.
+    /// </summary>
+    public Task ReuseSerialAsync(string serialHex) =>
+        File.WriteAllTextAsync(Path.Combine(Depot, "serial"), serialHex.ToUpperInvariant() + "\n");
+
     public async ValueTask DisposeAsync()
     {
         await RememberAndDisposeAsync();

@@ -181,6 +181,39 @@ public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, I
     }
 
     [Fact]
+    public async Task ScepClient_UpstreamRepeatsASerial_DeviceGetsSignedFailureAndAdminSeesWhy()
+    {
+        // scepserver's serial counter is a file without a lock: under load it issues two certificates with one serial
+        // (seen with 16 devices at once). Wound back here so it happens every time.
+        string firstDirectory = fixture.NewWorkDirectory("serial-first");
+        string secondDirectory = fixture.NewWorkDirectory("serial-second");
+        await fixture.Keys.TakeAsync(Path.Combine(firstDirectory, "key.pem"));
+        await fixture.Keys.TakeAsync(Path.Combine(secondDirectory, "key.pem"));
+        ScepClientRun first = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, firstDirectory, "serial-first");
+        Assert.True(first.Process.Succeeded && first.CertificateWritten, fixture.Evidence(first.Process.Describe()));
+        string serial = fixture.Upstream.Issued().Single(e => e.Subject.EndsWith("/CN=serial-first", StringComparison.Ordinal)).Serial;
+        await fixture.Upstream.ReuseSerialAsync(serial);
+
+        ScepClientRun second = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, secondDirectory, "serial-second");
+        output.WriteLine(second.Process.Describe());
+
+        // The front cannot hold two certificates with one serial; it must say so with a signed FAILURE, not HTTP 500.
+        Assert.Equal(2, fixture.Upstream.Issued().Count(e => e.Serial == serial));
+        Assert.False(second.CertificateWritten, "scepclient got a certificate whose serial the inventory already holds");
+        Assert.True(
+            second.Process.StandardOutput.Contains("failInfo", StringComparison.Ordinal),
+            fixture.Evidence("The device did not get a signed CertRep FAILURE\n" + second.Process.Describe()));
+        using var admin = FrontBroker.NewAdminClient(fixture.Server);
+        var requests = await admin.ListRequestsAsync("all", "serial-second");
+        output.WriteLine(InventoryChecks.Json(requests));
+        Assert.True(requests.Count == 1, fixture.Evidence($"The front queue lists {requests.Count} requests for serial-second: {InventoryChecks.Json(requests)}"));
+        var upstream = requests[0].GetProperty("upstream");
+        Assert.Equal("failed", upstream.GetProperty("state").GetString());
+        Assert.Contains(serial.TrimStart('0'), upstream.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Single(await admin.ListCertificatesAsync("serial-first"));
+    }
+
+    [Fact]
     public async Task GetCaCert_NdesPath_ReturnsUpstreamCaAndBrokerRaChainingToIt()
     {
         CaCertificates certificates = await CaCertificates.FetchAsync(fixture.DeviceUrl);
