@@ -72,6 +72,10 @@ public sealed class AdminApiClient : IDisposable
         return match.Groups["password"].Value;
     }
 
+    /// <summary><c>POST /api/v1/certificates/{serial}/revoke</c> with an RFC 5280 reason name.</summary>
+    public Task<JsonElement> RevokeCertificateAsync(string serial, string reason) =>
+        PostAsync($"api/v1/certificates/{Uri.EscapeDataString(serial)}/revoke", new { reason });
+
     public Task<JsonElement> ApproveAsync(long id) => PostAsync($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/approve", null);
 
     public Task<JsonElement> RejectAsync(long id, string reason) =>

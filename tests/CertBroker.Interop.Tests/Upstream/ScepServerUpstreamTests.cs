@@ -214,6 +214,25 @@ public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, I
     }
 
     [Fact]
+    public async Task RevokeInFront_UpstreamCertificate_RevokedInInventoryOnlyAndUpstreamUntouched()
+    {
+        const string commonName = "upstream-revoked";
+        string directory = fixture.NewWorkDirectory(commonName);
+        await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
+        ScepClientRun run = await ScepClientDriver.RunAsync(fixture.DeviceUrl, ServerFixture.Challenge, directory, commonName);
+        Assert.True(run.Process.Succeeded && run.CertificateWritten, fixture.Evidence(run.Process.Describe()));
+        var entry = await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, run.CertificateFile);
+        using var admin = FrontBroker.NewAdminClient(fixture.Server);
+
+        var revoked = await admin.RevokeCertificateAsync(entry.GetProperty("serial").GetString()!, "keyCompromise");
+
+        // SCEP cannot revoke at the upstream: the broker records it, and the CA (here scepserver) still lists it valid.
+        Assert.Equal("revoked", revoked.GetProperty("state").GetString());
+        Assert.Equal("revoked", (await admin.ListCertificatesAsync(commonName)).Single().GetProperty("state").GetString());
+        Assert.Equal("V", fixture.Upstream.Issued().Single(e => e.Subject.EndsWith("/CN=" + commonName, StringComparison.Ordinal)).Status);
+    }
+
+    [Fact]
     public async Task GetCaCert_NdesPath_ReturnsUpstreamCaAndBrokerRaChainingToIt()
     {
         CaCertificates certificates = await CaCertificates.FetchAsync(fixture.DeviceUrl);
