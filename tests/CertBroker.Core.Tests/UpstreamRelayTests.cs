@@ -179,6 +179,11 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
             }
         }
 
+        // Always ready: nothing to fetch.
+        public void RequestRefresh()
+        {
+        }
+
         public Task<string> FetchChallengeAsync(CancellationToken cancellationToken) => Task.FromResult(ScepHarness.Challenge);
     }
 }

@@ -25,6 +25,9 @@ public interface IUpstreamCa
     /// </summary>
     Task<UpstreamReply> SendAsync(UpstreamSubmission submission, bool poll, CancellationToken cancellationToken);
 
+    /// <summary>Asks for the identity to be fetched again soon: a device wanted the profile while it was not ready.</summary>
+    void RequestRefresh();
+
     /// <summary>Fetches a fresh one-time password from the upstream's admin page.</summary>
     /// <exception cref="UpstreamChallengeException">The page could not be fetched or carried no password.</exception>
     Task<string> FetchChallengeAsync(CancellationToken cancellationToken);

@@ -27,7 +27,10 @@ public sealed class ProfileBackends
     /// <summary>The upstream of a <c>Backend=Ndes</c> profile; null for an embedded one.</summary>
     public IUpstreamCa? Upstream(string profile) => _upstreams.GetValueOrDefault(profile);
 
-    /// <summary>The RA and CA chain devices of <paramref name="profile"/> see; null while its upstream is not ready.</summary>
+    /// <summary>
+    /// The RA and CA chain devices of <paramref name="profile"/> see; null while its upstream is not ready, which
+    /// asks the upstream to try again soon.
+    /// </summary>
     public (IRegistrationAuthority Ra, IReadOnlyList<X509Certificate2> CaChain)? Identity(ScepProfile profile)
     {
         if (Upstream(profile.Name) is not { } upstream)
@@ -35,6 +38,12 @@ public sealed class ProfileBackends
             return (EmbeddedRa, Embedded.CaChain);
         }
 
-        return upstream.Identity is { } identity ? (identity.Ra, identity.CaChain) : null;
+        if (upstream.Identity is { } identity)
+        {
+            return (identity.Ra, identity.CaChain);
+        }
+
+        upstream.RequestRefresh();
+        return null;
     }
 }

@@ -29,6 +29,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
     private volatile UpstreamCertificates? _upstream;
     private volatile BrokerRa? _ra;
     private volatile UpstreamIdentity? _identity;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public NdesUpstream(string profileName, NdesOptions options, string dataDirectory, TimeProvider time, ILogger logger, HttpMessageHandler? handler = null)
     {
@@ -72,6 +73,20 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
         finally
         {
             _refreshing.Release();
+        }
+    }
+
+    /// <summary>Completes when someone asked for the profile while it was not ready; see <see cref="UpstreamCaRefresher"/>.</summary>
+    internal Task Woken => Volatile.Read(ref _wake).Task;
+
+    public void RequestRefresh() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>Starts a new wait for <see cref="RequestRefresh"/>, once the refresher has acted on the last one.</summary>
+    internal void ResetWake()
+    {
+        if (Volatile.Read(ref _wake).Task.IsCompleted)
+        {
+            Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         }
     }
 
@@ -219,12 +234,14 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
 
         _ra ??= await _enrolment.LoadAsync("ra", cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = _time.GetUtcNow();
-        if (_ra is not null && !_ra.IsDue(now))
+        bool issuedByCurrentCa = _ra is not null && _ra.SigningCertificate.IssuerName.RawData.AsSpan().SequenceEqual(upstream.IssuingCa.SubjectName.RawData);
+        if (_ra is not null && !_ra.IsDue(now) && issuedByCurrentCa)
         {
             return;
         }
 
-        // First enrolment, or the successor of an RA past 80% of its life; the current one serves until it arrives.
+        // First enrolment, the successor of an RA past 80% of its life, or one from the upstream's new CA after a
+        // roll (devices expect the RA to chain to the CA in the same GetCACert); the current one serves meanwhile.
         string prefix = _ra is null ? "ra" : "ra-next";
         (BrokerRa? enrolled, string outcome) = await _enrolment.EnrolAsync(prefix, _http, upstream, FetchChallengeAsync, now, cancellationToken).ConfigureAwait(false);
         NdesLog.RaEnrolment(_logger, ProfileName, outcome);

@@ -5,14 +5,15 @@ namespace CertBroker.Issuers.Ndes;
 
 /// <summary>
 /// Keeps every upstream profile ready: until it is (upstream unreachable at start-up, RA certificate pending
-/// there), it retries with a growing delay up to five minutes; once ready, it fetches the upstream's GetCACaps and
+/// there), it retries with a growing delay up to a minute, and at once (at most every few seconds) when a device asks
+/// for the profile meanwhile; once ready, it fetches the upstream's GetCACaps and
 /// GetCACert again every <c>CaRefreshMinutes</c> and re-enrols the RA before it expires. The rest of the service
 /// runs meanwhile; only the profile's devices get HTTP 503.
 /// </summary>
 public sealed class UpstreamCaRefresher(NdesUpstreams upstreams, TimeProvider time, ILogger<UpstreamCaRefresher> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,11 +25,21 @@ public sealed class UpstreamCaRefresher(NdesUpstreams upstreams, TimeProvider ti
 
         var due = all.ToDictionary(u => u, _ => time.GetUtcNow());
         var delays = all.ToDictionary(u => u, _ => FirstRetry);
+        var attempted = all.ToDictionary(u => u, _ => DateTimeOffset.MinValue);
         while (!stoppingToken.IsCancellationRequested)
         {
+            foreach (NdesUpstream upstream in all.Where(u => u.Woken.IsCompleted && u.Identity is null))
+            {
+                // Asked for while not ready: try again soon, but never more often than the first retry delay.
+                upstream.ResetWake();
+                DateTimeOffset soonest = attempted[upstream] + FirstRetry;
+                due[upstream] = Min(due[upstream], soonest > time.GetUtcNow() ? soonest : time.GetUtcNow());
+            }
+
             foreach (NdesUpstream upstream in all.Where(u => due[u] <= time.GetUtcNow()))
             {
                 bool ready;
+                attempted[upstream] = time.GetUtcNow();
                 try
                 {
                     ready = await upstream.RefreshAsync(stoppingToken).ConfigureAwait(false);
@@ -52,7 +63,11 @@ public sealed class UpstreamCaRefresher(NdesUpstreams upstreams, TimeProvider ti
             }
 
             TimeSpan wait = due.Values.Min() - time.GetUtcNow();
-            await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, time, stoppingToken).ConfigureAwait(false);
+            Task delay = Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, time, stoppingToken);
+            await Task.WhenAny(all.Where(u => u.Identity is null).Select(u => u.Woken).Append(delay)).ConfigureAwait(false);
+            stoppingToken.ThrowIfCancellationRequested();
         }
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -96,11 +96,15 @@ internal static class RequestsCommand
 
     private static async Task WriteTableAsync(TextWriter writer, JsonElement? requests)
     {
-        string[] header = ["ID", "STATUS", "PROFILE", "CREATED", "EXPIRES", "SUBJECT", "TRANSACTION"];
+        // Requests of Backend=Ndes profiles add where they stand at the upstream CA.
+        bool upstream = requests?.EnumerateArray().Any(r => r.TryGetProperty("upstream", out JsonElement u) && u.ValueKind == JsonValueKind.Object) ?? false;
+        string[] header = upstream
+            ? ["ID", "STATUS", "PROFILE", "CREATED", "EXPIRES", "SUBJECT", "TRANSACTION", "UPSTREAM"]
+            : ["ID", "STATUS", "PROFILE", "CREATED", "EXPIRES", "SUBJECT", "TRANSACTION"];
         var rows = new List<string[]> { header };
         foreach (JsonElement request in requests?.EnumerateArray() ?? default)
         {
-            rows.Add(
+            string[] row =
             [
                 request.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
                 Text(request, "status"),
@@ -109,7 +113,8 @@ internal static class RequestsCommand
                 Time(request, "expiresAt"),
                 Text(request, "subject"),
                 Text(request, "transactionId"),
-            ]);
+            ];
+            rows.Add(upstream ? [.. row, Upstream(request)] : row);
         }
 
         if (rows.Count == 1)
@@ -123,6 +128,19 @@ internal static class RequestsCommand
         {
             await writer.WriteLineAsync(string.Join("  ", row.Select((cell, column) => cell.PadRight(widths[column]))).TrimEnd()).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>"submitted", or "pending, 3 attempts: connection refused" while the upstream cannot be reached.</summary>
+    private static string Upstream(JsonElement request)
+    {
+        if (!request.TryGetProperty("upstream", out JsonElement upstream) || upstream.ValueKind != JsonValueKind.Object)
+        {
+            return "";
+        }
+
+        string state = Text(upstream, "state");
+        int attempts = upstream.TryGetProperty("attempts", out JsonElement count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0;
+        return attempts == 0 ? state : $"{state}, {attempts} attempts: {Text(upstream, "lastError")}";
     }
 
     private static string Text(JsonElement request, string name) =>

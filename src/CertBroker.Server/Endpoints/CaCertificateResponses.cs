@@ -51,6 +51,7 @@ internal sealed class CaCertificateResponses
 
         if (upstream.Identity is not { } identity)
         {
+            upstream.RequestRefresh();
             return null;
         }
 

@@ -29,12 +29,26 @@ internal sealed class InMemoryScepCa : HttpMessageHandler
     /// <summary>Answers with a recipientNonce that is not the request's senderNonce (PENDING or FAILURE only).</summary>
     public bool WrongNonce { get; set; }
 
+    /// <summary>Every request fails as if the host were down.</summary>
+    public bool Down { get; set; }
+
     public X509Certificate2 Ca => _ca.Certificate;
+
+    /// <summary>CSRs of PKCSReqs by transactionID, so a later CertPoll (RFC 8894 §3.3.3) finds its request.</summary>
+    private Dictionary<string, byte[]> Requests { get; } = [];
 
     public List<(HttpMethod Method, string Cipher, string Digest)> Received { get; } = [];
 
+    /// <summary>The messageType of every PKIOperation, in order.</summary>
+    public List<MessageType> MessageTypes { get; } = [];
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (Down)
+        {
+            throw new HttpRequestException("Connection refused (upstream.test:80)");
+        }
+
         string query = request.RequestUri!.Query;
         if (query.Contains("operation=GetCACaps", StringComparison.Ordinal))
         {
@@ -52,13 +66,20 @@ internal sealed class InMemoryScepCa : HttpMessageHandler
         using PkiMessage pki = PkiMessage.Read(message);
         DecryptedContent content = pki.DecryptMessageData([(_ca.Certificate, _ca.Key)]);
         Received.Add((request.Method, content.Algorithm.Name, DigestAlgorithms.DisplayName(pki.Signature.Digest)));
+        MessageTypes.Add(pki.MessageType);
+        if (pki.MessageType == MessageType.PkcsReq)
+        {
+            Requests[pki.TransactionId] = content.Content;
+        }
+
+        byte[] csr = Requests[pki.TransactionId];
         var signer = SignAsStranger
             ? new CmsSigner(_stranger.Certificate, _stranger.Key, HashAlgorithmName.SHA256)
             : new CmsSigner(_ca.Certificate, _ca.Key, HashAlgorithmName.SHA256);
         PkiMessage answered = WrongNonce ? WithNonce(pki, RandomNumberGenerator.GetBytes(16)) : pki;
         byte[] reply = Answer switch
         {
-            PkiStatus.Success => CertRep.Success(answered, signer, content.Algorithm, [Issue(CertificationRequest.Parse(content.Content)).RawData], null, DateTimeOffset.UtcNow),
+            PkiStatus.Success => CertRep.Success(answered, signer, content.Algorithm, [Issue(CertificationRequest.Parse(csr)).RawData], null, DateTimeOffset.UtcNow),
             PkiStatus.Pending => CertRep.Pending(answered, signer, DateTimeOffset.UtcNow),
             _ => CertRep.Failure(answered, signer, FailInfo.BadRequest, DateTimeOffset.UtcNow),
         };

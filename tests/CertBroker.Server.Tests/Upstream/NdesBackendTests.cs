@@ -145,6 +145,69 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
             .FindAsync(UpstreamBrokers.OneTimeProfile, reused.TransactionId, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task PkiOperation_FrontManualApproval_QueuedLocallyThenIssuedUpstreamOnApproval()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+        CaCertificates ca = await brokers.ReadyAsync(front, UpstreamBrokers.ManualProfile);
+        using var device = new Device(47);
+        SentRequest request = UpstreamBrokers.PkcsReq(ca, device, "CN=approved-at-front", BrokerFactory.Challenge);
+
+        HttpResponseMessage queued = await front.PostAsync($"/scep/{UpstreamBrokers.ManualProfile}?{PkiOperation}", new ByteArrayContent(request.Encoded));
+        Assert.Equal(PkiStatus.Pending, request.Open(await queued.Content.ReadAsByteArrayAsync()).Message.Status);
+        Assert.Equal(0, await UpstreamCertificatesForAsync("CN=approved-at-front"));
+
+        HttpResponseMessage list = await AdminHttp.SendAsync(front, HttpMethod.Get, "/api/v1/requests?status=pending&q=approved-at-front", AdminHttp.Admin);
+        using var pending = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        long id = Assert.Single(pending.RootElement.EnumerateArray()).GetProperty("id").GetInt64();
+        HttpResponseMessage approved = await AdminHttp.SendAsync(front, HttpMethod.Post, $"/api/v1/requests/{id}/approve", AdminHttp.Admin);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        HttpResponseMessage polled = await front.PostAsync(
+            $"/scep/{UpstreamBrokers.ManualProfile}?{PkiOperation}", new ByteArrayContent(UpstreamBrokers.CertPoll(ca, request, "CN=approved-at-front")));
+        CertRepContent reply = request.Open(await polled.Content.ReadAsByteArrayAsync());
+        Assert.Equal(PkiStatus.Success, reply.Message.Status);
+        Assert.True(ChainsTo(reply.Certificates[0], ca.Ca), "The certificate does not chain to the upstream CA.");
+        Assert.Equal(1, await UpstreamCertificatesForAsync("CN=approved-at-front"));
+    }
+
+    [Fact]
+    public async Task GetCaCert_UpstreamUnreachableAtStart_AnswersServiceUnavailableWhileOtherProfilesServe()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+
+        HttpResponseMessage down = await front.GetAsync($"/scep/{UpstreamBrokers.UnreachableProfile}?operation=GetCACert");
+        HttpResponseMessage embedded = await front.GetAsync("/scep?operation=GetCACert");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.NotNull(down.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, embedded.StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestsList_RequestPendingUpstream_ShowsItsUpstreamState()
+    {
+        HttpClient front = brokers.Front.CreateClient();
+        CaCertificates ca = await brokers.ReadyAsync(front, UpstreamBrokers.OneTimeProfile);
+        HttpResponseMessage page = await AdminHttp.SendAsync(front, HttpMethod.Get, $"/certsrv/mscep_admin?profile={UpstreamBrokers.OneTimeProfile}", AdminHttp.Admin);
+        string password = Issuers.Ndes.NdesAdminPageParser.ReadPassword(await page.Content.ReadAsByteArrayAsync())!;
+        using var device = new Device(48);
+        SentRequest request = UpstreamBrokers.PkcsReq(ca, device, "CN=cli-upstream-state", password);
+        await front.PostAsync($"/scep/{UpstreamBrokers.OneTimeProfile}?{PkiOperation}", new ByteArrayContent(request.Encoded));
+
+        Environment.SetEnvironmentVariable("CERTBROKER_PASSWORD", BrokerFactory.AdminPassword);
+        using HttpMessageHandler handler = brokers.Front.Server.CreateHandler();
+        using var output = new StringWriter();
+        var root = new System.CommandLine.RootCommand { Cli.RequestsCommand.Create(handler, output) };
+        int status = await root.Parse(["requests", "list", "--search", "cli-upstream-state", "--server", "http://localhost", "--user", "admin"])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+
+        Assert.Equal(0, status);
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("UPSTREAM", lines[0].TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("submitted", lines[1].TrimEnd(), StringComparison.Ordinal);
+    }
+
     private async Task<int> UpstreamCertificatesForAsync(string subject)
     {
         using HttpClient upstream = brokers.UpstreamClient();

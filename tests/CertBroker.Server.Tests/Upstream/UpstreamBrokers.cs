@@ -24,6 +24,8 @@ public sealed class UpstreamBrokers : IAsyncLifetime
 {
     public const string StaticProfile = "ndes";
     public const string OneTimeProfile = "ndes-otp";
+    public const string ManualProfile = "ndes-manual";
+    public const string UnreachableProfile = "ndes-down";
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -56,6 +58,18 @@ public sealed class UpstreamBrokers : IAsyncLifetime
         Front.Settings[$"{prefix}:Ndes:UserName"] = "admin";
         Front.Settings[$"{prefix}:Ndes:Password"] = BrokerFactory.AdminPassword;
         Front.Settings[$"{prefix}:Ndes:PollIntervalSeconds"] = "5";
+        prefix = $"CertBroker:Profiles:{ManualProfile}";
+        Front.Settings[$"{prefix}:Backend"] = "Ndes";
+        Front.Settings[$"{prefix}:Approval"] = "Manual";
+        Front.Settings[$"{prefix}:Ndes:Url"] = $"{upstream}/scep";
+        Front.Settings[$"{prefix}:Ndes:Challenge"] = BrokerFactory.Challenge;
+        Front.Settings[$"{prefix}:Ndes:RaSubject"] = "CN=CertBroker RA manual";
+
+        // Port 1 on loopback: nothing listens, so the connection is refused at once.
+        prefix = $"CertBroker:Profiles:{UnreachableProfile}";
+        Front.Settings[$"{prefix}:Backend"] = "Ndes";
+        Front.Settings[$"{prefix}:Ndes:Url"] = "http://127.0.0.1:1/scep";
+        Front.Settings[$"{prefix}:Ndes:Challenge"] = "unused";
         Front.Settings["CertBroker:Schedule:Enabled"] = "false";
         return Task.CompletedTask;
     }
@@ -83,7 +97,7 @@ public sealed class UpstreamBrokers : IAsyncLifetime
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.True(DateTimeOffset.UtcNow < until, $"Profile {profile} did not become ready.");
-            await ApprovePendingAsync($"CN=CertBroker RA {profile}");
+            await ApprovePendingAsync("CN=CertBroker RA");
             await upstream.RefreshAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             await Task.Delay(200);
         }
