@@ -147,10 +147,26 @@ public sealed class BrokerUpstreamTests(BrokerUpstreamFixture fixture, ITestOutp
         Assert.Empty(await upstreamAdmin.ListRequestsAsync("all", "front-otp-second"));
     }
 
-    /// <summary>The front's queue shows the request as sent upstream and waiting there (upstream state <c>submitted</c>).</summary>
+    /// <summary>
+    /// The front's queue shows the request as sent upstream and waiting there (upstream state <c>submitted</c>). The
+    /// upstream queues the request before its PENDING reply reaches the front, so this waits for the front to record it.
+    /// </summary>
     private async Task AssertFrontShowsWaitingUpstreamAsync(AdminApiClient frontAdmin, string commonName)
     {
-        var queued = await frontAdmin.ListRequestsAsync("pending", commonName);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<System.Text.Json.JsonElement> queued;
+        while (true)
+        {
+            queued = await frontAdmin.ListRequestsAsync("pending", commonName);
+            bool submitted = queued.Count == 1 && queued[0].GetProperty("upstream").GetProperty("state").GetString() == "submitted";
+            if (submitted || clock.Elapsed > QueueTimeout)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
         output.WriteLine("Front queue while the upstream waits for its admin:\n" + InventoryChecks.Json(queued));
         Assert.True(
             queued.Count == 1 && queued[0].GetProperty("upstream").GetProperty("state").GetString() == "submitted",
