@@ -74,6 +74,9 @@ public sealed class NdesOptions
     /// <summary>PEM private key (PKCS#8 or PKCS#1) of <see cref="RaCertificatePath"/>.</summary>
     public string? RaKeyPath { get; set; }
 
-    /// <summary>Subject of the RA certificate the broker enrols. Default <c>CN=CertBroker RA &lt;profile&gt;</c>.</summary>
+    /// <summary>
+    /// Subject of the RA certificate the broker enrols. Default <c>CN=CertBroker RA &lt;profile&gt; &lt;8 random hex
+    /// digits&gt;</c>, new for each enrolment: some CAs (micromdm's scepserver) issue only one certificate per subject.
+    /// </summary>
     public string? RaSubject { get; set; }
 }

@@ -37,7 +37,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
         _options = options;
         _directory = Path.Combine(dataDirectory, "upstream", profileName);
         _http = new UpstreamHttp(options, handler);
-        _enrolment = new UpstreamRaEnrolment(_directory, options.RaSubject ?? $"CN=CertBroker RA {profileName}");
+        _enrolment = new UpstreamRaEnrolment(_directory, options.RaSubject, profileName);
         _time = time;
         _logger = logger;
     }

@@ -9,7 +9,11 @@ using CertBroker.Scep.Cms;
 namespace CertBroker.Issuers.Ndes;
 
 /// <summary>The upstream could not be asked: network error, timeout, or an HTTP status other than 200.</summary>
-public sealed class UpstreamUnreachableException(string message, Exception? innerException = null) : Exception(message, innerException);
+public sealed class UpstreamUnreachableException(string message, Exception? innerException = null) : Exception(message, innerException)
+{
+    /// <summary>A 401 that offers Negotiate or NTLM.</summary>
+    public bool OffersWindowsAuthentication { get; init; }
+}
 
 /// <summary>
 /// The SCEP HTTP binding towards an upstream CA (RFC 8894 §4): GetCACaps, GetCACert, PKIOperation by POST or GET,
@@ -21,6 +25,7 @@ public sealed class UpstreamHttp : IDisposable
 
     private readonly HttpClient _http;
     private readonly NdesOptions _options;
+    private HttpClient? _windowsAuthentication;
 
     public UpstreamHttp(NdesOptions options, HttpMessageHandler? handler = null)
     {
@@ -88,20 +93,60 @@ public sealed class UpstreamHttp : IDisposable
         return SendAsync(request, cancellationToken);
     }
 
-    /// <summary>Loads the upstream's <c>mscep_admin</c> page with HTTP Basic credentials, as configured.</summary>
-    public Task<byte[]> GetAdminPageAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the upstream's <c>mscep_admin</c> page: with HTTP Basic credentials sent at once; when the page refuses
+    /// them and offers Negotiate or NTLM (NDES on IIS with Windows authentication), once more with those, which works
+    /// where the platform provides them (on Linux, GSSAPI with gss-ntlmssp).
+    /// </summary>
+    public async Task<byte[]> GetAdminPageAsync(CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, _options.AdminUrl);
-        if (!string.IsNullOrEmpty(_options.UserName))
+        if (string.IsNullOrEmpty(_options.UserName))
         {
-            string credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.UserName}:{_options.Password}"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+            return await SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        return SendAsync(request, cancellationToken);
+        string credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.UserName}:{_options.Password}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+        try
+        {
+            return await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamUnreachableException ex) when (ex.OffersWindowsAuthentication)
+        {
+            if (Volatile.Read(ref _windowsAuthentication) is null)
+            {
+                HttpClient created = WindowsAuthenticationClient();
+                if (Interlocked.CompareExchange(ref _windowsAuthentication, created, null) is not null)
+                {
+                    created.Dispose();
+                }
+            }
+        }
+
+        return await SendAsync(new HttpRequestMessage(HttpMethod.Get, _options.AdminUrl), cancellationToken, _windowsAuthentication).ConfigureAwait(false);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _windowsAuthentication?.Dispose();
+    }
+
+    private HttpClient WindowsAuthenticationClient()
+    {
+        var uri = new Uri(_options.AdminUrl!);
+        string user = _options.UserName!;
+        int slash = user.IndexOf('\\', StringComparison.Ordinal);
+        var credential = slash < 0
+            ? new System.Net.NetworkCredential(user, _options.Password)
+            : new System.Net.NetworkCredential(user[(slash + 1)..], _options.Password, user[..slash]);
+        var handler = new SocketsHttpHandler
+        {
+            Credentials = new System.Net.CredentialCache { { uri, "Negotiate", credential }, { uri, "NTLM", credential } },
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds) };
+    }
 
     private Uri OperationUri(string operation, string? message)
     {
@@ -111,16 +156,21 @@ public sealed class UpstreamHttp : IDisposable
         return new Uri(url + separator + query);
     }
 
-    private async Task<byte[]> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpClient? client = null)
     {
         using (request)
         {
             try
             {
-                using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                using HttpResponseMessage response = await (client ?? _http).SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode != System.Net.HttpStatusCode.OK)
                 {
-                    throw new UpstreamUnreachableException($"{request.Method} {request.RequestUri?.GetLeftPart(UriPartial.Path)} answered HTTP {(int)response.StatusCode}.");
+                    bool windows = response.StatusCode == System.Net.HttpStatusCode.Unauthorized
+                        && response.Headers.WwwAuthenticate.Any(h => h.Scheme is "Negotiate" or "NTLM");
+                    throw new UpstreamUnreachableException($"{request.Method} {request.RequestUri?.GetLeftPart(UriPartial.Path)} answered HTTP {(int)response.StatusCode}.")
+                    {
+                        OffersWindowsAuthentication = windows,
+                    };
                 }
 
                 return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

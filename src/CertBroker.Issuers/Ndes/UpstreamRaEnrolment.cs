@@ -13,7 +13,12 @@ namespace CertBroker.Issuers.Ndes;
 /// <c>pending</c> marker means the upstream answered PENDING (an admin must approve there), and the next attempt
 /// polls with CertPoll instead of asking again.
 /// </summary>
-internal sealed class UpstreamRaEnrolment(string directory, string subject)
+/// <param name="directory">The profile's directory under the data directory.</param>
+/// <param name="configuredSubject">A fixed subject (<c>Ndes:RaSubject</c>), or null for
+/// <c>CN=CertBroker RA &lt;profile&gt; &lt;8 random hex digits&gt;</c>: some CAs (micromdm's scepserver) refuse a
+/// second certificate for a subject they already issued one to, which a successor RA or a lost data directory needs.</param>
+/// <param name="profileName">The profile, for the default subject.</param>
+internal sealed class UpstreamRaEnrolment(string directory, string? configuredSubject, string profileName)
 {
     private const int KeySize = 2048;
 
@@ -42,7 +47,7 @@ internal sealed class UpstreamRaEnrolment(string directory, string subject)
         string pendingPath = Path.Combine(directory, $"{prefix}-pending");
         bool pending = File.Exists(pendingPath) && File.Exists(keyPath);
         RSA key = pending ? await KeyFiles.ReadRsaPrivateKeyAsync(keyPath, null, "upstream RA", cancellationToken).ConfigureAwait(false) : RSA.Create(KeySize);
-        var name = new X500DistinguishedName(subject);
+        X500DistinguishedName name = pending ? await PendingSubjectAsync(pendingPath, cancellationToken).ConfigureAwait(false) : NewSubject();
         byte[] publicKey = key.ExportSubjectPublicKeyInfo();
         string transactionId = PkiRequest.TransactionIdFor(publicKey);
         byte[] content;
@@ -69,7 +74,9 @@ internal sealed class UpstreamRaEnrolment(string directory, string subject)
                 File.Delete(pendingPath);
                 return (new BrokerRa(X509CertificateLoader.LoadCertificate(certificate.RawData), key), $"RA certificate {certificate.Subject} serial {certificate.SerialNumber} SHA-256 {Convert.ToHexString(SHA256.HashData(certificate.RawData))} issued.");
             case PkiStatus.Pending:
-                await KeyFiles.WriteAtomicallyAsync(pendingPath, System.Text.Encoding.ASCII.GetBytes(transactionId + "\n"), KeyFiles.PublicFileMode, cancellationToken)
+                // The poll names the same subject (RFC 8894 §3.3.3), so it is kept with the transaction.
+                await KeyFiles.WriteAtomicallyAsync(
+                    pendingPath, System.Text.Encoding.UTF8.GetBytes($"{transactionId}\n{Convert.ToBase64String(name.RawData)}\n"), KeyFiles.PublicFileMode, cancellationToken)
                     .ConfigureAwait(false);
                 key.Dispose();
                 return (null, $"RA certificate request {transactionId} is PENDING at the upstream; approve it there.");
@@ -80,6 +87,25 @@ internal sealed class UpstreamRaEnrolment(string directory, string subject)
                 key.Dispose();
                 return (null, $"The upstream refused the RA certificate request ({reply.FailInfo?.ToRfcName() ?? "no certificate"}).");
         }
+    }
+
+    private X500DistinguishedName NewSubject()
+    {
+        if (!string.IsNullOrEmpty(configuredSubject))
+        {
+            return new X500DistinguishedName(configuredSubject);
+        }
+
+        // In the CN itself: micromdm's scepserver compares subjects by their CN only.
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName($"CertBroker RA {profileName} {Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}");
+        return builder.Build();
+    }
+
+    private async Task<X500DistinguishedName> PendingSubjectAsync(string pendingPath, CancellationToken cancellationToken)
+    {
+        string[] lines = await File.ReadAllLinesAsync(pendingPath, cancellationToken).ConfigureAwait(false);
+        return lines.Length > 1 && lines[1].Length > 0 ? new X500DistinguishedName(Convert.FromBase64String(lines[1])) : NewSubject();
     }
 
     /// <summary>Makes the successor identity (<c>ra-next</c>) the current one (<c>ra</c>).</summary>
