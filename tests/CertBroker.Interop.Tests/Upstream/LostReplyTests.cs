@@ -7,48 +7,20 @@ namespace CertBroker.Interop.Tests.Upstream;
 /// A CertBroker upstream with a static challenge and automatic issuance, reached through a <see cref="LossyProxy"/>
 /// that can throw away the upstream's replies after it did the work.
 /// </summary>
-public sealed class LossyUpstreamFixture : UpstreamFixture
+public sealed class LossyUpstreamFixture : CertBrokerUpstreamFixture
 {
-    public const string UpstreamAdminPassword = "Upstream-Adm1n-Pw!";
-
-    private ServerProcess? _upstream;
     private LossyProxy? _proxy;
-    private string? _upstreamCaFile;
-
-    public ServerProcess Upstream => _upstream ?? throw new InvalidOperationException("The upstream has not started");
 
     public LossyProxy Proxy => _proxy ?? throw new InvalidOperationException("The proxy has not started");
 
-    public override string UpstreamCaFile => _upstreamCaFile ?? throw new InvalidOperationException("The upstream has not started");
-
-    protected override string UpstreamOutput => _upstream?.Output ?? "";
-
-    public AdminApiClient NewUpstreamAdminClient() => new(Upstream.BaseAddress, "admin", UpstreamAdminPassword);
-
-    protected override async Task<ServerProcess> StartAsync()
+    protected override IEnumerable<KeyValuePair<string, string>> FrontSettings(ServerProcess upstream)
     {
-        _upstream = await ServerProcess.StartCertBrokerAsync(Challenge,
-        [
-            new("CertBroker:Admin:BootstrapPassword", UpstreamAdminPassword),
-            new("CertBroker:Admin:PasswordHashing:Iterations", "100000"),
-        ]);
-        (_upstreamCaFile, _) = (await CaCertificates.FetchAsync(_upstream.Url("/scep"))).WritePem(Files.Sub("upstream-ca"));
-        _proxy = LossyProxy.Start(_upstream.BaseAddress);
-        var front = await FrontBroker.StartAsync(
+        _proxy = LossyProxy.Start(upstream.BaseAddress);
+        return
         [
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _proxy.Url("/scep")),
             new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
-        ]);
-        try
-        {
-            await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
-            return front;
-        }
-        catch
-        {
-            await front.DisposeAsync();
-            throw;
-        }
+        ];
     }
 
     protected override async Task DisposeMoreAsync()
@@ -58,10 +30,7 @@ public sealed class LossyUpstreamFixture : UpstreamFixture
             await _proxy.DisposeAsync();
         }
 
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
+        await base.DisposeMoreAsync();
     }
 }
 

@@ -9,53 +9,19 @@ namespace CertBroker.Interop.Tests.Upstream;
 /// certificate (<c>TrustedRaThumbprints</c>), as an operator sets it up: start the front, read the thumbprint of the RA
 /// certificate it enrolled, add it to the upstream and restart the upstream.
 /// </summary>
-public sealed class TrustedRaUpstreamFixture : UpstreamFixture
+public sealed class TrustedRaUpstreamFixture : CertBrokerUpstreamFixture
 {
-    private ServerProcess? _upstream;
-    private string? _upstreamCaFile;
+    protected override IEnumerable<KeyValuePair<string, string>> FrontSettings(ServerProcess upstream) =>
+    [
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", upstream.Url("/scep")),
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
+    ];
 
-    public ServerProcess Upstream => _upstream ?? throw new InvalidOperationException("The upstream has not started");
-
-    public override string UpstreamCaFile => _upstreamCaFile ?? throw new InvalidOperationException("The upstream has not started");
-
-    public AdminApiClient NewUpstreamAdminClient() => new(Upstream.BaseAddress, "admin", LossyUpstreamFixture.UpstreamAdminPassword);
-
-    protected override string UpstreamOutput => _upstream?.Output ?? "";
-
-    protected override async Task<ServerProcess> StartAsync()
+    protected override Task FrontReadyAsync(CaCertificates frontCertificates)
     {
-        _upstream = await ServerProcess.StartCertBrokerAsync(Challenge,
-        [
-            new("CertBroker:Admin:BootstrapPassword", LossyUpstreamFixture.UpstreamAdminPassword),
-            new("CertBroker:Admin:PasswordHashing:Iterations", "100000"),
-        ]);
-        (_upstreamCaFile, _) = (await CaCertificates.FetchAsync(_upstream.Url("/scep"))).WritePem(Files.Sub("upstream-ca"));
-        var front = await FrontBroker.StartAsync(
-        [
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.Url("/scep")),
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
-        ]);
-        try
-        {
-            CaCertificates frontCa = await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
-            string[] thumbprints = frontCa.RegistrationAuthorities.Select(c => Convert.ToHexString(SHA256.HashData(c.RawData))).Distinct().ToArray();
-            await _upstream.RestartAsync(thumbprints.Select((t, i) => new KeyValuePair<string, string>(
-                $"CertBroker:Profiles:default:TrustedRaThumbprints:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}", t)));
-            return front;
-        }
-        catch
-        {
-            await front.DisposeAsync();
-            throw;
-        }
-    }
-
-    protected override async Task DisposeMoreAsync()
-    {
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
+        var thumbprints = frontCertificates.RegistrationAuthorities.Select(c => Convert.ToHexString(SHA256.HashData(c.RawData))).Distinct();
+        return Upstream.RestartAsync(thumbprints.Select((t, i) => new KeyValuePair<string, string>(
+            $"CertBroker:Profiles:default:TrustedRaThumbprints:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}", t)));
     }
 }
 

@@ -110,14 +110,11 @@ public sealed class ScepServerFewAttemptsFixture : ScepServerUpstreamFixture
 }
 
 /// <summary>
-/// A second CertBroker as the upstream: its profile <see cref="UpstreamProfile"/> queues every request for approval
-/// (<c>Approval=Manual</c>) and takes only one-time passwords (<c>Challenge=OneTime</c>) from its mscep_admin page.
-/// The front's Ndes profile fetches those passwords with HTTP Basic as the upstream's admin and hands them out on its
-/// own mscep_admin page.
+/// A second CertBroker process as the upstream CA (its bootstrap Administrator is <c>admin</c>), and a front broker
+/// whose Ndes profile points at it. Subclasses say how each is configured.
 /// </summary>
-public sealed class BrokerUpstreamFixture : UpstreamFixture
+public abstract class CertBrokerUpstreamFixture : UpstreamFixture
 {
-    public const string UpstreamProfile = "devices";
     public const string UpstreamAdminPassword = "Upstream-Adm1n-Pw!";
 
     private ServerProcess? _upstream;
@@ -127,38 +124,41 @@ public sealed class BrokerUpstreamFixture : UpstreamFixture
 
     public override string UpstreamCaFile => _upstreamCaFile ?? throw new InvalidOperationException("The upstream has not started");
 
-    protected override string UpstreamOutput => _upstream?.Output ?? "";
-
-    /// <summary>The upstream's admin API: its request queue is where the upstream's admin approves.</summary>
+    /// <summary>The upstream's admin API: its request queue and inventory.</summary>
     public AdminApiClient NewUpstreamAdminClient() => new(Upstream.BaseAddress, "admin", UpstreamAdminPassword);
 
     public AdminApiClient NewFrontAdminClient() => FrontBroker.NewAdminClient(Server);
 
+    protected override string UpstreamOutput => _upstream?.Output ?? "";
+
+    /// <summary>The upstream profile's SCEP path, whose GetCACert names the CA to trust.</summary>
+    protected virtual string UpstreamPath => "/scep";
+
+    /// <summary>Upstream settings beyond its default profile's challenge and the admin.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> UpstreamSettings => [];
+
+    /// <summary>The front's <c>Ndes:*</c> settings, once the upstream runs.</summary>
+    protected abstract IEnumerable<KeyValuePair<string, string>> FrontSettings(ServerProcess upstream);
+
+    /// <summary>Runs between probes while the front gets ready.</summary>
+    protected virtual Task WhileFrontStartsAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the front answers GetCACert, with what it answered.</summary>
+    protected virtual Task FrontReadyAsync(CaCertificates frontCertificates) => Task.CompletedTask;
+
     protected override async Task<ServerProcess> StartAsync()
     {
-        _upstream = await ServerProcess.StartCertBrokerAsync("upstream-embedded-only",
+        _upstream = await ServerProcess.StartCertBrokerAsync(Challenge,
         [
-            new($"CertBroker:Profiles:{UpstreamProfile}:Challenge", "OneTime"),
-            new($"CertBroker:Profiles:{UpstreamProfile}:Approval", "Manual"),
             new("CertBroker:Admin:BootstrapPassword", UpstreamAdminPassword),
             new("CertBroker:Admin:PasswordHashing:Iterations", "100000"),
+            .. UpstreamSettings,
         ]);
-        var upstreamCa = await CaCertificates.FetchAsync(_upstream.Url($"/scep/{UpstreamProfile}"));
-        (_upstreamCaFile, _) = upstreamCa.WritePem(Files.Sub("upstream-ca"));
-
-        var front = await FrontBroker.StartAsync(
-        [
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.Url($"/scep/{UpstreamProfile}")),
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:AdminUrl", _upstream.Url($"/certsrv/mscep_admin/?profile={UpstreamProfile}")),
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:UserName", "admin"),
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Password", UpstreamAdminPassword),
-        ]);
+        (_upstreamCaFile, _) = (await CaCertificates.FetchAsync(_upstream.Url(UpstreamPath))).WritePem(Files.Sub("upstream-ca"));
+        var front = await FrontBroker.StartAsync(FrontSettings(_upstream));
         try
         {
-            // The front enrols its own RA certificate from the upstream at start-up; this upstream queues that request
-            // too, so its admin approves it like any other.
-            using var upstreamAdmin = NewUpstreamAdminClient();
-            await FrontBroker.WaitUntilReadyAsync(front, () => ApproveAllPendingAsync(upstreamAdmin), TimeSpan.FromSeconds(90));
+            await FrontReadyAsync(await FrontBroker.WaitUntilReadyAsync(front, WhileFrontStartsAsync, TimeSpan.FromSeconds(90)));
             return front;
         }
         catch
@@ -175,9 +175,39 @@ public sealed class BrokerUpstreamFixture : UpstreamFixture
             await _upstream.DisposeAsync();
         }
     }
+}
 
-    private static async Task ApproveAllPendingAsync(AdminApiClient upstreamAdmin)
+/// <summary>
+/// A second CertBroker as the upstream: its profile <see cref="UpstreamProfile"/> queues every request for approval
+/// (<c>Approval=Manual</c>) and takes only one-time passwords (<c>Challenge=OneTime</c>) from its mscep_admin page.
+/// The front's Ndes profile fetches those passwords with HTTP Basic as the upstream's admin and hands them out on its
+/// own mscep_admin page.
+/// </summary>
+public sealed class BrokerUpstreamFixture : CertBrokerUpstreamFixture
+{
+    public const string UpstreamProfile = "devices";
+
+    protected override string UpstreamPath => $"/scep/{UpstreamProfile}";
+
+    protected override IEnumerable<KeyValuePair<string, string>> UpstreamSettings =>
+    [
+        new($"CertBroker:Profiles:{UpstreamProfile}:Challenge", "OneTime"),
+        new($"CertBroker:Profiles:{UpstreamProfile}:Approval", "Manual"),
+    ];
+
+    protected override IEnumerable<KeyValuePair<string, string>> FrontSettings(ServerProcess upstream) =>
+    [
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", upstream.Url(UpstreamPath)),
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:AdminUrl", upstream.Url($"/certsrv/mscep_admin/?profile={UpstreamProfile}")),
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:UserName", "admin"),
+        new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Password", UpstreamAdminPassword),
+    ];
+
+    // The front enrols its own RA certificate from the upstream at start-up; this upstream queues that request too,
+    // so its admin approves it like any other.
+    protected override async Task WhileFrontStartsAsync()
     {
+        using var upstreamAdmin = NewUpstreamAdminClient();
         foreach (var request in await upstreamAdmin.ListRequestsAsync("pending", ""))
         {
             await upstreamAdmin.ApproveAsync(request.GetProperty("id").GetInt64());

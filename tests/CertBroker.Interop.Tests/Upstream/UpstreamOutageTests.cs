@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using CertBroker.Interop.Tests.Clients;
-using CertBroker.Interop.Tests.Harness;
-
 namespace CertBroker.Interop.Tests.Upstream;
 
 /// <summary>
@@ -23,49 +19,27 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
     [Fact]
     public async Task ScepClients_UpstreamDownThenBack_EachDeviceGetsExactlyOneCertificate()
     {
-        await fixture.Keys.PrepareAsync(Devices);
         await fixture.Upstream.StopAsync();
-
-        var devices = new List<(string CommonName, string Directory, ExternalProcess Process)>();
         try
         {
-            for (int i = 1; i <= Devices; i++)
-            {
-                string commonName = Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                string directory = fixture.NewWorkDirectory(commonName);
-                await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
-                devices.Add((commonName, directory, StartScepClient(commonName, directory)));
-            }
+            await using var devices = await WaitingDevices.StartAsync(fixture, Prefix, Devices);
 
             // While the CA is down every device has been told PENDING and keeps waiting; none was refused.
-            await WaitUntilAsync(
-                () => devices.All(d => d.Process.StandardError.Contains("pkiStatus=PENDING", StringComparison.Ordinal) || d.Process.HasExited),
-                PendingTimeout,
-                () => "Not every device got PENDING while the upstream was down\n" + Describe(devices));
-            Assert.True(
-                devices.All(d => !d.Process.HasExited),
-                fixture.Evidence("A device stopped while the upstream was down instead of waiting\n" + Describe(devices)));
+            await devices.AssertAllWaitingAsync(fixture, PendingTimeout);
             Assert.DoesNotContain(fixture.Upstream.Issued(), e => e.Subject.Contains(Prefix, StringComparison.Ordinal));
             await AssertFrontQueueAsync("pending", "pending", lastErrorExpected: true);
 
             await fixture.Upstream.StartAsync();
 
-            var results = new List<(string CommonName, string Directory, ProcessResult Result)>();
-            foreach (var device in devices)
+            foreach (var device in await devices.WaitAllAsync(ClientTimeout))
             {
-                results.Add((device.CommonName, device.Directory, await device.Process.WaitAsync(ClientTimeout)));
-            }
-
-            foreach (var (commonName, directory, result) in results)
-            {
-                output.WriteLine(result.Describe());
-                string certificateFile = Path.Combine(directory, "cert.pem");
-                Assert.True(result.Succeeded && File.Exists(certificateFile), fixture.Evidence($"{commonName} got no certificate\n{result.Describe()}"));
-                await fixture.AssertChainsToUpstreamAsync(certificateFile, result.Describe());
-                await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, certificateFile);
+                output.WriteLine(device.Result.Describe());
+                Assert.True(device.GotCertificate, fixture.Evidence($"{device.CommonName} got no certificate\n{device.Result.Describe()}"));
+                await fixture.AssertChainsToUpstreamAsync(device.CertificateFile, device.Result.Describe());
+                await InventoryChecks.AssertInFrontInventoryAsync(fixture, device.CommonName, device.CertificateFile);
                 Assert.True(
-                    fixture.Upstream.IssuedTo(commonName) == 1,
-                    fixture.Evidence($"scepserver issued {fixture.Upstream.IssuedTo(commonName)} certificates to {commonName}, not one:\n{string.Join('\n', fixture.Upstream.Issued())}"));
+                    fixture.Upstream.IssuedTo(device.CommonName) == 1,
+                    fixture.Evidence($"scepserver issued {fixture.Upstream.IssuedTo(device.CommonName)} certificates to {device.CommonName}, not one:\n{string.Join('\n', fixture.Upstream.Issued())}"));
             }
 
             using var frontAdmin = FrontBroker.NewAdminClient(fixture.Server);
@@ -80,11 +54,6 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
             if (!fixture.Upstream.IsRunning)
             {
                 await fixture.Upstream.StartAsync();
-            }
-
-            foreach (var device in devices)
-            {
-                await device.Process.DisposeAsync();
             }
         }
     }
@@ -107,35 +76,4 @@ public sealed class UpstreamOutageTests(ScepServerUpstreamFixture fixture, ITest
             Assert.True(!lastErrorExpected || !string.IsNullOrEmpty(lastError), $"No last error shown for a request the upstream never got: {request.GetRawText()}");
         }
     }
-
-    /// <summary>scepclient as a running process, so the test can watch it report PENDING while it waits.</summary>
-    private ExternalProcess StartScepClient(string commonName, string directory) =>
-        ExternalProcess.Start(
-            "scepclient",
-            [
-                "-server-url", fixture.DeviceUrl,
-                "-challenge", ServerFixture.Challenge,
-                "-private-key", Path.Combine(directory, "key.pem"),
-                "-certificate", Path.Combine(directory, "cert.pem"),
-                "-cn", commonName,
-                "-debug",
-            ],
-            directory);
-
-    private async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> evidence)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail(fixture.Evidence(evidence()));
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-    }
-
-    private static string Describe(IEnumerable<(string CommonName, string Directory, ExternalProcess Process)> devices) =>
-        string.Join('\n', devices.Select(d => $"--- {d.CommonName} ({(d.Process.HasExited ? "exited" : "running")}) ---\n{d.Process.StandardError}{d.Process.StandardOutput}"));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CertBroker.Interop.Tests.Clients;
 using CertBroker.Interop.Tests.Harness;
 
@@ -64,43 +63,25 @@ public sealed class FrontRestartTests(ScepServerUpstreamFixture fixture, ITestOu
     public async Task ScepClients_FrontRestartedDuringUpstreamOutage_EachDeviceGetsExactlyOneCertificate()
     {
         await fixture.Upstream.StopAsync();
-        var devices = new List<(string CommonName, string Directory, ExternalProcess Process)>();
         try
         {
-            for (int i = 1; i <= Devices; i++)
-            {
-                string commonName = Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                string directory = fixture.NewWorkDirectory(commonName);
-                await fixture.Keys.TakeAsync(Path.Combine(directory, "key.pem"));
-                devices.Add((commonName, directory, ExternalProcess.Start(
-                    "scepclient",
-                    ["-server-url", fixture.DeviceUrl, "-challenge", ServerFixture.Challenge, "-private-key", Path.Combine(directory, "key.pem"),
-                     "-certificate", Path.Combine(directory, "cert.pem"), "-cn", commonName, "-debug"],
-                    directory)));
-            }
+            await using var devices = await WaitingDevices.StartAsync(fixture, Prefix, Devices);
+            await devices.AssertAllWaitingAsync(fixture, TimeSpan.FromSeconds(40));
 
-            var clock = Stopwatch.StartNew();
-            while (!devices.All(d => d.Process.StandardError.Contains("pkiStatus=PENDING", StringComparison.Ordinal)))
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40) && devices.All(d => !d.Process.HasExited), fixture.Evidence("Not every device was told PENDING\n" + Describe(devices)));
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
-            }
-
-            // scepclient re-sends every 30 s: the front is back well before the next one.
+            // scepclient re-sends every 30 s: the front is back well before the next one, serving GetCACert from what
+            // it cached although the upstream is still away.
             await fixture.Server.RestartAsync();
             CaCertificates afterRestart = await FrontBroker.WaitUntilReadyAsync(fixture.Server, whileWaiting: null, TimeSpan.FromSeconds(5));
             Assert.NotEmpty(afterRestart.RegistrationAuthorities);
             await fixture.Upstream.StartAsync();
 
-            foreach (var (commonName, directory, process) in devices)
+            foreach (var device in await devices.WaitAllAsync(TimeSpan.FromSeconds(100)))
             {
-                ProcessResult result = await process.WaitAsync(TimeSpan.FromSeconds(100));
-                output.WriteLine(result.Describe());
-                string certificateFile = Path.Combine(directory, "cert.pem");
-                Assert.True(result.Succeeded && File.Exists(certificateFile), fixture.Evidence($"{commonName} got no certificate\n{result.Describe()}"));
-                await fixture.AssertChainsToUpstreamAsync(certificateFile, result.Describe());
-                await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, certificateFile);
-                Assert.Equal(1, fixture.Upstream.IssuedTo(commonName));
+                output.WriteLine(device.Result.Describe());
+                Assert.True(device.GotCertificate, fixture.Evidence($"{device.CommonName} got no certificate\n{device.Result.Describe()}"));
+                await fixture.AssertChainsToUpstreamAsync(device.CertificateFile, device.Result.Describe());
+                await InventoryChecks.AssertInFrontInventoryAsync(fixture, device.CommonName, device.CertificateFile);
+                Assert.Equal(1, fixture.Upstream.IssuedTo(device.CommonName));
             }
         }
         finally
@@ -109,16 +90,8 @@ public sealed class FrontRestartTests(ScepServerUpstreamFixture fixture, ITestOu
             {
                 await fixture.Upstream.StartAsync();
             }
-
-            foreach (var device in devices)
-            {
-                await device.Process.DisposeAsync();
-            }
         }
     }
-
-    private static string Describe(IEnumerable<(string CommonName, string Directory, ExternalProcess Process)> devices) =>
-        string.Join('\n', devices.Select(d => $"--- {d.CommonName} ({(d.Process.HasExited ? "exited" : "running")}) ---\n{d.Process.StandardError}"));
 }
 
 /// <summary>
