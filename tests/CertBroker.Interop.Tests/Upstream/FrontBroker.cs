@@ -49,6 +49,25 @@ public static class FrontBroker
             .. ndes,
         ]);
 
+    /// <summary>
+    /// <see cref="StartAsync"/>, then <paramref name="then"/> on the running front (waiting until it is ready, say);
+    /// if that fails the front is stopped before the exception goes on.
+    /// </summary>
+    public static async Task<ServerProcess> StartThenAsync(IEnumerable<KeyValuePair<string, string>> ndes, Func<ServerProcess, Task> then)
+    {
+        var front = await StartAsync(ndes);
+        try
+        {
+            await then(front);
+            return front;
+        }
+        catch
+        {
+            await front.DisposeAsync();
+            throw;
+        }
+    }
+
     public static AdminApiClient NewAdminClient(ServerProcess front) => new(front.BaseAddress, AdminUser, AdminPassword);
 
     /// <summary>

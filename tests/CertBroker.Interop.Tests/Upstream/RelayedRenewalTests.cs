@@ -38,24 +38,13 @@ public sealed class RelayedRenewalTests(TrustedRaUpstreamFixture fixture, ITestO
     public async Task StrongSwanPkiRenewal_NoChallengeUpstreamTrustsFrontRa_IssuesSecondCertificateForNewKey()
     {
         const string commonName = "relayed-renewal-pki";
-        string directory = fixture.NewWorkDirectory(commonName);
-        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
-        string firstKey = Path.Combine(directory, "first.key.pem");
-        string secondKey = Path.Combine(directory, "second.key.pem");
-        await Task.WhenAll(StrongSwanDriver.GenerateKeyAsync(firstKey), StrongSwanDriver.GenerateKeyAsync(secondKey));
-        StrongSwanRun first = await StrongSwanDriver.EnrolAsync(
-            fixture.DeviceUrl, ca, firstKey, "CN=" + commonName, ServerFixture.Challenge, StrongSwanCipher.Aes, Path.Combine(directory, "first.cert.pem"));
-        output.WriteLine(first.Process.Describe());
-        Assert.True(first.CertificateWritten, fixture.Evidence(first.Process.Describe()));
 
-        StrongSwanRun renewed = await StrongSwanDriver.EnrolAsync(
-            fixture.DeviceUrl, ca, secondKey, "CN=" + commonName, password: null, StrongSwanCipher.Aes, Path.Combine(directory, "second.cert.pem"),
-            renewal: (first.CertificateFile, firstKey));
-        output.WriteLine(renewed.Process.Describe());
+        PkiRenewalRuns runs = await PkiRenewal.EnrolThenRenewWithoutChallengeAsync(fixture, commonName, output);
+        StrongSwanRun renewed = runs.Renewal;
 
         Assert.True(renewed.CertificateWritten, fixture.Evidence(renewed.Process.Describe()));
         await fixture.AssertChainsToUpstreamAsync(renewed.CertificateFile, renewed.Process.Describe());
-        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(secondKey), (await OpenSsl.ReadCertificateAsync(renewed.CertificateFile)).PublicKeySha256);
+        Assert.Equal(await OpenSsl.ReadPublicKeyOfPrivateKeyAsync(runs.NewKeyFile), (await OpenSsl.ReadCertificateAsync(renewed.CertificateFile)).PublicKeySha256);
         await InventoryChecks.AssertInFrontInventoryAsync(fixture, commonName, renewed.CertificateFile);
         using var upstreamAdmin = fixture.NewUpstreamAdminClient();
         Assert.Equal(2, (await upstreamAdmin.ListCertificatesAsync(commonName)).Count);

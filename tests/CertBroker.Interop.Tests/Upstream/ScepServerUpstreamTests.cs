@@ -160,19 +160,8 @@ public sealed class ScepServerUpstreamTests(ScepServerUpstreamFixture fixture, I
         // scepserver checks only the challenge in the CSR, never who signed the request: a renewal relayed without
         // one is refused there, and the device hears FAILURE, not an endless PENDING.
         const string commonName = "upstream-pki-renew-nochallenge";
-        string directory = fixture.NewWorkDirectory(commonName);
-        StrongSwanCaFiles ca = await StrongSwanDriver.FetchCaAsync(fixture.DeviceUrl, directory);
-        string firstKey = Path.Combine(directory, "first.key.pem");
-        string secondKey = Path.Combine(directory, "second.key.pem");
-        await Task.WhenAll(StrongSwanDriver.GenerateKeyAsync(firstKey), StrongSwanDriver.GenerateKeyAsync(secondKey));
-        StrongSwanRun first = await StrongSwanDriver.EnrolAsync(
-            fixture.DeviceUrl, ca, firstKey, "CN=" + commonName, ServerFixture.Challenge, StrongSwanCipher.Aes, Path.Combine(directory, "first.cert.pem"));
-        Assert.True(first.CertificateWritten, fixture.Evidence(first.Process.Describe()));
 
-        StrongSwanRun renewal = await StrongSwanDriver.EnrolAsync(
-            fixture.DeviceUrl, ca, secondKey, "CN=" + commonName, password: null, StrongSwanCipher.Aes, Path.Combine(directory, "second.cert.pem"),
-            renewal: (first.CertificateFile, firstKey));
-        output.WriteLine(renewal.Process.Describe());
+        StrongSwanRun renewal = (await PkiRenewal.EnrolThenRenewWithoutChallengeAsync(fixture, commonName, output)).Renewal;
 
         Assert.False(renewal.Process.TimedOut, fixture.Evidence("pki was never told the renewal failed\n" + renewal.Process.Describe()));
         Assert.NotEqual(0, renewal.Process.ExitCode);

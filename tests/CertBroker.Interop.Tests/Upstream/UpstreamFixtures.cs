@@ -57,26 +57,13 @@ public class ScepServerUpstreamFixture : UpstreamFixture
             await _upstream.StopAsync();
         }
 
-        var front = await FrontBroker.StartAsync(
-        [
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.ScepUrl),
-            new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
-            .. FrontSettings,
-        ]);
-        try
-        {
-            if (!UpstreamDownAtFirstStart)
-            {
-                await FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60));
-            }
-
-            return front;
-        }
-        catch
-        {
-            await front.DisposeAsync();
-            throw;
-        }
+        return await FrontBroker.StartThenAsync(
+            [
+                new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Url", _upstream.ScepUrl),
+                new($"CertBroker:Profiles:{FrontBroker.Profile}:Ndes:Challenge", Challenge),
+                .. FrontSettings,
+            ],
+            front => UpstreamDownAtFirstStart ? Task.CompletedTask : FrontBroker.WaitUntilReadyAsync(front, whileWaiting: null, TimeSpan.FromSeconds(60)));
     }
 
     protected override async Task DisposeMoreAsync()
@@ -155,17 +142,9 @@ public abstract class CertBrokerUpstreamFixture : UpstreamFixture
             .. UpstreamSettings,
         ]);
         (_upstreamCaFile, _) = (await CaCertificates.FetchAsync(_upstream.Url(UpstreamPath))).WritePem(Files.Sub("upstream-ca"));
-        var front = await FrontBroker.StartAsync(FrontSettings(_upstream));
-        try
-        {
-            await FrontReadyAsync(await FrontBroker.WaitUntilReadyAsync(front, WhileFrontStartsAsync, TimeSpan.FromSeconds(90)));
-            return front;
-        }
-        catch
-        {
-            await front.DisposeAsync();
-            throw;
-        }
+        return await FrontBroker.StartThenAsync(
+            FrontSettings(_upstream),
+            async front => await FrontReadyAsync(await FrontBroker.WaitUntilReadyAsync(front, WhileFrontStartsAsync, TimeSpan.FromSeconds(90))));
     }
 
     protected override async Task DisposeMoreAsync()
