@@ -128,7 +128,7 @@ internal sealed class EnrolmentHandler
             return await QueueAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_relay is not null && _backends.Upstream(profile.Name) is not null)
+        if (_backends.Upstream(profile.Name) is not null)
         {
             return await RelayAsync(context, csr, authorization, findings, cancellationToken).ConfigureAwait(false);
         }
@@ -234,7 +234,8 @@ internal sealed class EnrolmentHandler
         try
         {
             var caller = new RelayCaller(DeviceActor, context.RequesterAddress, AuditActions.EnrolmentIssued);
-            outcome = await _relay!.RelayAsync(context.Profile, pending with { Challenge = authorization.Challenge, RenewalOf = authorization.RenewalOf }, stored: false, caller, cancellationToken)
+            UpstreamRelay relay = _relay ?? throw new InvalidOperationException($"Profile {context.Profile.Name} has an upstream CA but no relay was configured.");
+            outcome = await relay.RelayAsync(context.Profile, pending with { Challenge = authorization.Challenge, RenewalOf = authorization.RenewalOf }, stored: false, caller, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (ChallengeAlreadyUsedException)

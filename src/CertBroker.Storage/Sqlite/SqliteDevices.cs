@@ -159,9 +159,11 @@ internal static class SqliteDevices
                 // The trigram index (0009) narrows the search to certificates holding every trigram of the text, as
                 // one phrase; the instr test above keeps the exact substring semantics for what it finds. Certificates
                 // not indexed yet (above the watermark of 0010) are tested directly.
+                // One IN list, not an OR of two conditions: with OR, SQLite scans every certificate.
                 where.Add("""
-                    (id IN (SELECT rowid FROM certificate_search WHERE certificate_search MATCH @Phrase)
-                     OR id > (SELECT indexed_through FROM certificate_search_state))
+                    id IN (SELECT rowid FROM certificate_search WHERE certificate_search MATCH @Phrase
+                           UNION ALL
+                           SELECT id FROM certificates WHERE id > (SELECT indexed_through FROM certificate_search_state))
                     """);
                 command.Parameters.AddWithValue("@Phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
