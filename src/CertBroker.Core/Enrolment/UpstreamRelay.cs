@@ -83,7 +83,23 @@ public sealed class UpstreamRelay(
         switch (reply.Status)
         {
             case UpstreamStatus.Issued when reply.Certificate is { } der:
-                CertificateRecord record = await SaveIssuedAsync(profile, transaction, csr, der, caller, now, cancellationToken).ConfigureAwait(false);
+                CertificateRecord record;
+                try
+                {
+                    record = await SaveIssuedAsync(profile, transaction, csr, der, caller, now, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DuplicateSerialException duplicate)
+                {
+                    // The upstream issued a serial the inventory already holds for another certificate (micromdm's
+                    // scepserver does so under load). The inventory cannot hold both: the device is refused with a
+                    // signed FAILURE and the admin sees why, instead of an HTTP 500.
+                    string clash = $"The upstream CA issued serial {duplicate.Serial}, which the inventory already holds for another certificate; it was not delivered.";
+                    await FailAsync(transaction, FailInfo.BadRequest, clash, caller, now, cancellationToken).ConfigureAwait(false);
+                    await requests.SaveUpstreamRequestAsync(request with { State = UpstreamRequestState.Failed, NextAttemptAt = null, LastError = clash }, cancellationToken)
+                        .ConfigureAwait(false);
+                    return new RelayOutcome(PkiStatus.Failure, null, FailInfo.BadRequest, clash);
+                }
+
                 await requests.SaveUpstreamRequestAsync(request with { State = UpstreamRequestState.Issued, NextAttemptAt = null, LastError = null }, cancellationToken)
                     .ConfigureAwait(false);
                 return new RelayOutcome(PkiStatus.Success, record, null, $"Issued by the upstream CA: certificate {record.Serial}.");

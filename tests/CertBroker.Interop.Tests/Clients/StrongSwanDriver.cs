@@ -98,7 +98,8 @@ public static class StrongSwanDriver
 
     /// <summary>
     /// <c>pki --scep</c> for <paramref name="keyFile"/>; with <paramref name="renewal"/> it adds <c>--cert/--key</c> of
-    /// the pair being replaced, so the request is signed with the old certificate. Polls every 2 s for at most
+    /// the pair being replaced, so the request is signed with the old certificate. Without <paramref name="password"/>
+    /// the request carries no challengePassword. Polls every 2 s for at most
     /// 30 s on PENDING. The PEM certificate pki prints is saved to <paramref name="certificateFile"/>.
     /// </summary>
     public static async Task<StrongSwanRun> EnrolAsync(
@@ -106,7 +107,7 @@ public static class StrongSwanDriver
         StrongSwanCaFiles ca,
         string keyFile,
         string distinguishedName,
-        string password,
+        string? password,
         StrongSwanCipher cipher,
         string certificateFile,
         (string CertificateFile, string KeyFile)? renewal = null,
@@ -117,7 +118,6 @@ public static class StrongSwanDriver
             "--scep", "--url", serverUrl,
             "--in", keyFile,
             "--dn", distinguishedName,
-            "--password", password,
             "--cacert-enc", ca.EncryptionCertificateFile,
             "--cacert-sig", ca.SigningCertificateFile,
             "--cacert", ca.CaFile,
@@ -126,6 +126,11 @@ public static class StrongSwanDriver
             "--maxpolltime", "30",
             "--outform", "pem",
         };
+        if (password is not null)
+        {
+            arguments.AddRange(["--password", password]);
+        }
+
         if (renewal is { } old)
         {
             arguments.AddRange(["--cert", old.CertificateFile, "--key", old.KeyFile]);

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace CertBroker.Interop.Tests.Harness;
 
@@ -47,12 +48,49 @@ public sealed class AdminApiClient : IDisposable
         throw new UnreachableException();
     }
 
+    /// <summary><c>GET /api/v1/certificates?q=TEXT</c>: the inventory's certificates whose subject, SANs or serial contain the text.</summary>
+    public Task<IReadOnlyList<JsonElement>> ListCertificatesAsync(string text) =>
+        GetArrayAsync($"api/v1/certificates?q={Uri.EscapeDataString(text)}&limit=1000");
+
+    /// <summary><c>GET /api/v1/requests?status=STATUS&amp;q=TEXT</c>: the request queue, as an admin looks at it.</summary>
+    public Task<IReadOnlyList<JsonElement>> ListRequestsAsync(string status, string text) =>
+        GetArrayAsync($"api/v1/requests?status={Uri.EscapeDataString(status)}&q={Uri.EscapeDataString(text)}");
+
+    /// <summary>
+    /// Loads <c>/certsrv/mscep_admin/?profile=NAME</c> as an NDES admin does and reads the one-time password off the
+    /// page (UTF-16, "The enrollment challenge password is: &lt;B&gt; PASSWORD").
+    /// </summary>
+    public async Task<string> MscepAdminPasswordAsync(string profile)
+    {
+        using var response = await _http.GetAsync($"certsrv/mscep_admin/?profile={Uri.EscapeDataString(profile)}");
+        byte[] page = await response.Content.ReadAsByteArrayAsync();
+        string text = Encoding.Unicode.GetString(page);
+        Assert.True(response.IsSuccessStatusCode, $"GET /certsrv/mscep_admin/ answered {(int)response.StatusCode}: {text}{Encoding.UTF8.GetString(page)}");
+        var match = Regex.Match(
+            text, @"(?i)The enrollment challenge password is: <B> (?<password>[^\s<]+)", RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.True(match.Success, $"No password on the mscep_admin page: {text}");
+        return match.Groups["password"].Value;
+    }
+
+    /// <summary><c>POST /api/v1/certificates/{serial}/revoke</c> with an RFC 5280 reason name.</summary>
+    public Task<JsonElement> RevokeCertificateAsync(string serial, string reason) =>
+        PostAsync($"api/v1/certificates/{Uri.EscapeDataString(serial)}/revoke", new { reason });
+
     public Task<JsonElement> ApproveAsync(long id) => PostAsync($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/approve", null);
 
     public Task<JsonElement> RejectAsync(long id, string reason) =>
         PostAsync($"api/v1/requests/{id.ToString(CultureInfo.InvariantCulture)}/reject", new { reason });
 
     public void Dispose() => _http.Dispose();
+
+    private async Task<IReadOnlyList<JsonElement>> GetArrayAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
 
     private async Task<JsonElement> PostAsync(string path, object? body)
     {

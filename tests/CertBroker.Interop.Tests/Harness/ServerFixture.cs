@@ -57,6 +57,7 @@ public abstract class ServerFixture : IAsyncLifetime
         }
 
         await Keys.DrainAsync();
+        await DisposeMoreAsync();
         Files.Dispose();
     }
 
@@ -76,6 +77,9 @@ public abstract class ServerFixture : IAsyncLifetime
         });
 
     protected abstract Task<ServerProcess> StartAsync();
+
+    /// <summary>Stops what a fixture started beside <see cref="Server"/> (an upstream CA, say); runs after the server stopped.</summary>
+    protected virtual Task DisposeMoreAsync() => Task.CompletedTask;
 }
 
 /// <summary>CertBroker from this build, answering on every path clients use.</summary>

@@ -23,14 +23,19 @@ public sealed class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private readonly ExternalProcess _process;
     private readonly TempDirectory _directory;
+    private readonly int _port;
+    private ExternalProcess _process;
+    private Func<TempDirectory, int, Task<ExternalProcess>>? _launch;
+    private List<string>? _extraArguments;
+    private string _earlierOutput = "";
 
     private ServerProcess(ServerKind kind, ExternalProcess process, TempDirectory directory, int port, string challenge)
     {
         Kind = kind;
         _process = process;
         _directory = directory;
+        _port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         Challenge = challenge;
     }
@@ -45,7 +50,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public string DataDirectory => _directory.Path;
 
     /// <summary>Everything the server printed so far, for failure messages.</summary>
-    public string Output => $"--- server stdout ---\n{_process.StandardOutput}\n--- server stderr ---\n{_process.StandardError}";
+    public string Output => _earlierOutput + $"--- server stdout ---\n{_process.StandardOutput}\n--- server stderr ---\n{_process.StandardError}";
 
     /// <summary>The absolute URL of a SCEP path such as <c>/scep</c> or <c>/certsrv/mscep/mscep.dll</c>.</summary>
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
@@ -66,7 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var extra = (settings ?? []).Select(s => $"--{s.Key}={s.Value}").ToList();
-        return await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
+        var server = await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
         {
             var arguments = new List<string>
             {
@@ -80,6 +85,8 @@ public sealed class ServerProcess : IAsyncDisposable
             // The content root is the working directory: run beside the assembly so appsettings.json is found.
             return Task.FromResult(ExternalProcess.Start("dotnet", arguments, Path.GetDirectoryName(assembly)));
         }, cancellationToken);
+        server._extraArguments = extra;
+        return server;
     }
 
     /// <summary>
@@ -106,6 +113,30 @@ public sealed class ServerProcess : IAsyncDisposable
                 directory.Path);
         }, cancellationToken);
 
+    /// <summary>
+    /// Kills the server, as a crash or a reboot would, and starts it again with the same data directory, port and
+    /// arguments; returns once it answers again.
+    /// </summary>
+    /// <param name="addSettings">More <c>--Key=Value</c> arguments from now on (CertBroker only), e.g. something only known after the first start.</param>
+    /// <param name="cancellationToken">Cancels the wait for readiness.</param>
+    public async Task RestartAsync(IEnumerable<KeyValuePair<string, string>>? addSettings = null, CancellationToken cancellationToken = default)
+    {
+        var launch = _launch ?? throw new InvalidOperationException("This server was not started by StartWithFreePortAsync");
+        if (addSettings is not null)
+        {
+            var extra = _extraArguments ?? throw new InvalidOperationException("Only CertBroker takes more settings on restart");
+            extra.AddRange(addSettings.Select(s => $"--{s.Key}={s.Value}"));
+        }
+
+        await _process.DisposeAsync();
+        _earlierOutput = Output + "\n--- server killed and started again ---\n";
+        _process = await launch(_directory, _port);
+        if (await WaitUntilReadyAsync(cancellationToken) is { } failure)
+        {
+            throw new InvalidOperationException($"{Kind} did not start again on {BaseAddress}: {failure}\n{Output}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
@@ -130,6 +161,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 var failure = await server.WaitUntilReadyAsync(cancellationToken);
                 if (failure is null)
                 {
+                    server._launch = launch;
                     return server;
                 }
 
