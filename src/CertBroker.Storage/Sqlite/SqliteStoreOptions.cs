@@ -15,9 +15,11 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// How long a write waits for another connection or process holding the write lock before it fails.
-    /// Default: 5 seconds. Must be between zero and about 24 days.
+    /// Default: 30 seconds. The scheduler's job store shares the file, and on a starved machine one of its
+    /// transactions has held the lock for more than 5 seconds; a write that fails loses the enrolment's answer,
+    /// one that waits only delays it. Must be between zero and about 24 days.
     /// </summary>
-    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// When a commit reaches the disk. Default: <see cref="SqliteSynchronousMode.Normal"/>, which with the
