@@ -44,17 +44,17 @@ internal sealed class CaCertificateResponses
     /// </summary>
     public byte[]? For(Core.Profiles.ScepProfile profile)
     {
-        if (_backends?.Upstream(profile.Name) is not { } upstream)
+        if (_backends?.Upstream(profile.Name) is null)
         {
             return CaCertificates;
         }
 
-        if (upstream.Identity is not { } identity)
+        if (_backends.Identity(profile) is not (IRegistrationAuthority ra, IReadOnlyList<X509Certificate2> caChain))
         {
-            upstream.RequestRefresh();
             return null;
         }
 
+        var identity = new UpstreamIdentity(ra, caChain);
         if (_upstream.TryGetValue(profile.Name, out var cached) && cached.Identity == identity)
         {
             return cached.Body;
