@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -46,8 +45,6 @@ internal sealed class SqliteDatabase
 
     public string FilePath { get; }
 
-    private string BusyMilliseconds => ((long)_options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-
     /// <summary>
     /// Creates the directory and an empty database file with owner-only permissions before SQLite touches them:
     /// the file holds CSRs, and SQLite gives its -wal and -shm files the same permissions as the database.
@@ -89,9 +86,9 @@ internal sealed class SqliteDatabase
         {
             connection.Open();
             // A reader can still meet a lock for an instant (the shared-memory index is being reset after a
-            // checkpoint). SQLite's busy handler retries within a millisecond; without it Microsoft.Data.Sqlite
+            // checkpoint). The busy handler retries within a millisecond; without one Microsoft.Data.Sqlite
             // sleeps 150 ms before retrying.
-            connection.Execute($"PRAGMA busy_timeout = {BusyMilliseconds}");
+            SqliteBusyWait.Install(connection, _options.BusyTimeout);
             return connection;
         }
         catch
@@ -114,9 +111,15 @@ internal sealed class SqliteDatabase
         try
         {
             connection.Open();
-            // busy_timeout first: switching a new file to WAL takes a lock another starting instance may hold.
+            // The busy handler first: switching a new file to WAL takes a lock another starting instance may hold.
+            SqliteBusyWait.Install(connection, _options.BusyTimeout);
             var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
-            connection.Execute($"PRAGMA busy_timeout = {BusyMilliseconds}; PRAGMA synchronous = {synchronous};");
+            // temp_store = MEMORY: every write of a group commit runs in its own savepoint, and SQLite keeps a
+            // savepoint's undo pages in a statement journal that spills to a temporary file past 64 KiB. On disk
+            // that meant creating, writing and unlinking a file in every transaction; in memory it is a buffer
+            // freed at RELEASE.
+            connection.Execute(
+                $"PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY;");
 
             var journalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
