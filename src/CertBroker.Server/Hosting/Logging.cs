@@ -9,7 +9,7 @@ internal static class Logging
 {
     public static Serilog.ILogger Create(IConfiguration configuration, string dataDirectory)
     {
-        var formatter = new JsonFormatter(renderMessage: true);
+        var formatter = new FormatOnce(new JsonFormatter(renderMessage: true));
         return new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)

@@ -328,6 +328,14 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         public override void Complete()
         {
             _cancellation.Dispose();
+            // From the pool's global queue, in commit order. Completed here, the batch's continuations would go to
+            // this thread's local queue, which it works through newest first while the other cores take new
+            // requests from the global queue: the oldest writer of a large batch could wait for seconds.
+            ThreadPool.UnsafeQueueUserWorkItem(static write => write.Finish(), this, preferLocal: false);
+        }
+
+        private void Finish()
+        {
             if (Failure is { } failure)
             {
                 _completion.TrySetException(failure);
