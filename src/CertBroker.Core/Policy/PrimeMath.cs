@@ -11,23 +11,23 @@ public static class PrimeMath
     /// <summary>The primes below <see cref="SmallFactorBound"/>, ascending.</summary>
     public static IReadOnlyList<int> SmallPrimes { get; } = PrimesBelow(SmallFactorBound);
 
-    /// <summary>Product of <see cref="SmallPrimes"/>: one gcd with it finds any small factor at once.</summary>
-    public static BigInteger SmallPrimeProduct { get; } = SmallPrimes.Aggregate(BigInteger.One, (product, p) => product * p);
-
     /// <summary>The smallest prime factor of <paramref name="n"/> below <see cref="SmallFactorBound"/>, or null.</summary>
+    /// <remarks>
+    /// One pass over n's 32-bit words gives its remainders modulo a few dozen products of consecutive small primes,
+    /// each below 2^32, in machine integers; a prime divides n exactly when it divides its product's remainder.
+    /// </remarks>
     public static int? SmallFactor(BigInteger n)
     {
-        BigInteger common = BigInteger.GreatestCommonDivisor(n, SmallPrimeProduct);
-        if (common.IsOne)
+        Span<uint> remainders = stackalloc uint[PrimeGroups.Length];
+        Remainders(BigInteger.Abs(n), PrimeGroupProducts, remainders);
+        for (int group = 0; group < PrimeGroups.Length; group++)
         {
-            return null;
-        }
-
-        foreach (int p in SmallPrimes)
-        {
-            if ((common % p).IsZero)
+            foreach (int p in PrimeGroups[group])
             {
-                return p;
+                if (remainders[group] % (uint)p == 0)
+                {
+                    return p;
+                }
             }
         }
 
@@ -57,12 +57,16 @@ public static class PrimeMath
         BigInteger start = (a0 * a0) - n;
         BigInteger step = (2 * a0) + 1;
         int filters = ResidueModuli.Length;
+        Span<uint> startResidue = stackalloc uint[filters];
+        Span<uint> stepResidue = stackalloc uint[filters];
+        Remainders(start, ResidueModuliUnsigned, startResidue);
+        Remainders(step, ResidueModuliUnsigned, stepResidue);
         Span<int> residue = stackalloc int[filters];
         Span<int> twiceAPlusOne = stackalloc int[filters];
         for (int m = 0; m < filters; m++)
         {
-            residue[m] = (int)(start % ResidueModuli[m]);
-            twiceAPlusOne[m] = (int)(step % ResidueModuli[m]);
+            residue[m] = (int)startResidue[m];
+            twiceAPlusOne[m] = (int)stepResidue[m];
         }
 
         for (int round = 0; round < rounds; round++)
@@ -79,11 +83,16 @@ public static class PrimeMath
                 }
             }
 
-            // (a+1)² − n = (a² − n) + 2a + 1, and 2(a+1) + 1 = (2a + 1) + 2.
+            // (a+1)² − n = (a² − n) + 2a + 1, and 2(a+1) + 1 = (2a + 1) + 2. Both sums stay below twice the modulus
+            // (every modulus exceeds 2), so subtracting it and adding it back when that went negative reduces them,
+            // without a division and without a branch the processor would mispredict half the time.
             for (int m = 0; m < filters; m++)
             {
-                residue[m] = (residue[m] + twiceAPlusOne[m]) % ResidueModuli[m];
-                twiceAPlusOne[m] = (twiceAPlusOne[m] + 2) % ResidueModuli[m];
+                int modulus = ResidueModuli[m];
+                int next = residue[m] + twiceAPlusOne[m] - modulus;
+                residue[m] = next + ((next >> 31) & modulus);
+                int nextStep = twiceAPlusOne[m] + 2 - modulus;
+                twiceAPlusOne[m] = nextStep + ((nextStep >> 31) & modulus);
             }
         }
 
@@ -122,23 +131,80 @@ public static class PrimeMath
 
         int shift = (int)(bits / 4);
 
-        // isqrt(⌊n / 4^s⌋) + 1, times 2^s, is above √n, so Newton's iteration decreases from it to ⌊√n⌋.
+        // isqrt(⌊n / 4^s⌋) + 1, times 2^s, is above √n, so Newton's iteration decreases from it to ⌊√n⌋ and never
+        // below. It has arrived once x² ≤ n: a squaring tells that for less than the division another step costs.
         BigInteger x = (SquareRoot(n >> (2 * shift)) + 1) << shift;
-        while (true)
+        while (x * x > n)
         {
-            BigInteger next = (x + (n / x)) >> 1;
-            if (next >= x)
-            {
-                return x;
-            }
+            x = (x + (n / x)) >> 1;
+        }
 
-            x = next;
+        return x;
+    }
+
+    /// <summary>
+    /// <paramref name="n"/> (≥ 0) modulo each of <paramref name="moduli"/> (each below 2^32), in one pass over
+    /// its 32-bit words from the most significant: r ← (r·2^32 + word) mod m stays within 64 bits.
+    /// </summary>
+    public static void Remainders(BigInteger n, ReadOnlySpan<uint> moduli, Span<uint> remainders)
+    {
+        if (n.Sign < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), "Remainders of a negative number are not needed here.");
+        }
+
+        int length = n.GetByteCount(isUnsigned: true);
+        int padded = (length + 3) & ~3;
+        Span<byte> bytes = padded <= 1024 ? stackalloc byte[padded] : new byte[padded];
+        bytes.Clear();
+        n.TryWriteBytes(bytes[(padded - length)..], out _, isUnsigned: true, isBigEndian: true);
+        Span<ulong> r = stackalloc ulong[moduli.Length];
+        r.Clear();
+        for (int offset = 0; offset < padded; offset += 4)
+        {
+            ulong word = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[offset..]);
+            for (int m = 0; m < moduli.Length; m++)
+            {
+                r[m] = ((r[m] << 32) | word) % moduli[m];
+            }
+        }
+
+        for (int m = 0; m < moduli.Length; m++)
+        {
+            remainders[m] = (uint)r[m];
         }
     }
 
     // A non-square passes all of these filters about once in a million: the square root is almost never taken.
     private static readonly int[] ResidueModuli = [64, 63, 65, 11, 17, 19, 23, 29, 31, 37, 41, 43, 47];
+    private static readonly uint[] ResidueModuliUnsigned = [.. ResidueModuli.Select(m => (uint)m)];
     private static readonly bool[][] Squares = [.. ResidueModuli.Select(ResidueTable)];
+
+    // SmallPrimes in runs whose products stay below 2^32, and those products.
+    private static readonly int[][] PrimeGroups = GroupBelow2To32(SmallPrimes);
+    private static readonly uint[] PrimeGroupProducts = [.. PrimeGroups.Select(g => (uint)g.Aggregate(1UL, (product, p) => product * (ulong)p))];
+
+    private static int[][] GroupBelow2To32(IReadOnlyList<int> primes)
+    {
+        var groups = new List<int[]>();
+        var current = new List<int>();
+        ulong product = 1;
+        foreach (int p in primes)
+        {
+            if (product * (ulong)p > uint.MaxValue)
+            {
+                groups.Add([.. current]);
+                current.Clear();
+                product = 1;
+            }
+
+            current.Add(p);
+            product *= (ulong)p;
+        }
+
+        groups.Add([.. current]);
+        return [.. groups];
+    }
 
     private static bool IsSquareModuloAll(ReadOnlySpan<int> residues)
     {
