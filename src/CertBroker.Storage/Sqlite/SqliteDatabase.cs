@@ -13,6 +13,7 @@ internal sealed class SqliteDatabase
     private static readonly Lazy<bool> NativeLibrary = new(() =>
     {
         SQLitePCL.Batteries_V2.Init();
+        SqliteShortSleep.Install();
         return true;
     });
 
