@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace CertBroker.Core.Policy;
 
@@ -57,17 +58,12 @@ public static class PrimeMath
         BigInteger start = (a0 * a0) - n;
         BigInteger step = (2 * a0) + 1;
         int filters = ResidueModuli.Length;
-        Span<uint> startResidue = stackalloc uint[filters];
-        Span<uint> stepResidue = stackalloc uint[filters];
-        Remainders(start, ResidueModuliUnsigned, startResidue);
-        Remainders(step, ResidueModuliUnsigned, stepResidue);
         Span<int> residue = stackalloc int[filters];
         Span<int> twiceAPlusOne = stackalloc int[filters];
-        for (int m = 0; m < filters; m++)
-        {
-            residue[m] = (int)startResidue[m];
-            twiceAPlusOne[m] = (int)stepResidue[m];
-        }
+        // Every modulus and residue is below 65, so each reads the same as int and as uint.
+        ReadOnlySpan<uint> moduli = MemoryMarshal.Cast<int, uint>(ResidueModuli.AsSpan());
+        Remainders(start, moduli, MemoryMarshal.Cast<int, uint>(residue));
+        Remainders(step, moduli, MemoryMarshal.Cast<int, uint>(twiceAPlusOne));
 
         for (int round = 0; round < rounds; round++)
         {
@@ -155,11 +151,10 @@ public static class PrimeMath
 
         int length = n.GetByteCount(isUnsigned: true);
         int padded = (length + 3) & ~3;
+        // Both start zeroed, so the leading padding bytes and the remainders begin at 0.
         Span<byte> bytes = padded <= 1024 ? stackalloc byte[padded] : new byte[padded];
-        bytes.Clear();
         n.TryWriteBytes(bytes[(padded - length)..], out _, isUnsigned: true, isBigEndian: true);
         Span<ulong> r = stackalloc ulong[moduli.Length];
-        r.Clear();
         for (int offset = 0; offset < padded; offset += 4)
         {
             ulong word = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[offset..]);
@@ -177,7 +172,6 @@ public static class PrimeMath
 
     // A non-square passes all of these filters about once in a million: the square root is almost never taken.
     private static readonly int[] ResidueModuli = [64, 63, 65, 11, 17, 19, 23, 29, 31, 37, 41, 43, 47];
-    private static readonly uint[] ResidueModuliUnsigned = [.. ResidueModuli.Select(m => (uint)m)];
     private static readonly bool[][] Squares = [.. ResidueModuli.Select(ResidueTable)];
 
     // SmallPrimes in runs whose products stay below 2^32, and those products.

@@ -22,14 +22,16 @@ internal static unsafe class SqliteShortSleep
     public const string VfsName = "certbroker-unix";
 
     private static readonly object Gate = new();
-    private static bool s_installed;
+
+    // Process lifetime, as SQLite keeps the registered VFS's name.
+    private static readonly byte* Name = (byte*)Marshal.StringToCoTaskMemUTF8(VfsName);
 
     /// <summary>Installs the copy as SQLite's default VFS, once per process; call after the library is initialised.</summary>
     public static void Install()
     {
         lock (Gate)
         {
-            if (s_installed)
+            if (sqlite3_vfs_find(Name) is not null)
             {
                 return;
             }
@@ -50,15 +52,13 @@ internal static unsafe class SqliteShortSleep
             var copy = (Vfs*)NativeMemory.AllocZeroed((nuint)sizeof(Vfs));
             *copy = *original;
             copy->Next = null;
-            copy->Name = (byte*)Marshal.StringToCoTaskMemUTF8(VfsName);
+            copy->Name = Name;
             copy->Sleep = (nint)(delegate* unmanaged[Cdecl]<Vfs*, int, int>)&Sleep;
             int result = sqlite3_vfs_register(copy, makeDefault: 1);
             if (result != 0)
             {
                 throw new InvalidOperationException($"SQLite refused to register its VFS copy (result code {result}).");
             }
-
-            s_installed = true;
         }
     }
 
