@@ -4,23 +4,28 @@ using Microsoft.Extensions.Logging;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// The one connection this process writes through, with group commit. SQLite allows a single writer per file
-/// anyway; queueing writes here costs no threads, where letting them contend for the file lock would make each
-/// one sleep and retry. BEGIN IMMEDIATE still guards against other processes using the same file.
+/// The one connection this process writes through, with group commit, run by a thread of its own. SQLite allows a
+/// single writer per file anyway; queueing writes here costs one thread, where letting them contend for the file lock
+/// would make each one sleep and retry. BEGIN IMMEDIATE still guards against other processes using the same file.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Writes go into a queue. Whoever finds no batch running becomes the drainer: it takes what is queued at that
-/// moment, up to <see cref="MaxBatch"/> writes, and runs them in one BEGIN IMMEDIATE … COMMIT, each inside its own
-/// savepoint. A write that throws is rolled back to its savepoint and its caller alone gets the exception; the
-/// others commit. Every caller's task completes only after the COMMIT that holds its write, or with an exception
-/// when nothing of it was written. The drainer never waits for more writes to arrive: a lone write is a batch of one.
+/// Writes go into a queue, and the writer thread takes what is queued at that moment, up to <see cref="MaxBatch"/>
+/// writes, and runs them in one BEGIN IMMEDIATE … COMMIT, each inside its own savepoint. A write that throws is rolled
+/// back to its savepoint and its caller alone gets the exception; the others commit. Every caller's task completes
+/// only after the COMMIT that holds its write, or with an exception when nothing of it was written. The thread never
+/// waits for more writes to arrive: a lone write is a batch of one. With nothing queued it sleeps until a write comes.
 /// </para>
 /// <para>
-/// A caller whose own write is done hands any remaining queue to a pool thread instead of draining it, so no
-/// caller is held up behind later writers. Write bodies are synchronous on purpose: Microsoft.Data.Sqlite
-/// completes its "async" methods synchronously, and a synchronous body makes plain that the file's write lock is
-/// held only for the statements themselves.
+/// Why a thread of its own and not whichever caller finds the writer idle: every enrolment waits for this one
+/// serial piece of work. Run on a pool thread among a dozen busy with signatures, a transaction of a fraction of a
+/// millisecond was regularly preempted halfway and took 5-50 ms, while the whole queue waited behind it. A thread
+/// that sleeps between batches is run promptly by the kernel's scheduler when it wakes, and a short batch is seldom
+/// interrupted. Callers' continuations go to the pool's global queue, in commit order.
+/// </para>
+/// <para>
+/// Write bodies are synchronous on purpose: Microsoft.Data.Sqlite completes its "async" methods synchronously, and a
+/// synchronous body makes plain that the file's write lock is held only for the statements themselves.
 /// </para>
 /// </remarks>
 internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : IDisposable
@@ -28,11 +33,16 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// <summary>Most writes one transaction takes, which bounds how long another process waits for the file.</summary>
     public const int MaxBatch = 64;
 
+    /// <summary>The name of the writer thread, as the debugger and <c>/proc/&lt;pid&gt;/task</c> show it.</summary>
+    public const string ThreadName = "SQLite writer";
+
     private readonly ConcurrentQueue<QueuedWrite> _queue = new();
 
-    // Held by the drainer; Wait(0) decides who drains, so writers waiting for a result block nothing.
-    private readonly SemaphoreSlim _drainer = new(1, 1);
+    // Guards starting the thread and its sleep: a write that finds it asleep wakes it under this lock.
+    private readonly object _wake = new();
     private readonly List<QueuedWrite> _batch = new(MaxBatch);
+    private Thread? _thread;
+    private int _sleeping;
     private SqliteWriteConnection? _connection;
     private volatile bool _disposed;
 
@@ -50,10 +60,26 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
         var queued = new QueuedWrite<TState, TResult>(state, write, cancellationToken);
-        _queue.Enqueue(queued);
-        if (_drainer.Wait(0))
+        if (Volatile.Read(ref _thread) is null)
         {
-            Drain(queued);
+            Start();
+        }
+
+        _queue.Enqueue(queued);
+        // The enqueue is a full fence, so either this read sees the thread asleep, or the thread's own look at the
+        // queue, made after it said it would sleep, sees this write.
+        if (Volatile.Read(ref _sleeping) == 1)
+        {
+            lock (_wake)
+            {
+                Monitor.Pulse(_wake);
+            }
+        }
+
+        if (_disposed && queued.TryTake())
+        {
+            // Disposed while this write was being queued: the thread may be gone, so nothing else would complete it.
+            queued.Complete(new ObjectDisposedException(nameof(SqliteWriter)));
         }
 
         return queued.Task;
@@ -62,33 +88,79 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// <summary>Lets a batch in progress finish, fails writes still queued, then closes the connection.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        _drainer.Wait();
+        Thread? thread;
+        lock (_wake)
+        {
+            _disposed = true;
+            thread = _thread;
+            Monitor.Pulse(_wake);
+        }
+
+        if (thread is not null && thread != Thread.CurrentThread)
+        {
+            thread.Join();
+        }
+
         CloseConnection();
-        Drain(own: null);
+        var rest = new List<QueuedWrite>();
+        while (_queue.TryDequeue(out var queued))
+        {
+            if (queued.TryTake())
+            {
+                rest.Add(queued);
+            }
+        }
+
+        CompleteAll(rest, new ObjectDisposedException(nameof(SqliteWriter)));
     }
 
-    /// <summary>Runs batches while holding the drainer; returns having released it or handed it to a pool thread.</summary>
-    /// <param name="own">The calling writer's write, or null on a pool thread, which drains until the queue is empty.</param>
-    private void Drain(QueuedWrite? own)
+    private void Start()
     {
-        do
+        lock (_wake)
         {
-            while (!_queue.IsEmpty)
+            if (_thread is null && !_disposed)
             {
-                if (own is { IsCompleted: true })
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(own: null), this, preferLocal: false);
-                    return;
-                }
+                var thread = new Thread(Run) { IsBackground = true, Name = ThreadName };
+                thread.Start();
+                Volatile.Write(ref _thread, thread);
+            }
+        }
+    }
 
-                RunBatch(TakeBatch());
+    private void Run()
+    {
+        while (!_disposed)
+        {
+            if (_queue.IsEmpty)
+            {
+                Sleep();
+                continue;
             }
 
-            _drainer.Release();
-            // A writer that queued just before the release found the drainer busy and left its write to us.
+            try
+            {
+                RunBatch(TakeBatch());
+            }
+            catch (Exception exception)
+            {
+                // RunBatch completes every write whatever happens; this only keeps the thread alive if that failed.
+                logger.LogCritical(exception, "The writer thread for {DatabasePath} failed between transactions", database.FilePath);
+            }
         }
-        while (!_queue.IsEmpty && _drainer.Wait(0));
+    }
+
+    private void Sleep()
+    {
+        lock (_wake)
+        {
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (_queue.IsEmpty && !_disposed)
+            {
+                Monitor.Wait(_wake);
+            }
+
+            Interlocked.Exchange(ref _sleeping, 0);
+        }
     }
 
     private List<QueuedWrite> TakeBatch()
@@ -328,14 +400,9 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         public override void Complete()
         {
             _cancellation.Dispose();
-            // From the pool's global queue, in commit order. Completed here, the batch's continuations would go to
-            // this thread's local queue, which it works through newest first while the other cores take new
-            // requests from the global queue: the oldest writer of a large batch could wait for seconds.
-            ThreadPool.UnsafeQueueUserWorkItem(static write => write.Finish(), this, preferLocal: false);
-        }
-
-        private void Finish()
-        {
+            // Asynchronous continuations: on the writer thread, which belongs to no pool, they go to the pool's global
+            // queue in commit order (a pool thread's own queue would serve them newest first), and no caller's code
+            // ever runs on the writer thread.
             if (Failure is { } failure)
             {
                 _completion.TrySetException(failure);

@@ -13,13 +13,13 @@ internal sealed class HeldWriter : IDisposable
 
     private HeldWriter(SqliteWriter writer, TaskCompletionSource running)
     {
-        // On a pool thread: the write's caller runs its transaction itself, and this one will not return until released.
-        _write = Task.Run(() => writer.WriteAsync((Running: running, Release: _release), static (_, held) =>
+        // Blocks the writer thread, not the caller's: WriteAsync only queues the write.
+        _write = writer.WriteAsync((Running: running, Release: _release), static (_, held) =>
         {
             held.Running.SetResult();
             held.Release.Wait();
             return true;
-        }, CancellationToken.None));
+        }, CancellationToken.None);
     }
 
     /// <summary>Returns once the held write is running, so the writer is certainly busy.</summary>

@@ -54,8 +54,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         using var writer = new SqliteWriter(new SqliteDatabase(options, NullLogger.Instance), NullLogger.Instance);
         await using (var writeLock = await HoldWriteLockAsync())
         {
-            // Whichever runs the transaction waits in BEGIN IMMEDIATE, so keep both off the test's thread.
-            var writes = Enumerable.Range(0, 2).Select(_ => Task.Run(() => Insert(writer, NewCertificateRow()))).ToArray();
+            var writes = Enumerable.Range(0, 2).Select(_ => Insert(writer, NewCertificateRow())).ToArray();
             foreach (var write in writes)
             {
                 await Assert.ThrowsAsync<SqliteException>(() => write);
@@ -78,7 +77,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         await using (var writeLock = await HoldWriteLockAsync())
         {
             long before = SqliteBusyWait.Retries;
-            write = Task.Run(() => Insert(writer, row));
+            write = Insert(writer, row);
             // SQLite's own busy handler in this build sleeps a whole second between tries; ours tries again every
             // few milliseconds, so several retries happen while the lock is held.
             while (SqliteBusyWait.Retries - before < 3)
@@ -91,6 +90,27 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         }
 
         Assert.True(await write.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, CountRows(row.Serial));
+    }
+
+    [Fact]
+    public async Task WriteAsync_RunsTheTransactionOnTheWriterThread_AndReturnsWithoutWaitingForIt()
+    {
+        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        Task<(string? Name, int Id)> observed;
+        using (var held = await HeldWriter.HoldAsync(writer))
+        {
+            // The caller's thread runs nothing of the transaction: with the writer busy, the call returns at once.
+            observed = writer.WriteAsync(0, static (_, _) => (Thread.CurrentThread.Name, Environment.CurrentManagedThreadId), CancellationToken.None);
+            Assert.False(observed.IsCompleted);
+            await held.ReleaseAsync();
+        }
+
+        (string? name, int id) = await observed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(SqliteWriter.ThreadName, name);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, id);
+        var row = NewCertificateRow();
+        Assert.True(await Insert(writer, row));
         Assert.Equal(1, CountRows(row.Serial));
     }
 
