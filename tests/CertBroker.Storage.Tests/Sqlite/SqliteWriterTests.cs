@@ -115,6 +115,28 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commits_AreCopiedIntoTheDatabaseFileByTheCheckpointThread()
+    {
+        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        long before = new FileInfo(_harness.DatabasePath).Length;
+        var rows = Enumerable.Range(0, 200).Select(_ => NewCertificateRow()).ToList();
+        foreach (var row in rows)
+        {
+            Assert.True(await Insert(writer, row));
+        }
+
+        // A few hundred log pages: far below the writer connection's own checkpoint threshold, and no connection
+        // closes, so only the checkpoint thread can move the rows from the log into the database file.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (new FileInfo(_harness.DatabasePath).Length <= before)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        Assert.All(rows, row => Assert.Equal(1, CountRows(row.Serial)));
+    }
+
+    [Fact]
     public void BusyWait_TimeoutReached_GivesUp()
     {
         Assert.False(SqliteBusyWait.Decide(timeoutMilliseconds: 0, count: 0));
