@@ -20,7 +20,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     [Fact]
     public async Task WriteAsync_WriteEndsTheSharedTransaction_OnlyItFailsAndTheOthersAreWrittenAgain()
     {
-        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        using var writer = NewWriter(_harness.Options);
         var (before, after) = (NewCertificateRow(), NewCertificateRow());
         Task<bool> beforeWrite, ending, afterWrite;
         using (var held = await HeldWriter.HoldAsync(writer))
@@ -43,7 +43,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.True(await afterWrite);
         Assert.Equal(1, CountRows(before.Serial));
         Assert.Equal(1, CountRows(after.Serial));
-        Assert.True(await Insert(writer, NewCertificateRow()));
+        await AssertWritesAsync(writer);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     {
         var options = _harness.Options;
         options.BusyTimeout = TimeSpan.FromMilliseconds(100);
-        using var writer = new SqliteWriter(new SqliteDatabase(options, NullLogger.Instance), NullLogger.Instance);
+        using var writer = NewWriter(options);
         await using (var writeLock = await HoldWriteLockAsync())
         {
             var writes = Enumerable.Range(0, 2).Select(_ => Insert(writer, NewCertificateRow())).ToArray();
@@ -63,15 +63,13 @@ public sealed class SqliteWriterTests : IAsyncLifetime
             writeLock.Release();
         }
 
-        var row = NewCertificateRow();
-        Assert.True(await Insert(writer, row));
-        Assert.Equal(1, CountRows(row.Serial));
+        await AssertWritesAsync(writer);
     }
 
     [Fact]
     public async Task WriteAsync_FileLockedBriefly_RetriesInMillisecondStepsAndWrites()
     {
-        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        using var writer = NewWriter(_harness.Options);
         var row = NewCertificateRow();
         Task<bool> write;
         await using (var writeLock = await HoldWriteLockAsync())
@@ -96,7 +94,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     [Fact]
     public async Task WriteAsync_RunsTheTransactionOnTheWriterThread_AndReturnsWithoutWaitingForIt()
     {
-        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        using var writer = NewWriter(_harness.Options);
         Task<(string? Name, int Id)> observed;
         using (var held = await HeldWriter.HoldAsync(writer))
         {
@@ -109,15 +107,13 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         (string? name, int id) = await observed.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(SqliteWriter.ThreadName, name);
         Assert.NotEqual(Environment.CurrentManagedThreadId, id);
-        var row = NewCertificateRow();
-        Assert.True(await Insert(writer, row));
-        Assert.Equal(1, CountRows(row.Serial));
+        await AssertWritesAsync(writer);
     }
 
     [Fact]
     public async Task Commits_AreCopiedIntoTheDatabaseFileByTheCheckpointThread()
     {
-        using var writer = new SqliteWriter(new SqliteDatabase(_harness.Options, NullLogger.Instance), NullLogger.Instance);
+        using var writer = NewWriter(_harness.Options);
         long before = new FileInfo(_harness.DatabasePath).Length;
         var rows = Enumerable.Range(0, 200).Select(_ => NewCertificateRow()).ToList();
         foreach (var row in rows)
@@ -142,6 +138,17 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.False(SqliteBusyWait.Decide(timeoutMilliseconds: 0, count: 0));
         Assert.True(SqliteBusyWait.Decide(timeoutMilliseconds: 60_000, count: 0));
         Assert.True(SqliteBusyWait.Decide(timeoutMilliseconds: 60_000, count: 50));
+    }
+
+    private static SqliteWriter NewWriter(SqliteStoreOptions options) =>
+        new(new SqliteDatabase(options, NullLogger.Instance), NullLogger.Instance);
+
+    /// <summary>The writer works: a new row is written, once.</summary>
+    private async Task AssertWritesAsync(SqliteWriter writer)
+    {
+        var row = NewCertificateRow();
+        Assert.True(await Insert(writer, row));
+        Assert.Equal(1, CountRows(row.Serial));
     }
 
     private static Task<bool> Insert(SqliteWriter writer, CertificateRow row) =>
