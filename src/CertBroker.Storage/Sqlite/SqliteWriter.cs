@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Storage.Sqlite;
@@ -201,7 +202,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// </remarks>
     private void RunCheckpoints()
     {
-        Microsoft.Data.Sqlite.SqliteConnection? connection = null;
+        SqliteConnection? connection = null;
         long checkpointed = 0;
         try
         {
@@ -423,8 +424,6 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
 
         private int _stage;
 
-        public abstract bool IsCompleted { get; }
-
         public bool HasFailed => Failure is not null;
 
         protected Exception? Failure { get; private set; }
@@ -472,8 +471,6 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         }
 
         public Task<TResult> Task => _completion.Task;
-
-        public override bool IsCompleted => _completion.Task.IsCompleted;
 
         public override void Run(SqliteWriteConnection connection) => _result = _write(connection, _state);
 
