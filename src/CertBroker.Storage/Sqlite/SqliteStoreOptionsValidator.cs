@@ -6,6 +6,7 @@ namespace CertBroker.Storage.Sqlite;
 public sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOptions>
 {
     private static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+    private static readonly TimeSpan MaxCommitDelay = TimeSpan.FromSeconds(1);
 
     public ValidateOptionsResult Validate(string? name, SqliteStoreOptions options)
     {
@@ -51,6 +52,11 @@ public sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOp
         if (!Enum.IsDefined(options.Synchronous))
         {
             failures.Add($"{section}:{nameof(SqliteStoreOptions.Synchronous)} '{options.Synchronous}' must be {SqliteSynchronousMode.Normal} or {SqliteSynchronousMode.Full}.");
+        }
+
+        if (options.CommitDelay < TimeSpan.Zero || options.CommitDelay > MaxCommitDelay)
+        {
+            failures.Add($"{section}:{nameof(SqliteStoreOptions.CommitDelay)} '{options.CommitDelay}' must be between 00:00:00 and {MaxCommitDelay}.");
         }
 
         return failures;

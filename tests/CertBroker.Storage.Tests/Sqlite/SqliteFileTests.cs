@@ -155,12 +155,14 @@ public sealed class SqliteFileTests : IAsyncLifetime
             DatabasePath = " ",
             BusyTimeout = TimeSpan.FromSeconds(-1),
             Synchronous = (SqliteSynchronousMode)9,
+            CommitDelay = TimeSpan.FromSeconds(2),
         };
 
         var exception = Assert.Throws<OptionsValidationException>(
             () => new SqliteStore(options, NullLogger<SqliteStore>.Instance));
 
-        Assert.Equal(3, exception.Failures.Count());
+        Assert.Equal(4, exception.Failures.Count());
+        Assert.Contains(exception.Failures, f => f.Contains(nameof(SqliteStoreOptions.CommitDelay), StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains(nameof(SqliteStoreOptions.DatabasePath), StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains(nameof(SqliteStoreOptions.BusyTimeout), StringComparison.Ordinal));
         Assert.Contains(exception.Failures, f => f.Contains(nameof(SqliteStoreOptions.Synchronous), StringComparison.Ordinal));

@@ -133,6 +133,80 @@ public sealed class SqliteWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_AfterATransactionOfSeveralWrites_WaitsForWritesStillOnTheirWayBeforeTheNextCommit()
+    {
+        var options = _harness.Options;
+        // Long enough that the second write below is certainly queued within it.
+        options.CommitDelay = TimeSpan.FromSeconds(1);
+        using var writer = NewWriter(options);
+        Task<bool>[] together;
+        using (var held = await HeldWriter.HoldAsync(writer))
+        {
+            together = [Insert(writer, NewCertificateRow()), Insert(writer, NewCertificateRow())];
+            await held.ReleaseAsync();
+        }
+
+        Assert.All(await Task.WhenAll(together), Assert.True);
+        long commits = writer.Commits;
+        Assert.Equal(0, writer.DelayedCommits);
+
+        // The last transaction held two writes: the next one waits, and a write queued during the wait joins it.
+        var (first, second) = (NewCertificateRow(), NewCertificateRow());
+        Task<bool> firstWrite = Insert(writer, first);
+        Task<bool> secondWrite = Insert(writer, second);
+        Assert.True(await firstWrite.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(await secondWrite.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(commits + 1, writer.Commits);
+        Assert.Equal(1, writer.DelayedCommits);
+        Assert.Equal(1, CountRows(first.Serial));
+        Assert.Equal(1, CountRows(second.Serial));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OneWriteAtATime_NeverWaitsForACommitDelay()
+    {
+        var options = _harness.Options;
+        options.CommitDelay = TimeSpan.FromSeconds(1);
+        using var writer = NewWriter(options);
+        for (int i = 0; i < 5; i++)
+        {
+            await AssertWritesAsync(writer);
+        }
+
+        Assert.Equal(5, writer.Commits);
+        Assert.Equal(0, writer.DelayedCommits);
+    }
+
+    [Fact]
+    public async Task Dispose_DuringACommitDelay_LeavesNoWriteWaiting()
+    {
+        var options = _harness.Options;
+        options.CommitDelay = TimeSpan.FromSeconds(1);
+        var writer = NewWriter(options);
+        using (var held = await HeldWriter.HoldAsync(writer))
+        {
+            Task<bool>[] together = [Insert(writer, NewCertificateRow()), Insert(writer, NewCertificateRow())];
+            await held.ReleaseAsync();
+            await Task.WhenAll(together);
+        }
+
+        Task<bool> waiting = Insert(writer, NewCertificateRow());
+        writer.Dispose();
+
+        // The queued write was either taken before the dispose and committed, or failed: never left waiting.
+        Task settled = await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.Same(waiting, settled);
+        if (waiting.IsFaulted)
+        {
+            Assert.IsType<ObjectDisposedException>(waiting.Exception!.InnerException);
+        }
+        else
+        {
+            Assert.True(await waiting);
+        }
+    }
+
+    [Fact]
     public void BusyWait_TimeoutReached_GivesUp()
     {
         Assert.False(SqliteBusyWait.Decide(timeoutMilliseconds: 0, count: 0));
