@@ -18,9 +18,9 @@
 #                0.25) is repeated with a fresh server, at most RETRIES times (default 2); the least disturbed
 #                attempt counts
 #   RESULTS_DIR  where server logs and per-run results go (default a new temp directory)
-#   SETTLE_BATCH, SETTLE_MAX  before its timed run CertBroker gets batches of SETTLE_BATCH requests (default 1000)
-#                until its CPU per PKCSReq settles after .NET's tiered compilation, at most SETTLE_MAX batches
-#                (default 8; 0 = none); see settle_jit
+#   SETTLE_BATCH, SETTLE_MIN, SETTLE_MAX  before its timed run CertBroker gets batches of SETTLE_BATCH requests
+#                (default 1000) until its CPU per PKCSReq settles after .NET's tiered compilation, at least
+#                SETTLE_MIN (default 3) and at most SETTLE_MAX batches (default 8; 0 = none); see settle_jit
 #
 # Runs as root (apt-get when the scep package is missing, and a private network namespace so that scepserver, which
 # listens on every interface, only has a loopback interface to listen on).
@@ -120,6 +120,7 @@ max_other_cores="${MAX_OTHER_CORES:-0.25}"
 retries="${RETRIES:-2}"
 settle_batch="${SETTLE_BATCH:-1000}"
 settle_max="${SETTLE_MAX:-8}"
+settle_min="${SETTLE_MIN:-3}"
 repeated=0
 server_pid=""
 : >"$results/runs.tsv"
@@ -216,7 +217,8 @@ drive() {
 # .NET compiles the hot code a second time, optimised with the profile it gathered, in the background during the
 # first few thousand requests (tiered compilation with dynamic PGO). That one-off cost belongs to start-up, not to
 # the sustained rate an admin sizes a fleet re-key for. So before its timed run CertBroker gets batches of
-# SETTLE_BATCH requests until one batch's CPU per PKCSReq is within 5% of the batch before (at most SETTLE_MAX
+# SETTLE_BATCH requests until one batch's CPU per PKCSReq is within 5% of the batch before (at least SETTLE_MIN
+# batches, since the first two can agree while the optimised code is still being compiled; at most SETTLE_MAX
 # batches; SETTLE_MAX=0 turns this off). The first batch's figure is reported too. scepserver, a Go binary compiled
 # ahead of time, needs no such settling, and its cost per enrolment grows with every certificate it has issued (it
 # scans its index.txt), so extra requests would only slow it: it gets the common warm-up only.
@@ -240,7 +242,7 @@ settle_jit() {
     settled=$((settled + $(jq -r '.successResponses' "$out.settle-$batch.json")))
     ((batch > 1)) || cold_cpu="$current"
     printf '   settling: batch %d of %d requests, %.2f ms server CPU per PKCSReq\n' "$batch" "$settle_batch" "$current"
-    if [[ -n "$previous" ]] && awk -v c="$current" -v p="$previous" 'BEGIN { exit !(c <= p * 1.05 && c >= p * 0.95) }'; then
+    if ((batch >= settle_min)) && [[ -n "$previous" ]] && awk -v c="$current" -v p="$previous" 'BEGIN { exit !(c <= p * 1.05 && c >= p * 0.95) }'; then
       break
     fi
     previous="$current"
