@@ -18,8 +18,8 @@ namespace CertBroker.Storage.Sqlite;
 /// queued the thread sleeps until a write comes.
 /// </para>
 /// <para>
-/// A lone write is a batch of one and never waits. After a transaction that held more than one write, so that other
-/// callers are writing at the same time, the thread waits <see cref="SqliteDatabase.CommitDelay"/> before it takes
+/// After a transaction of one write the next batch is taken at once. After a transaction that held more than one
+/// write, so that other callers are writing at the same time, the thread waits <see cref="SqliteDatabase.CommitDelay"/> before it takes
 /// the next batch, as PostgreSQL's <c>commit_delay</c> does: most of a transaction's cost is per transaction (the
 /// last page of every table and index it appends to is written to the log again, each page in two system calls), so
 /// under load ten writes in one transaction cost far less than ten transactions of one or two. The callers wait the
@@ -69,15 +69,15 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     private int _sleeping;
     private int _lastBatchSize;
     private long _commits;
-    private long _delayedCommits;
+    private long _delayedBatches;
     private SqliteWriteConnection? _connection;
     private volatile bool _disposed;
 
-    /// <summary>Transactions committed, for tests and the checkpoint thread.</summary>
+    /// <summary>Transactions committed, for tests.</summary>
     internal long Commits => Volatile.Read(ref _commits);
 
-    /// <summary>Transactions whose batch was taken after a commit delay, for tests.</summary>
-    internal long DelayedCommits => Volatile.Read(ref _delayedCommits);
+    /// <summary>Batches taken after a commit delay, for tests.</summary>
+    internal long DelayedBatches => Volatile.Read(ref _delayedBatches);
 
     /// <summary>
     /// Runs <paramref name="write"/> inside a BEGIN IMMEDIATE … COMMIT, possibly shared with other callers' writes;
@@ -187,7 +187,7 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
                 _lastBatchSize = batch.Count;
                 if (delayed && batch.Count > 0)
                 {
-                    Interlocked.Increment(ref _delayedCommits);
+                    Interlocked.Increment(ref _delayedBatches);
                 }
 
                 RunBatch(batch);

@@ -153,6 +153,25 @@ public sealed class SyslogSenderTests
     }
 
     [Fact]
+    public async Task StopAsync_AgainAfterDispose_DoesNothing()
+    {
+        await using var collector = TcpSyslogCollector.Start();
+        SyslogSender sender = await StartSenderAsync(collector.Port, o => o.Transport = SyslogTransport.Tcp);
+        sender.TryEnqueue(Event(1, _clock.GetUtcNow()));
+        Task<List<byte[]>> receiving = collector.ReceiveAsync(1);
+        await sender.StopAsync(CancellationToken.None);
+        await sender.DisposeAsync();
+
+        // As a web host does when both its run and its owner stop it.
+        await sender.StopAsync(CancellationToken.None);
+        await sender.DisposeAsync();
+
+        Assert.Single(await receiving);
+        Assert.Equal(1, sender.Sent);
+        Assert.False(sender.TryEnqueue(Event(2, _clock.GetUtcNow())));
+    }
+
+    [Fact]
     public async Task StopAsync_CollectorDown_ReturnsWithoutWaitingOutBackoffAndCountsUnsent()
     {
         await using var collector = TcpSyslogCollector.Down();

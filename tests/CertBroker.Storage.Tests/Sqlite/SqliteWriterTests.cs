@@ -148,7 +148,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
 
         Assert.All(await Task.WhenAll(together), Assert.True);
         long commits = writer.Commits;
-        Assert.Equal(0, writer.DelayedCommits);
+        Assert.Equal(0, writer.DelayedBatches);
 
         // The last transaction held two writes: the next one waits, and a write queued during the wait joins it.
         var (first, second) = (NewCertificateRow(), NewCertificateRow());
@@ -157,7 +157,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.True(await firstWrite.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(await secondWrite.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(commits + 1, writer.Commits);
-        Assert.Equal(1, writer.DelayedCommits);
+        Assert.Equal(1, writer.DelayedBatches);
         Assert.Equal(1, CountRows(first.Serial));
         Assert.Equal(1, CountRows(second.Serial));
     }
@@ -174,7 +174,7 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         }
 
         Assert.Equal(5, writer.Commits);
-        Assert.Equal(0, writer.DelayedCommits);
+        Assert.Equal(0, writer.DelayedBatches);
     }
 
     [Fact]

@@ -32,7 +32,9 @@ public sealed class SyslogSender : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly string _collector;
+    private readonly object _stopGate = new();
     private Task? _loop;
+    private Task? _stop;
     private long _sent;
     private long _dropped;
 
@@ -113,38 +115,50 @@ public sealed class SyslogSender : IAsyncDisposable
     /// Stops accepting events and sends what is buffered, for at most <see cref="SyslogOptions.ShutdownTimeout"/> or
     /// until <paramref name="cancellationToken"/> fires; whatever is left is counted as dropped.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// Safe to call more than once, also after <see cref="DisposeAsync"/>: later calls wait for the first. A web host
+    /// can stop its hosted services twice, once when its run ends and once when its owner disposes it.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
         _buffer.Writer.TryComplete();
         if (_loop is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        // Cuts any backoff wait short: with the collector still down the loop gives up after one more failure.
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try
+        lock (_stopGate)
         {
-            await _loop.WaitAsync(_options.ShutdownTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return _stop ??= StopLoopAsync(_loop, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            await _abort.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(false);
-        }
-
-        _logger.LogInformation("Syslog sender stopped: {Sent} messages sent, {Dropped} events dropped", Sent, Dropped);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_loop is not null && !_loop.IsCompleted)
+        if (_loop is not null)
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         _stopping.Dispose();
         _abort.Dispose();
+    }
+
+    private async Task StopLoopAsync(Task loop, CancellationToken cancellationToken)
+    {
+        // Cuts any backoff wait short: with the collector still down the loop gives up after one more failure.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await loop.WaitAsync(_options.ShutdownTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await loop.ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("Syslog sender stopped: {Sent} messages sent, {Dropped} events dropped", Sent, Dropped);
     }
 
     private async Task RunAsync(CancellationToken abort)
