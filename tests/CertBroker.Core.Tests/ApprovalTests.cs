@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;
@@ -257,7 +258,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
     }
 
     [Fact]
-    public async Task RenewalReq_ManualProfileWithoutRenewalSkip_IsQueuedAsRenewal()
+    public async Task RenewalReq_ManualProfileWithoutRenewalSkip_IsQueuedAndItsApprovalSupersedesTheRenewedCertificate()
     {
         await using var scep = await ManualAsync(p => p.RenewalSkipsApproval = false);
         using var device = new Device(0);
@@ -270,6 +271,16 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         EnrolmentTransaction queued = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None));
         Assert.Equal("Renewal", queued.ChallengeMode);
         Assert.Equal(1, await scep.CountCertificatesAsync());
+
+        QueueDecision decision = await scep.Queue.ApproveAsync(queued.Id, Admin, CancellationToken.None);
+
+        Assert.Equal(QueueDecisionOutcome.Done, decision.Outcome);
+        string renewedSerial = decision.Request!.CertificateSerial!;
+        CertificateRecord old = (await scep.Store.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
+        Assert.Equal((RenewalState.Superseded, renewedSerial), (old.RenewalState, old.SupersededBy));
+        Assert.Equal(RenewalState.Valid, (await scep.Store.FindBySerialAsync(renewedSerial, CancellationToken.None))!.RenewalState);
+        X509Certificate2 issued = ReplyAssert.Success(renewal, await scep.SendAsync(renewal), scep.Ra).Certificates[0];
+        Assert.Equal(renewedSerial, CertificateRecords.SerialHex(issued.SerialNumberBytes.Span));
     }
 
     [Fact]

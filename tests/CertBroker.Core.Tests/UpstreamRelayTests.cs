@@ -1,6 +1,8 @@
+using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Issuing;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;
@@ -38,6 +40,29 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal([false, true, true], upstream.Calls.Select(c => c.Poll));
         Assert.Single(upstream.Calls.Select(c => c.TransactionId).Distinct());
         Assert.Equal(1, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
+    public async Task RenewalReq_UpstreamPendingThenCollected_SupersedesTheRenewedCertificate()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca, Upstream);
+        var upstream = new ScriptedUpstream(scep, UpstreamStatus.Issued, UpstreamStatus.Pending, UpstreamStatus.Issued);
+        (ScepResponder responder, UpstreamPoller poller) = Build(scep, upstream);
+        using var device = new Device(63);
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=relay-renewal", ScepHarness.Challenge));
+        X509Certificate2 current = request.Open(await Send(responder, scep, request)).Certificates[0];
+        using var rekeyed = new Device(64);
+        ClientMessage renewal = scep.Client.RenewalReq(current, device.Key, rekeyed.Csr("CN=relay-renewal"), rekeyed.TransactionId);
+
+        Assert.Equal(PkiStatus.Pending, renewal.Open(await Send(responder, scep, renewal)).Message.Status);
+        scep.Time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, await poller.RunDueAsync(CancellationToken.None));
+
+        // Collected by the poller from the stored request, which names what it renews only in its key.
+        CertificateRecord old = (await scep.Store.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
+        Assert.Equal(RenewalState.Superseded, old.RenewalState);
+        Assert.NotNull(old.SupersededBy);
+        Assert.Equal(RenewalState.Valid, (await scep.Store.FindBySerialAsync(old.SupersededBy!, CancellationToken.None))!.RenewalState);
     }
 
     [Fact]

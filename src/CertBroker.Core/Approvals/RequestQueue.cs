@@ -142,8 +142,10 @@ public sealed class RequestQueue(
                 DecidedBy = decider.Actor,
                 DecidedAt = now,
                 UpdatedAt = now,
-                // An approved request is an enrolment like any other: its device is recorded with the certificate.
+                // An approved request is an enrolment like any other: its device is recorded with the certificate,
+                // and an approved renewal supersedes the certificate it renews.
                 Device = Inventory.DeviceObservation.From(csr, profile, request.RequesterAddress, now),
+                RenewalOf = TransactionKey.RenewedSerial(request.TransactionId),
             };
             try
             {

@@ -210,6 +210,9 @@ public sealed class UpstreamRelay(
             Decision = caller.Decision ?? transaction.Decision,
             DecidedBy = caller.Decision is null ? transaction.DecidedBy : caller.Actor,
             DecidedAt = caller.Decision is null ? transaction.DecidedAt : now,
+            // A renewal relayed from the queue or collected later was read back from the store, which keeps what it
+            // renews only in its key.
+            RenewalOf = transaction.RenewalOf ?? TransactionKey.RenewedSerial(transaction.TransactionId),
         };
         AuditEvent auditEvent = Audit(transaction, caller, now, caller.IssuedAction, AuditOutcome.Success,
             $"Certificate {record.Serial} for {record.Subject} issued by the upstream CA {issued.Issuer}.");
