@@ -27,6 +27,7 @@ internal static class LifecycleScheduling
 
         services.TryAddSingleton<IRenewalStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<SqliteStore>());
+        services.TryAddSingleton<IRenewalEventLog>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddHttpClient<WebhookSender>();
         services.AddSingleton<WebhookQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookQueue>());

@@ -25,11 +25,8 @@ public sealed class WebhookOptions
     /// <summary>How long one POST may take, in seconds, 1 to 300. Default 10.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
-    /// <summary>
-    /// Batches waiting for delivery, 1 to 100000. Default 1000. When the receiver is down for long enough to fill
-    /// it, the oldest batch is dropped (and logged): the audit trail keeps every event regardless.
-    /// </summary>
-    public int QueueCapacity { get; set; } = 1000;
+    /// <summary>Most events in one POST, 1 to 10000. Default 500.</summary>
+    public int BatchSize { get; set; } = 500;
 }
 
 /// <summary>Reports every webhook setting out of range at once.</summary>
@@ -61,9 +58,9 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"{Prefix}:{nameof(options.TimeoutSeconds)} must be between 1 and 300; got {options.TimeoutSeconds}.");
         }
 
-        if (options.QueueCapacity is < 1 or > 100_000)
+        if (options.BatchSize is < 1 or > 10_000)
         {
-            failures.Add($"{Prefix}:{nameof(options.QueueCapacity)} must be between 1 and 100000; got {options.QueueCapacity}.");
+            failures.Add($"{Prefix}:{nameof(options.BatchSize)} must be between 1 and 10000; got {options.BatchSize}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

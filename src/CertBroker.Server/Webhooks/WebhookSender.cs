@@ -3,6 +3,19 @@ using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Webhooks;
 
+/// <summary>How one payload's delivery ended.</summary>
+internal enum WebhookDelivery
+{
+    /// <summary>The receiver accepted it (2xx).</summary>
+    Delivered,
+
+    /// <summary>The receiver refused it for good (a 4xx other than 408 and 429): sending it again cannot help.</summary>
+    Rejected,
+
+    /// <summary>Every attempt failed in a way that may pass (connection errors, timeouts, 408, 429, 5xx).</summary>
+    GaveUp,
+}
+
 /// <summary>
 /// POSTs one payload to the webhook URL, retrying failed attempts (connection errors, timeouts, 408, 429 and 5xx)
 /// with exponential backoff up to MaxAttempts; other 4xx answers are final, since sending the same body again
@@ -10,13 +23,12 @@ namespace CertBroker.Server.Webhooks;
 /// </summary>
 internal sealed partial class WebhookSender(HttpClient http, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
 {
-    /// <returns>True when the receiver accepted the payload (2xx).</returns>
-    public async Task<bool> DeliverAsync(WebhookPayload payload, CancellationToken cancellationToken)
+    public async Task<WebhookDelivery> DeliverAsync(WebhookPayload payload, CancellationToken cancellationToken)
     {
         WebhookOptions settings = options.Value;
         if (string.IsNullOrEmpty(settings.Url))
         {
-            return false;
+            return WebhookDelivery.GaveUp;
         }
 
         for (int attempt = 1; ; attempt++)
@@ -24,14 +36,14 @@ internal sealed partial class WebhookSender(HttpClient http, IOptions<WebhookOpt
             int? status = await PostOnceAsync(settings, payload, cancellationToken).ConfigureAwait(false);
             if (status is >= 200 and < 300)
             {
-                return true;
+                return WebhookDelivery.Delivered;
             }
 
             bool retryable = status is null or 408 or 429 or >= 500;
             if (!retryable || attempt >= settings.MaxAttempts)
             {
                 LogGaveUp(payload.Events.Count, attempt, status);
-                return false;
+                return retryable ? WebhookDelivery.GaveUp : WebhookDelivery.Rejected;
             }
 
             TimeSpan delay = Backoff(settings, attempt);

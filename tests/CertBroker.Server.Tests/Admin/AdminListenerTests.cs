@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Server.Tests.Support;
@@ -18,8 +17,8 @@ public sealed class AdminListenerTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _main = new Uri($"http://127.0.0.1:{FreePort()}");
-        _admin = new Uri($"http://127.0.0.1:{FreePort()}");
+        _main = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        _admin = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         _factory.Settings["urls"] = _main.ToString();
         _factory.Settings["CertBroker:Admin:Urls"] = _admin.ToString();
         _factory.UseKestrel();
@@ -82,8 +81,8 @@ public sealed class AdminListenerTests : IAsyncLifetime
         string keyPath = Path.Combine(factory.DataDir, "admin-tls.key");
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
-        var admin = new Uri($"https://127.0.0.1:{FreePort()}");
-        factory.Settings["urls"] = $"http://127.0.0.1:{FreePort()}";
+        var admin = new Uri($"https://127.0.0.1:{LoopbackPort.Free()}");
+        factory.Settings["urls"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
         factory.Settings["CertBroker:Admin:Urls"] = admin.ToString();
         factory.Settings["Kestrel:Certificates:Default:Path"] = certificatePath;
         factory.Settings["Kestrel:Certificates:Default:KeyPath"] = keyPath;
@@ -110,7 +109,7 @@ public sealed class AdminListenerTests : IAsyncLifetime
     public async Task Start_AdminUrlOnMainPort_FailsAndSaysWhy()
     {
         await using var factory = new BrokerFactory();
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         factory.Settings["urls"] = $"http://127.0.0.1:{port}";
         factory.Settings["CertBroker:Admin:Urls"] = $"http://localhost:{port}";
 
@@ -119,12 +118,5 @@ public sealed class AdminListenerTests : IAsyncLifetime
         string log = string.Join('\n', Directory.GetFiles(Path.Combine(factory.DataDir, "logs")).Select(File.ReadAllText));
         Assert.Contains("CertBroker cannot start", log, StringComparison.Ordinal);
         Assert.Contains("share a port", log, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

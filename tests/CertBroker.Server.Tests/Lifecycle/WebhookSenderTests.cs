@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using CertBroker.Core.Renewal;
+using CertBroker.Server.Tests.Support;
 using CertBroker.Server.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,7 +17,7 @@ public sealed class WebhookSenderTests : IDisposable
 
     public WebhookSenderTests()
     {
-        _url = $"http://127.0.0.1:{FreePort()}/hooks/certbroker/";
+        _url = $"http://127.0.0.1:{LoopbackPort.Free()}/hooks/certbroker/";
         _listener.Prefixes.Add(_url);
         _listener.Start();
     }
@@ -35,10 +35,10 @@ public sealed class WebhookSenderTests : IDisposable
         var clock = new RecordingTimeProvider();
         WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 200, MaxAttempts = 5 }, clock);
 
-        bool delivered = await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None);
+        WebhookDelivery delivered = await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None);
 
         List<Received> requests = await receiving;
-        Assert.True(delivered);
+        Assert.Equal(WebhookDelivery.Delivered, delivered);
         Assert.Equal(3, requests.Count);
         Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)], clock.Waits);
         using JsonDocument body = JsonDocument.Parse(requests[2].Body);
@@ -52,7 +52,7 @@ public sealed class WebhookSenderTests : IDisposable
         Task<List<Received>> receiving = ReceiveAsync([503, 503, 503]);
         WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 10, MaxAttempts = 3 });
 
-        Assert.False(await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
+        Assert.Equal(WebhookDelivery.GaveUp, await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
 
         Assert.Equal(3, (await receiving).Count);
     }
@@ -63,7 +63,7 @@ public sealed class WebhookSenderTests : IDisposable
         Task<List<Received>> receiving = ReceiveAsync([400]);
         WebhookSender sender = Sender(new WebhookOptions { Url = _url, InitialBackoffMilliseconds = 10, MaxAttempts = 5 });
 
-        Assert.False(await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
+        Assert.Equal(WebhookDelivery.Rejected, await sender.DeliverAsync(Payload("0a1b2c"), CancellationToken.None));
 
         Assert.Single(await receiving);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
@@ -100,13 +100,6 @@ public sealed class WebhookSenderTests : IDisposable
         }
 
         return received;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private sealed record Received(string Body);

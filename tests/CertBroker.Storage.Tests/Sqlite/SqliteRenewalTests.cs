@@ -188,6 +188,49 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         Actor = "admin",
     };
 
+    [Fact]
+    public async Task ReadAfterAsync_LifecycleEventsAmongOtherAuditEvents_ReturnsThemInOrderFromThePositionOn()
+    {
+        CertificateRecord first = await IssueAsync(dueAt: Issued.AddDays(10), notAfter: Issued.AddDays(40));
+        CertificateRecord second = await IssueAsync(dueAt: Issued.AddDays(20), notAfter: Issued.AddDays(400));
+        long start = await _store.NewestPositionAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromDays(11));
+        await Sweep().SweepAsync(CancellationToken.None);
+        // Other audit events between lifecycle events, even one naming the same certificate, are not among them.
+        await _store.AppendAsync(Event(AuditActions.ChallengeUsed) with { Target = first.Serial }, CancellationToken.None);
+        await new ExpiryAlerts(_store, Options.Create(_schedule), _clock).SendAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromDays(10));
+        await Sweep().SweepAsync(CancellationToken.None);
+
+        IReadOnlyList<LoggedRenewalEvent> all = await _store.ReadAfterAsync(start, 100, CancellationToken.None);
+
+        Assert.Equal(
+            [
+                (RenewalEventTypes.RenewalDue, first.Serial), (RenewalEventTypes.ExpiryAlert, first.Serial),
+                (RenewalEventTypes.RenewalOverdue, first.Serial), (RenewalEventTypes.RenewalDue, second.Serial),
+            ],
+            all.Select(e => (e.Event.Type, e.Event.Certificate.Serial)));
+        Assert.Equal(all.Select(e => e.Position).Order(), all.Select(e => e.Position));
+        Assert.Equal((first.Subject, 30), (all[1].Event.Certificate.Subject, all[1].Event.Certificate.ThresholdDays));
+        Assert.Null(all[0].Event.Certificate.ThresholdDays);
+        Assert.Equal(all.Skip(1), await _store.ReadAfterAsync(all[0].Position, 100, CancellationToken.None));
+        Assert.Single(await _store.ReadAfterAsync(start, 1, CancellationToken.None));
+        Assert.Empty(await _store.ReadAfterAsync(all[^1].Position, 100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SetPositionAsync_PerConsumer_IsKeptAndReplaced()
+    {
+        Assert.Null(await _store.GetPositionAsync("webhook", CancellationToken.None));
+
+        await _store.SetPositionAsync("webhook", 41, _clock.GetUtcNow(), CancellationToken.None);
+        await _store.SetPositionAsync("webhook", 42, _clock.GetUtcNow(), CancellationToken.None);
+        await _store.SetPositionAsync("other", 7, _clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal(42, await _store.GetPositionAsync("webhook", CancellationToken.None));
+        Assert.Equal(7, await _store.GetPositionAsync("other", CancellationToken.None));
+    }
+
     private RenewalSweep Sweep(IRenewalStore? store = null) => new(
         store ?? _store,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
