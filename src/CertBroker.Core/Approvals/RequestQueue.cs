@@ -145,7 +145,7 @@ public sealed class RequestQueue(
                 // An approved request is an enrolment like any other: its device is recorded with the certificate,
                 // and an approved renewal supersedes the certificate it renews.
                 Device = Inventory.DeviceObservation.From(csr, profile, request.RequesterAddress, now),
-                RenewalOf = TransactionKey.RenewedSerial(request.TransactionId),
+                RenewalOf = StoredTransactionId.Split(request.TransactionId).RenewedSerial,
             };
             try
             {

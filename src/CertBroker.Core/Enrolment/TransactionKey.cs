@@ -14,18 +14,6 @@ namespace CertBroker.Core.Enrolment;
 /// </summary>
 internal readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
 {
-    private const string RenewalMarker = "#renewal:";
-
-    /// <summary>
-    /// The serial of the certificate a stored transaction renews, read from its key; null when it is no renewal.
-    /// A queued renewal keeps nothing else that says what it renews, and its approval must supersede that certificate.
-    /// </summary>
-    public static string? RenewedSerial(string storedTransactionId)
-    {
-        int marker = storedTransactionId.LastIndexOf(RenewalMarker, StringComparison.Ordinal);
-        return marker < 0 ? null : storedTransactionId[(marker + RenewalMarker.Length)..];
-    }
-
     /// <param name="request">The message.</param>
     /// <param name="issuingCa">Our CA: only a signer it issued can be in the store, so other signers (the throwaway
     /// self-signed certificate of every first enrolment) need no look-up.</param>
@@ -43,6 +31,6 @@ internal readonly record struct TransactionKey(string Value, CertificateRecord? 
         CertificateRecord? signer = await certificates.FindByThumbprintAsync(thumbprint, cancellationToken).ConfigureAwait(false);
         return signer is null
             ? new TransactionKey(request.TransactionId, null)
-            : new TransactionKey($"{request.TransactionId}{RenewalMarker}{signer.Serial}", signer);
+            : new TransactionKey(StoredTransactionId.ForRenewal(request.TransactionId, signer.Serial), signer);
     }
 }

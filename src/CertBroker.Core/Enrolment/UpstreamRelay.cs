@@ -212,7 +212,7 @@ public sealed class UpstreamRelay(
             DecidedAt = caller.Decision is null ? transaction.DecidedAt : now,
             // A renewal relayed from the queue or collected later was read back from the store, which keeps what it
             // renews only in its key.
-            RenewalOf = transaction.RenewalOf ?? TransactionKey.RenewedSerial(transaction.TransactionId),
+            RenewalOf = transaction.RenewalOf ?? StoredTransactionId.Split(transaction.TransactionId).RenewedSerial,
         };
         AuditEvent auditEvent = Audit(transaction, caller, now, caller.IssuedAction, AuditOutcome.Success,
             $"Certificate {record.Serial} for {record.Subject} issued by the upstream CA {issued.Issuer}.");

@@ -1,3 +1,4 @@
+using CertBroker.Core.Enrolment;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;
@@ -29,16 +30,13 @@ internal sealed record RequestView(
     string? CertificateSerial,
     UpstreamView? Upstream = null)
 {
-    /// <summary>How TransactionKey marks a renewal's own transaction.</summary>
-    private const string RenewalMarker = "#renewal:";
-
     public static RequestView From(EnrolmentTransaction request)
     {
-        int marker = request.TransactionId.LastIndexOf(RenewalMarker, StringComparison.Ordinal);
+        (string transactionId, string? renewalOf) = StoredTransactionId.Split(request.TransactionId);
         return new RequestView(
             request.Id,
-            marker < 0 ? request.TransactionId : request.TransactionId[..marker],
-            marker < 0 ? null : request.TransactionId[(marker + RenewalMarker.Length)..],
+            transactionId,
+            renewalOf,
             request.Profile,
             StatusOf(request),
             request.Subject,

@@ -131,6 +131,14 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         return WriteAsync(batch, static (connection, batch) => batch.Run(connection), cancellationToken);
     }
 
+    /// <summary>A certificate read as the columns of <see cref="TransitionColumns"/>, starting at column <paramref name="first"/>.</summary>
+    private static RenewalTransition ReadTransition(SqliteDataReader reader, int first, RenewalState state, int? thresholdDays) => new(
+        reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4),
+        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(first + 5)),
+        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(first + 6) ? null : reader.GetInt64(first + 6)),
+        state, thresholdDays);
+
     private sealed record TransitionBatch(
         string SelectSql, string UpdateSql, RenewalState State, long Cutoff, int BatchSize,
         Func<RenewalTransition, AuditEvent> Audit, int? ThresholdDays, int AuditMaxRecords)
@@ -146,12 +154,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
                 using SqliteDataReader reader = select.ExecuteReader();
                 while (reader.Read())
                 {
-                    marked.Add(new RenewalTransition(
-                        reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                        reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(5)),
-                        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(6) ? null : reader.GetInt64(6)),
-                        State, ThresholdDays));
+                    marked.Add(ReadTransition(reader, 0, State, ThresholdDays));
                 }
             }
 

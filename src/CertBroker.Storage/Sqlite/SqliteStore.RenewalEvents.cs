@@ -13,8 +13,8 @@ public sealed partial class SqliteStore : IRenewalEventLog
 {
     private const string ReadLifecycleEvents =
         $"""
-        SELECT a.id, a.action, a.time, c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at,
-               c.renewal_state, c.expiry_alert_days
+        SELECT a.id, a.action, a.time, c.renewal_state, c.expiry_alert_days,
+               c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at
         FROM audit_events a
         JOIN certificates c ON c.serial = a.target
         WHERE a.action IN ('{RenewalEventTypes.RenewalDue}', '{RenewalEventTypes.RenewalOverdue}',
@@ -38,13 +38,10 @@ public sealed partial class SqliteStore : IRenewalEventLog
             while (reader.Read())
             {
                 string type = reader.GetString(1);
-                var certificate = new RenewalTransition(
-                    reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                    UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(8)),
-                    UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(9) ? null : reader.GetInt64(9)),
-                    (RenewalState)reader.GetInt64(10),
-                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(11) ? (int)reader.GetInt64(11) : null);
+                // Columns 5 on are those of TransitionColumns, as the sweeps read them.
+                RenewalTransition certificate = ReadTransition(
+                    reader, 5, (RenewalState)reader.GetInt64(3),
+                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(4) ? (int)reader.GetInt64(4) : null);
                 events.Add(new LoggedRenewalEvent(
                     reader.GetInt64(0), new RenewalEvent(type, UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(2)), certificate)));
             }
