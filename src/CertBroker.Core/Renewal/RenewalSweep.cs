@@ -118,14 +118,6 @@ public sealed class RenewalSweep(
         Actor = QueueDecisions.SystemActor,
         Target = transition.Serial,
         Profile = transition.Profile,
-        Details = Details(transition, action),
-    };
-
-    private static string Details(RenewalTransition t, string action) => action switch
-    {
-        RenewalEventTypes.RenewalDue => $"Certificate {t.Serial} for {t.Subject} is due for renewal since {t.RenewalDueAt:u}; expires {t.NotAfter:u}.",
-        RenewalEventTypes.RenewalOverdue => $"Certificate {t.Serial} for {t.Subject} was due for renewal at {t.RenewalDueAt:u} and has not been renewed; expires {t.NotAfter:u}.",
-        RenewalEventTypes.Expired => $"Certificate {t.Serial} for {t.Subject} expired at {t.NotAfter:u} without a renewal.",
-        _ => $"Certificate {t.Serial} for {t.Subject} expires within {t.ThresholdDays} days, at {t.NotAfter:u}.",
+        Details = RenewalEventText.Describe(transition, action),
     };
 }

@@ -13,7 +13,7 @@ public sealed partial class SqliteStore : IRenewalEventLog
 {
     private const string ReadLifecycleEvents =
         $"""
-        SELECT a.id, a.action, a.time, c.renewal_state, c.expiry_alert_days,
+        SELECT a.id, a.action, a.time, c.renewal_state, a.details,
                c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at
         FROM audit_events a
         JOIN certificates c ON c.serial = a.target
@@ -39,9 +39,10 @@ public sealed partial class SqliteStore : IRenewalEventLog
             {
                 string type = reader.GetString(1);
                 // Columns 5 on are those of TransitionColumns, as the sweeps read them.
+                // An alert's threshold is the one its own event names: the certificate's column holds the latest.
                 RenewalTransition certificate = ReadTransition(
                     reader, 5, (RenewalState)reader.GetInt64(3),
-                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(4) ? (int)reader.GetInt64(4) : null);
+                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(4) ? RenewalEventText.AlertThreshold(reader.GetString(4)) : null);
                 events.Add(new LoggedRenewalEvent(
                     reader.GetInt64(0), new RenewalEvent(type, UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(2)), certificate)));
             }

@@ -219,6 +219,25 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAfterAsync_TwoAlertsForOneCertificateStillUnread_EachCarriesTheThresholdItFiredFor()
+    {
+        CertificateRecord certificate = await IssueAsync(dueAt: Issued.AddDays(300), notAfter: Issued.AddDays(40));
+        long start = await _store.NewestPositionAsync(CancellationToken.None);
+        var alerts = new ExpiryAlerts(_store, Options.Create(_schedule), _clock);
+        _clock.Advance(TimeSpan.FromDays(11));
+        await alerts.SendAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromDays(16));
+        await alerts.SendAsync(CancellationToken.None);
+
+        IReadOnlyList<LoggedRenewalEvent> read = await _store.ReadAfterAsync(start, 100, CancellationToken.None);
+
+        Assert.Equal(
+            [(RenewalEventTypes.ExpiryAlert, 30), (RenewalEventTypes.ExpiryAlert, 14)],
+            read.Select(e => (e.Event.Type, e.Event.Certificate.ThresholdDays ?? 0)));
+        Assert.All(read, e => Assert.Equal(certificate.Serial, e.Event.Certificate.Serial));
+    }
+
+    [Fact]
     public async Task SetPositionAsync_PerConsumer_IsKeptAndReplaced()
     {
         Assert.Null(await _store.GetPositionAsync("webhook", CancellationToken.None));
