@@ -2,9 +2,10 @@
 // renewal due time), then times one sweep of the real RenewalSweep over the real store, which finds the due
 // certificates through the due-time index and marks them, with an audit event each, in batches.
 //
-// Usage: certbroker-renewal-bench [--count N] [--due-percent P] [--batch B] [--database FILE]
-//   defaults: 1000000 certificates, 10 percent due (a decimal), batches of 5000, a new file in the temp directory
-//   (deleted after). --database names a new file that is kept for inspection afterwards.
+// Usage: certbroker-renewal-bench [--count N] [--due-percent P] [--batch B] [--der-bytes D] [--database FILE]
+//   defaults: 1000000 certificates, 10 percent due (a decimal), the sweep's default batch size, 1150-byte certificates (an
+//   RSA-2048 certificate with a few SANs), a new file in the temp directory (deleted after). --database names a new
+//   file that is kept for inspection afterwards.
 // A measurement, not a test: it prints the figures and exits 0.
 using System.Diagnostics;
 using System.Globalization;
@@ -17,7 +18,8 @@ using Microsoft.Extensions.Options;
 
 int count = Option("--count", 1_000_000);
 double duePercent = double.Parse(args.SkipWhile(a => a != "--due-percent").Skip(1).FirstOrDefault() ?? "10", CultureInfo.InvariantCulture);
-int batch = Option("--batch", 5000);
+int batch = Option("--batch", new ScheduleOptions().BatchSize);
+int derBytes = Option("--der-bytes", 1150);
 string? requested = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
 string database = requested ?? Path.Combine(Path.GetTempPath(), $"certbroker-renewal-bench-{Guid.NewGuid():N}.db");
 
@@ -26,7 +28,7 @@ var options = new SqliteStoreOptions { DatabasePath = database };
 await new SqliteMigrator(options, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
 
 var load = Stopwatch.StartNew();
-int due = BulkInsert(database, count, duePercent, now);
+int due = BulkInsert(database, count, duePercent, derBytes, now);
 Console.WriteLine($"inserted {count:N0} certificates ({due:N0} past their due time) in {load.Elapsed.TotalSeconds:F1} s");
 
 using (var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance))
@@ -76,9 +78,11 @@ int Option(string name, int fallback)
     return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
 }
 
-// One transaction, one prepared insert. Due times: the first share spread over the last 2 days (all under the 72-hour
-// grace, so they become Due, not Overdue); the rest spread over the coming 300 days. notAfter follows at 20% of a year.
-static int BulkInsert(string path, int count, double duePercent, DateTimeOffset now)
+// One transaction, one prepared insert. The due certificates are drawn at random across the table, as a fleet's are,
+// so marking them touches pages all over the file: due times over the last 2 days (all under the 72-hour grace, so
+// they become Due, not Overdue); the rest over the coming 300 days. notAfter follows at 20% of a year. The DER is a
+// stand-in of a real certificate's size, since the size of the rows sets how many pages a sweep rewrites.
+static int BulkInsert(string path, int count, double duePercent, int derBytes, DateTimeOffset now)
 {
     using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
     connection.Open();
@@ -89,7 +93,7 @@ static int BulkInsert(string path, int count, double duePercent, DateTimeOffset 
         INSERT INTO certificates (serial, profile, issuer, subject, not_before, not_after, key_algorithm, key_size,
             signature_algorithm, thumbprint_sha256, public_key_sha256, der, issued_at, renewal_due_at)
         VALUES (@Serial, 'default', 'CN=Bench CA', @Subject, @NotBefore, @NotAfter, 'RSA', 2048, 'sha256RSA',
-            @Thumbprint, @Thumbprint, x'3082', @NotBefore, @DueAt)
+            @Thumbprint, @Thumbprint, @Der, @NotBefore, @DueAt)
         """;
     SqliteParameter serial = insert.Parameters.Add("@Serial", SqliteType.Text);
     SqliteParameter subject = insert.Parameters.Add("@Subject", SqliteType.Text);
@@ -97,14 +101,21 @@ static int BulkInsert(string path, int count, double duePercent, DateTimeOffset 
     SqliteParameter notAfter = insert.Parameters.Add("@NotAfter", SqliteType.Integer);
     SqliteParameter thumbprint = insert.Parameters.Add("@Thumbprint", SqliteType.Text);
     SqliteParameter dueAt = insert.Parameters.Add("@DueAt", SqliteType.Integer);
+    byte[] der = new byte[Math.Max(derBytes, 2)];
+    new Random(1150).NextBytes(der);
+    der[0] = 0x30;
+    der[1] = 0x82;
+    insert.Parameters.Add("@Der", SqliteType.Blob).Value = der;
     insert.Prepare();
     var random = new Random(2026);
     long nowMicros = now.ToUnixTimeMilliseconds() * 1000;
     const long Day = 86_400_000_000;
-    int due = (int)(count * duePercent / 100);
+    int due = 0;
     for (int i = 0; i < count; i++)
     {
-        long dueMicros = i < due
+        bool isDue = random.NextDouble() * 100 < duePercent;
+        due += isDue ? 1 : 0;
+        long dueMicros = isDue
             ? nowMicros - (long)(random.NextDouble() * 2 * Day)
             : nowMicros + 1 + (long)(random.NextDouble() * 300 * Day);
         serial.Value = i.ToString("x32", CultureInfo.InvariantCulture);

@@ -33,8 +33,11 @@ public sealed class ScheduleOptions
     /// <summary>Minutes between weak-crypto re-scans of the whole inventory. Default 1440 (daily).</summary>
     public int PolicyRescanMinutes { get; set; } = 1440;
 
-    /// <summary>Certificates changed per database transaction by a sweep, 100 to 100000. Default 5000.</summary>
-    public int BatchSize { get; set; } = 5000;
+    /// <summary>
+    /// Certificates changed per database transaction by a sweep, 100 to 100000. Default 500: a batch's rows then stay
+    /// in SQLite's page cache from the read to the write, and enrolments wait for at most one short transaction.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>Hours a certificate stays Due before it is reported Overdue. Default 72.</summary>
     public int OverdueAfterHours { get; set; } = 72;
