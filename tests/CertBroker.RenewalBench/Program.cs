@@ -2,10 +2,11 @@
 // renewal due time), then times one sweep of the real RenewalSweep over the real store, which finds the due
 // certificates through the due-time index and marks them, with an audit event each, in batches.
 //
-// Usage: certbroker-renewal-bench [--count N] [--due-percent P] [--batch B] [--der-bytes D] [--database FILE]
+// Usage: certbroker-renewal-bench [--count N] [--due-percent P] [--batch B] [--der-bytes D] [--contiguous] [--database FILE]
 //   defaults: 1000000 certificates, 10 percent due (a decimal), the sweep's default batch size, 1150-byte certificates (an
 //   RSA-2048 certificate with a few SANs), a new file in the temp directory (deleted after). --database names a new
-//   file that is kept for inspection afterwards.
+//   file that is kept for inspection afterwards. --contiguous makes the due certificates the first rows, as when a
+//   fleet enrolled or imported together comes due together; by default they are scattered over the table.
 // A measurement, not a test: it prints the figures and exits 0.
 using System.Diagnostics;
 using System.Globalization;
@@ -20,6 +21,7 @@ int count = Option("--count", 1_000_000);
 double duePercent = double.Parse(args.SkipWhile(a => a != "--due-percent").Skip(1).FirstOrDefault() ?? "10", CultureInfo.InvariantCulture);
 int batch = Option("--batch", new ScheduleOptions().BatchSize);
 int derBytes = Option("--der-bytes", 1150);
+bool contiguous = args.Contains("--contiguous");
 string? requested = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
 string database = requested ?? Path.Combine(Path.GetTempPath(), $"certbroker-renewal-bench-{Guid.NewGuid():N}.db");
 
@@ -28,7 +30,7 @@ var options = new SqliteStoreOptions { DatabasePath = database };
 await new SqliteMigrator(options, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
 
 var load = Stopwatch.StartNew();
-int due = BulkInsert(database, count, duePercent, derBytes, now);
+int due = BulkInsert(database, count, duePercent, contiguous, derBytes, now);
 Console.WriteLine($"inserted {count:N0} certificates ({due:N0} past their due time) in {load.Elapsed.TotalSeconds:F1} s");
 
 using (var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance))
@@ -78,11 +80,11 @@ int Option(string name, int fallback)
     return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
 }
 
-// One transaction, one prepared insert. The due certificates are drawn at random across the table, as a fleet's are,
-// so marking them touches pages all over the file: due times over the last 2 days (all under the 72-hour grace, so
-// they become Due, not Overdue); the rest over the coming 300 days. notAfter follows at 20% of a year. The DER is a
-// stand-in of a real certificate's size, since the size of the rows sets how many pages a sweep rewrites.
-static int BulkInsert(string path, int count, double duePercent, int derBytes, DateTimeOffset now)
+// One transaction, one prepared insert. The due certificates are drawn at random across the table (or are its first
+// rows with --contiguous), with due times over the last 2 days (all under the 72-hour grace, so they become Due, not
+// Overdue); the rest are due over the coming 300 days. notAfter follows at 20% of a year. The DER is a stand-in of a
+// real certificate's size, so the file has a real inventory's size.
+static int BulkInsert(string path, int count, double duePercent, bool contiguous, int derBytes, DateTimeOffset now)
 {
     using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
     connection.Open();
@@ -113,7 +115,7 @@ static int BulkInsert(string path, int count, double duePercent, int derBytes, D
     int due = 0;
     for (int i = 0; i < count; i++)
     {
-        bool isDue = random.NextDouble() * 100 < duePercent;
+        bool isDue = contiguous ? i < (int)(count * duePercent / 100) : random.NextDouble() * 100 < duePercent;
         due += isDue ? 1 : 0;
         long dueMicros = isDue
             ? nowMicros - (long)(random.NextDouble() * 2 * Day)
