@@ -13,12 +13,18 @@ public interface IRenewalEventLog
 {
     /// <summary>
     /// Up to <paramref name="max"/> events after <paramref name="position"/>, oldest first. The certificate fields are
-    /// read at the time of the call; an expiry alert's threshold is the smallest one sent for the certificate so far.
+    /// read at the time of the call; an expiry alert's threshold is the one its own audit event names.
     /// </summary>
     Task<IReadOnlyList<LoggedRenewalEvent>> ReadAfterAsync(long position, int max, CancellationToken cancellationToken);
 
     /// <summary>The position of the newest audit event, lifecycle or not; 0 when the trail is empty.</summary>
     Task<long> NewestPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The position of the oldest audit event the trail's retention still keeps; 0 when the trail is empty. A consumer
+    /// whose position is further back than the event before it has lost the events in between.
+    /// </summary>
+    Task<long> OldestPositionAsync(CancellationToken cancellationToken);
 
     /// <summary>How far <paramref name="consumer"/> has passed events on; null when it never recorded a position.</summary>
     Task<long?> GetPositionAsync(string consumer, CancellationToken cancellationToken);

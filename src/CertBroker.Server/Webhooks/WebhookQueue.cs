@@ -29,6 +29,9 @@ internal sealed partial class WebhookQueue(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
+    /// <summary>The last audit event already reported as trimmed before delivery, so each loss is logged once.</summary>
+    private long _trimmedReportedThrough;
+
     public void Notify(IReadOnlyList<RenewalEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -66,6 +69,7 @@ internal sealed partial class WebhookQueue(
     /// <summary>Delivers every event after <paramref name="position"/>; returns the new position.</summary>
     internal async Task<long> DeliverPendingAsync(long position, WebhookOptions settings, CancellationToken cancellationToken)
     {
+        await ReportTrimmedAsync(position, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             IReadOnlyList<LoggedRenewalEvent> batch = await events.ReadAfterAsync(position, settings.BatchSize, cancellationToken).ConfigureAwait(false);
@@ -91,6 +95,21 @@ internal sealed partial class WebhookQueue(
 
             position = batch[^1].Position;
             await events.SetPositionAsync(ConsumerName, position, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Logs the audit events the trail's retention removed after <paramref name="position"/> before they were
+    /// delivered: lifecycle events among them are not sent.
+    /// </summary>
+    private async Task ReportTrimmedAsync(long position, CancellationToken cancellationToken)
+    {
+        long oldest = await events.OldestPositionAsync(cancellationToken).ConfigureAwait(false);
+        long first = Math.Max(position, _trimmedReportedThrough) + 1;
+        if (oldest > first)
+        {
+            LogTrimmedBeforeDelivery(first, oldest - 1);
+            _trimmedReportedThrough = oldest - 1;
         }
     }
 
@@ -130,4 +149,9 @@ internal sealed partial class WebhookQueue(
 
     [LoggerMessage(EventId = 365, Level = LogLevel.Warning, Message = "Webhook delivery failed; it tries again on the next wake-up")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(EventId = 366, Level = LogLevel.Error,
+        Message = "The audit trail's retention removed audit events {First} to {Last} before the webhook delivered them; " +
+                  "lifecycle events among them are not sent. Raise CertBroker:Audit:MaxRecords if the receiver can be down this long")]
+    private partial void LogTrimmedBeforeDelivery(long first, long last);
 }

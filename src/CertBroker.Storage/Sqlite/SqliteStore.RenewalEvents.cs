@@ -54,6 +54,9 @@ public sealed partial class SqliteStore : IRenewalEventLog
     public Task<long> NewestPositionAsync(CancellationToken cancellationToken) =>
         ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MAX(id) FROM audit_events") ?? 0, cancellationToken);
 
+    public Task<long> OldestPositionAsync(CancellationToken cancellationToken) =>
+        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MIN(id) FROM audit_events") ?? 0, cancellationToken);
+
     public Task<long?> GetPositionAsync(string consumer, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
