@@ -63,6 +63,20 @@ print_failures() {
   shopt -u nullglob
 }
 
+# Names what failed outside any test (a fixture's set-up or clean-up, a test host that stopped), from the TRX run
+# information: dotnet test fails the run for these although every test may have passed.
+print_run_errors() {
+  local trx
+  shopt -s nullglob
+  for trx in "$results_dir"/*.trx; do
+    awk '
+      /<RunInfo / && /outcome="Error"/ { error = 1; next }
+      error && /<Text>/ { sub(/.*<Text>/, ""); sub(/<\/Text>.*/, ""); print "RUN ERROR " $0; error = 0 }
+    ' "$trx" | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'
+  done
+  shopt -u nullglob
+}
+
 scripts/install-deps.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -85,6 +99,9 @@ count_results
 echo
 if ((failed > 0)); then
   print_failures
+fi
+if ((test_status != 0)); then
+  print_run_errors
 fi
 if ((passed + failed + skipped == 0)); then
   echo "test.sh: no test ran" >&2

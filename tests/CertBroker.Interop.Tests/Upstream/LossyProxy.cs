@@ -50,7 +50,8 @@ public sealed class LossyProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Unix, Close after Stop removes the listener a second time, which binds its port again for a
+        // moment and fails when another listener has taken the port since.
         _listener.Close();
         try
         {
