@@ -12,13 +12,14 @@ namespace CertBroker.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
 {
-    private const string TransitionColumns = "id, serial, profile, subject, device_id, not_after, renewal_due_at";
+    /// <summary>A certificate's columns as <see cref="ReadTransition"/> reads them, from <c>certificates</c> aliased <c>c</c>.</summary>
+    private const string TransitionColumns = "c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at";
 
     public Task<IReadOnlyList<RenewalTransition>> MarkDueAsync(
         DateTimeOffset now, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken) =>
         TransitionAsync(
             $"""
-            SELECT {TransitionColumns} FROM certificates
+            SELECT {TransitionColumns} FROM certificates c
             WHERE renewal_state < 3 AND renewal_state = 0 AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
             ORDER BY renewal_state, renewal_due_at LIMIT @Batch
             """,
@@ -29,7 +30,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         DateTimeOffset dueBefore, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken) =>
         TransitionAsync(
             $"""
-            SELECT {TransitionColumns} FROM certificates
+            SELECT {TransitionColumns} FROM certificates c
             WHERE renewal_state < 3 AND renewal_state IN (0, 1) AND renewal_due_at <= @Cutoff AND revoked_at IS NULL
             LIMIT @Batch
             """,
@@ -40,7 +41,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         DateTimeOffset now, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken) =>
         TransitionAsync(
             $"""
-            SELECT {TransitionColumns} FROM certificates
+            SELECT {TransitionColumns} FROM certificates c
             WHERE renewal_state < 3 AND not_after < @Cutoff
             ORDER BY not_after LIMIT @Batch
             """,
@@ -54,7 +55,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         long nowMicros = UnixMicroseconds.From(now);
         return TransitionAsync(
             $"""
-            SELECT {TransitionColumns} FROM certificates
+            SELECT {TransitionColumns} FROM certificates c
             WHERE renewal_state < 3 AND not_after <= @Cutoff AND not_after > {nowMicros} AND revoked_at IS NULL
               AND (expiry_alert_days IS NULL OR expiry_alert_days > {thresholdDays})
             ORDER BY not_after LIMIT @Batch

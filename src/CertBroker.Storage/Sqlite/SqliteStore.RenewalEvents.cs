@@ -13,8 +13,7 @@ public sealed partial class SqliteStore : IRenewalEventLog
 {
     private const string ReadLifecycleEvents =
         $"""
-        SELECT a.id, a.action, a.time, c.renewal_state, a.details,
-               c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at
+        SELECT a.id, a.action, a.time, c.renewal_state, a.details, {TransitionColumns}
         FROM audit_events a
         JOIN certificates c ON c.serial = a.target
         WHERE a.action IN ('{RenewalEventTypes.RenewalDue}', '{RenewalEventTypes.RenewalOverdue}',
@@ -38,7 +37,7 @@ public sealed partial class SqliteStore : IRenewalEventLog
             while (reader.Read())
             {
                 string type = reader.GetString(1);
-                // Columns 5 on are those of TransitionColumns, as the sweeps read them.
+                // Columns 5 on are TransitionColumns, read as the sweeps read them.
                 // An alert's threshold is the one its own event names: the certificate's column holds the latest.
                 RenewalTransition certificate = ReadTransition(
                     reader, 5, (RenewalState)reader.GetInt64(3),
