@@ -16,9 +16,17 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 string dataDirectory = Path.GetFullPath(builder.Configuration[$"{BrokerOptions.SectionName}:{nameof(BrokerOptions.DataDir)}"] ?? "./data");
 Directory.CreateDirectory(dataDirectory);
 
-Serilog.ILogger serilog = Logging.Create(builder.Configuration, dataDirectory);
-builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(serilog, dispose: true);
+Serilog.ILogger serilog;
+try
+{
+    serilog = Logging.Create(builder.Configuration, dataDirectory);
+}
+catch (InvalidOperationException ex)
+{
+    return ConfigurationProblems.Report(null, [ex.Message]);
+}
+
+builder.Services.AddSerilog(serilog, dispose: true);
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -35,12 +43,20 @@ try
 }
 catch (InvalidOperationException ex)
 {
-    serilog.Fatal("CertBroker cannot start: {Reason}", ex.Message);
+    ConfigurationProblems.Report(serilog, [ex.Message]);
     (serilog as IDisposable)?.Dispose();
     return 1;
 }
 
 WebApplication app = builder.Build();
+// Every option validator runs before anything is created on disk, so a typo changes nothing.
+if (ConfigurationProblems.Find(app.Services) is { Count: > 0 } problems)
+{
+    ConfigurationProblems.Report(serilog, problems);
+    await app.DisposeAsync();
+    return 1;
+}
+
 ILogger<Program> startupLog = app.Services.GetRequiredService<ILogger<Program>>();
 ProfileCatalog catalog;
 try
@@ -55,6 +71,12 @@ try
         "CertBroker starting with data directory {DataDir}, schema version {SchemaVersion}, CA {CaSubject}, RA signing {RaSigningSubject}",
         dataDirectory, schema, issuer.CaChain[0].Subject, ra.SigningCertificate.Subject);
 }
+catch (Exception ex) when (ConfigurationProblems.From(ex) is { Count: > 0 } found)
+{
+    ConfigurationProblems.Report(serilog, found);
+    await app.DisposeAsync();
+    return 1;
+}
 catch (Exception ex)
 {
     startupLog.LogCritical(ex, "CertBroker cannot start: {Reason}", ex.Message);
@@ -66,6 +88,8 @@ if (adminPorts is not null)
 {
     app.UseAdminListener(adminPorts);
 }
+
+app.UseSerilogRequestLogging(options => RequestLogging.Configure(options, serilog));
 
 // Problem details for admin errors wrap routing, so unknown admin routes and wrong methods get them too.
 app.UseAdminProblemDetails();

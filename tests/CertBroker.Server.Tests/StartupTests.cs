@@ -36,10 +36,62 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task Process_ConfiguredCaFilesMissing_ExitsWithStatus1AndSaysWhy()
+    public async Task Process_ConfiguredCaFilesMissing_ExitsWithStatus1AndSaysWhyWithoutStackTrace()
     {
         using var directory = new TempDirectory();
         string missing = Path.Combine(directory.Path, "not-there");
+        var settings = new Dictionary<string, string?>();
+        ConfigureMissingCa(settings, missing);
+
+        (int exitCode, string text) = await RunProcessAsync(directory, settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"CertBroker cannot start: The CA certificate file '{Path.Combine(missing, "ca.pem")}' does not exist.", text, StringComparison.Ordinal);
+        AssertNoStackTrace(text);
+    }
+
+    [Fact]
+    public async Task Process_SeveralInvalidOptions_PrintsOneLineEachAndCreatesNothing()
+    {
+        using var directory = new TempDirectory();
+        var settings = new Dictionary<string, string?>
+        {
+            ["CertBroker:Monitoring:Token"] = new string('x', 31),
+            ["CertBroker:MaxMessageBytes"] = "10",
+        };
+
+        (int exitCode, string text) = await RunProcessAsync(directory, settings);
+
+        Assert.Equal(1, exitCode);
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.Contains("CertBroker cannot start: CertBroker:Monitoring:Token must be at least 32 characters (it is 31)", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("CertBroker cannot start: CertBroker:MaxMessageBytes must be between 1024 and 1048576; got 10", StringComparison.Ordinal));
+        AssertNoStackTrace(text);
+        Assert.False(File.Exists(Path.Combine(directory.Path, "data", "certbroker.db")), "a configuration mistake must not create the database");
+    }
+
+    [Fact]
+    public async Task Process_UnknownConsoleFormat_ExitsWithStatus1AndNamesTheKey()
+    {
+        using var directory = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["CertBroker:Logging:ConsoleFormat"] = "Xml" };
+
+        (int exitCode, string text) = await RunProcessAsync(directory, settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("CertBroker cannot start:", text, StringComparison.Ordinal);
+        Assert.Contains("CertBroker:Logging:ConsoleFormat", text, StringComparison.Ordinal);
+        AssertNoStackTrace(text);
+    }
+
+    private static void AssertNoStackTrace(string text)
+    {
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(TempDirectory directory, IDictionary<string, string?> settings)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = directory.Path,
@@ -50,8 +102,6 @@ public sealed class StartupTests
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "certbroker.dll"));
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["CertBroker__DataDir"] = Path.Combine(directory.Path, "data");
-        var settings = new Dictionary<string, string?>();
-        ConfigureMissingCa(settings, missing);
         foreach ((string key, string? value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -71,10 +121,7 @@ public sealed class StartupTests
             throw;
         }
 
-        string text = await output + await error;
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("CertBroker cannot start", text, StringComparison.Ordinal);
-        Assert.Contains($"The CA certificate file '{Path.Combine(missing, "ca.pem")}' does not exist.", text, StringComparison.Ordinal);
+        return (process.ExitCode, await output + await error);
     }
 
     private static void ConfigureMissingCa(IDictionary<string, string?> settings, string directory)

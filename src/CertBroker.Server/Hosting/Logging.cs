@@ -1,31 +1,60 @@
 using Serilog;
 using Serilog.Events;
+using Serilog.Formatting;
 using Serilog.Formatting.Json;
+using Serilog.Sinks.SystemConsole.Themes;
 
 namespace CertBroker.Server.Hosting;
 
-/// <summary>Serilog set-up: structured JSON to the console and to a rolling file under the data directory.</summary>
+/// <summary>
+/// Serilog set-up: readable text on the console by default (JSON or nothing as options), and JSON lines in a
+/// rolling file under the data directory.
+/// </summary>
 internal static class Logging
 {
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} <{SourceContext}>{NewLine}{Exception}";
+
+    private const long FileSizeLimit = 100 * 1024 * 1024;
+
+    private const int RetainedFiles = 31;
+
+    /// <exception cref="InvalidOperationException"><c>CertBroker:Logging</c> does not bind (an unknown format name).</exception>
     public static Serilog.ILogger Create(IConfiguration configuration, string dataDirectory)
     {
-        var formatter = new FormatOnce(new JsonFormatter(renderMessage: true));
-        return new LoggerConfiguration()
+        LoggingOptions options = configuration.GetSection(LoggingOptions.SectionName).Get<LoggingOptions>() ?? new LoggingOptions();
+        LoggerConfiguration logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             // Quartz narrates its start-up and every firing at Information; the jobs log what they changed themselves.
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(formatter)
-            .WriteTo.File(
-                formatter,
+            .Enrich.FromLogContext();
+
+        ITextFormatter json = new JsonFormatter(renderMessage: true);
+        switch (options.ConsoleFormat)
+        {
+            case ConsoleLogFormat.Json:
+                // Both sinks write the same line: format it once.
+                json = new FormatOnce(json);
+                logger = logger.WriteTo.Console(json);
+                break;
+            case ConsoleLogFormat.Text:
+                // Colour only on a terminal: a journal or a pipe gets plain text without escape sequences.
+                logger = logger.WriteTo.Console(
+                    outputTemplate: TextTemplate,
+                    theme: Console.IsOutputRedirected ? ConsoleTheme.None : AnsiConsoleTheme.Code,
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                break;
+        }
+
+        return logger.WriteTo.File(
+                json,
                 Path.Combine(dataDirectory, "logs", "certbroker-.json"),
                 rollingInterval: RollingInterval.Day,
-                fileSizeLimitBytes: 100 * 1024 * 1024,
+                fileSizeLimitBytes: FileSizeLimit,
                 rollOnFileSizeLimit: true,
-                retainedFileCountLimit: 31)
+                retainedFileCountLimit: RetainedFiles)
             .CreateLogger();
     }
 }

@@ -28,6 +28,9 @@ public sealed class BrokerFactory : WebApplicationFactory<Program>
         builder.UseSetting("CertBroker:Profiles:default:ChallengePassword", Challenge);
         builder.UseSetting("CertBroker:Admin:BootstrapPassword", AdminPassword);
 
+        // The broker's log goes to its file under DataDir only: a passing test's output stays short.
+        builder.UseSetting("CertBroker:Logging:ConsoleFormat", "Off");
+
         // The lowest count configuration allows: Basic authentication hashes on every request.
         builder.UseSetting("CertBroker:Admin:PasswordHashing:Iterations", "100000");
         foreach ((string key, string? value) in Settings)

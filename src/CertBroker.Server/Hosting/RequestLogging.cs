@@ -1,0 +1,28 @@
+using Serilog.AspNetCore;
+using Serilog.Events;
+
+namespace CertBroker.Server.Hosting;
+
+/// <summary>
+/// Serilog.AspNetCore's one line per HTTP request, for the admin API and pages. SCEP requests are left out: the
+/// SCEP handler logs each with its transaction, status and reason (event 100).
+/// </summary>
+internal static class RequestLogging
+{
+    /// <summary>Set by a handler that has written its own request line.</summary>
+    public const string LoggedItem = "CertBroker.RequestLogged";
+
+    /// <param name="options">Serilog.AspNetCore's options.</param>
+    /// <param name="logger">The broker's logger: the middleware would otherwise write to Serilog's static logger, which is silent.</param>
+    public static void Configure(RequestLoggingOptions options, Serilog.ILogger logger)
+    {
+        options.Logger = logger;
+        options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.00} ms";
+        options.GetLevel = (http, _, exception) =>
+            exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+            : http.Items.ContainsKey(LoggedItem) ? LogEventLevel.Verbose
+            // Scrapes and CRL fetches come every few seconds from machines; they are counted, not narrated.
+            : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments("/crl") ? LogEventLevel.Debug
+            : LogEventLevel.Information;
+    }
+}
