@@ -9,11 +9,11 @@ namespace CertBroker.Storage.Sqlite;
 /// Lifecycle events read back from the audit trail. The action index holds (action, id), so each of the four actions
 /// is one range seek past the position, whatever number of enrolment events lie in between.
 /// </summary>
-public sealed partial class SqliteStore : IRenewalEventLog
+public sealed class SqliteRenewalEventLog(SqliteDataSource source) : IRenewalEventLog
 {
     private const string ReadLifecycleEvents =
         $"""
-        SELECT a.id, a.action, a.time, c.renewal_state, a.details, {TransitionColumns}
+        SELECT a.id, a.action, a.time, c.renewal_state, a.details, {SqliteRenewalStore.TransitionColumns}
         FROM audit_events a
         JOIN certificates c ON c.serial = a.target
         WHERE a.action IN ('{RenewalEventTypes.RenewalDue}', '{RenewalEventTypes.RenewalOverdue}',
@@ -26,7 +26,7 @@ public sealed partial class SqliteStore : IRenewalEventLog
     public Task<IReadOnlyList<LoggedRenewalEvent>> ReadAfterAsync(long position, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return ReadAsync((position, max), static (connection, args) =>
+        return source.ReadAsync((position, max), static (connection, args) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = ReadLifecycleEvents;
@@ -39,7 +39,7 @@ public sealed partial class SqliteStore : IRenewalEventLog
                 string type = reader.GetString(1);
                 // Columns 5 on are TransitionColumns, read as the sweeps read them.
                 // An alert's threshold is the one its own event names: the certificate's column holds the latest.
-                RenewalTransition certificate = ReadTransition(
+                RenewalTransition certificate = SqliteRenewalStore.ReadTransition(
                     reader, 5, (RenewalState)reader.GetInt64(3),
                     type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(4) ? RenewalEventText.AlertThreshold(reader.GetString(4)) : null);
                 events.Add(new LoggedRenewalEvent(
@@ -51,22 +51,22 @@ public sealed partial class SqliteStore : IRenewalEventLog
     }
 
     public Task<long> NewestPositionAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MAX(id) FROM audit_events") ?? 0, cancellationToken);
+        source.ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MAX(id) FROM audit_events") ?? 0, cancellationToken);
 
     public Task<long> OldestPositionAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MIN(id) FROM audit_events") ?? 0, cancellationToken);
+        source.ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long?>("SELECT MIN(id) FROM audit_events") ?? 0, cancellationToken);
 
     public Task<long?> GetPositionAsync(string consumer, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
-        return ReadAsync(consumer, static (connection, name) =>
+        return source.ReadAsync(consumer, static (connection, name) =>
             connection.ExecuteScalar<long?>("SELECT position FROM event_consumers WHERE name = @Name", new { Name = name }), cancellationToken);
     }
 
     public Task SetPositionAsync(string consumer, long position, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
-        return WriteAsync((consumer, position, At: UnixMicroseconds.From(at)), static (connection, args) =>
+        return source.WriteAsync((consumer, position, At: UnixMicroseconds.From(at)), static (connection, args) =>
             connection.Execute(
                 """
                 INSERT INTO event_consumers (name, position, updated_at) VALUES (@Name, @Position, @At)
