@@ -74,7 +74,7 @@ public sealed class SqliteApprovalStore(SqliteDataSource source) : IApprovalStor
                 new Dictionary<string, object> { ["@Now"] = args.Now }, args.Limit, "expires_at, id");
         }, cancellationToken);
 
-    // Read with the hot path's column order and row reader, so a queued request maps exactly like FindTransactionAsync.
+    // Read with the hot path's columns and row reader, so a queued request maps exactly like FindTransactionAsync.
     private static List<EnrolmentTransaction> QueryTransactions(
         SqliteConnection connection, string where, Dictionary<string, object> args, int limit, string orderBy)
     {
@@ -87,12 +87,6 @@ public sealed class SqliteApprovalStore(SqliteDataSource source) : IApprovalStor
 
         command.Parameters.AddWithValue("@Limit", (long)Math.Clamp(limit, 1, 100_000));
         using SqliteDataReader reader = command.ExecuteReader();
-        var results = new List<EnrolmentTransaction>();
-        while (reader.Read())
-        {
-            results.Add(RowMapping.ToRecord(SqliteRowReader.Transaction(reader)));
-        }
-
-        return results;
+        return SqliteRowReader.Transaction.ReadAll(reader).ConvertAll(RowMapping.ToRecord);
     }
 }

@@ -13,7 +13,7 @@ public sealed class SqliteRenewalEventLog(SqliteDataSource source) : IRenewalEve
 {
     private const string ReadLifecycleEvents =
         $"""
-        SELECT a.id, a.action, a.time, c.renewal_state, a.details, {SqliteRenewalStore.TransitionColumns}
+        SELECT a.id AS position, a.action, a.time, c.renewal_state, a.details, {SqliteRenewalStore.TransitionColumns}
         FROM audit_events a
         JOIN certificates c ON c.serial = a.target
         WHERE a.action IN ('{RenewalEventTypes.RenewalDue}', '{RenewalEventTypes.RenewalOverdue}',
@@ -34,17 +34,25 @@ public sealed class SqliteRenewalEventLog(SqliteDataSource source) : IRenewalEve
             command.Parameters.AddWithValue("@Max", args.max);
             using SqliteDataReader reader = command.ExecuteReader();
             var events = new List<LoggedRenewalEvent>();
-            while (reader.Read())
+            if (!reader.Read())
             {
-                string type = reader.GetString(1);
-                // Columns 5 on are TransitionColumns, read as the sweeps read them.
+                return events;
+            }
+
+            int position = reader.GetOrdinal("position"), action = reader.GetOrdinal("action"), time = reader.GetOrdinal("time");
+            int renewalState = reader.GetOrdinal("renewal_state"), details = reader.GetOrdinal("details");
+            var certificateColumns = new TransitionOrdinals(reader);
+            do
+            {
+                string type = reader.GetString(action);
                 // An alert's threshold is the one its own event names: the certificate's column holds the latest.
                 RenewalTransition certificate = SqliteRenewalStore.ReadTransition(
-                    reader, 5, (RenewalState)reader.GetInt64(3),
-                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(4) ? RenewalEventText.AlertThreshold(reader.GetString(4)) : null);
+                    reader, certificateColumns, (RenewalState)reader.GetInt64(renewalState),
+                    type == RenewalEventTypes.ExpiryAlert && !reader.IsDBNull(details) ? RenewalEventText.AlertThreshold(reader.GetString(details)) : null);
                 events.Add(new LoggedRenewalEvent(
-                    reader.GetInt64(0), new RenewalEvent(type, UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(2)), certificate)));
+                    reader.GetInt64(position), new RenewalEvent(type, UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(time)), certificate)));
             }
+            while (reader.Read());
 
             return (IReadOnlyList<LoggedRenewalEvent>)events;
         }, cancellationToken);

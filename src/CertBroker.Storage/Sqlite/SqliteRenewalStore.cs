@@ -13,7 +13,8 @@ namespace CertBroker.Storage.Sqlite;
 public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
 {
     /// <summary>A certificate's columns as <see cref="ReadTransition"/> reads them, from <c>certificates</c> aliased <c>c</c>.</summary>
-    internal const string TransitionColumns = "c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at";
+    internal const string TransitionColumns =
+        "c.id AS certificate_id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at";
 
     public Task<IReadOnlyList<RenewalTransition>> MarkDueAsync(
         DateTimeOffset now, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken) =>
@@ -117,12 +118,12 @@ public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
         return source.WriteAsync(batch, static (connection, batch) => batch.Run(connection), cancellationToken);
     }
 
-    /// <summary>A certificate read as the columns of <see cref="TransitionColumns"/>, starting at column <paramref name="first"/>.</summary>
-    internal static RenewalTransition ReadTransition(SqliteDataReader reader, int first, RenewalState state, int? thresholdDays) => new(
-        reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4),
-        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(first + 5)),
-        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(first + 6) ? null : reader.GetInt64(first + 6)),
+    /// <summary>A certificate read by the names of <see cref="TransitionColumns"/>, ordinals from <see cref="TransitionOrdinals"/>.</summary>
+    internal static RenewalTransition ReadTransition(SqliteDataReader reader, TransitionOrdinals o, RenewalState state, int? thresholdDays) => new(
+        reader.GetInt64(o.Id), reader.GetString(o.Serial), reader.GetString(o.Profile), reader.GetString(o.Subject),
+        reader.IsDBNull(o.DeviceId) ? null : reader.GetInt64(o.DeviceId),
+        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.NotAfter)),
+        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(o.RenewalDueAt) ? null : reader.GetInt64(o.RenewalDueAt)),
         state, thresholdDays);
 
     private sealed record TransitionBatch(
@@ -138,9 +139,11 @@ public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
                 select.Parameters.AddWithValue("@Cutoff", Cutoff);
                 select.Parameters.AddWithValue("@Batch", BatchSize);
                 using SqliteDataReader reader = select.ExecuteReader();
+                TransitionOrdinals? ordinals = null;
                 while (reader.Read())
                 {
-                    marked.Add(ReadTransition(reader, 0, State, ThresholdDays));
+                    ordinals ??= new TransitionOrdinals(reader);
+                    marked.Add(ReadTransition(reader, ordinals, State, ThresholdDays));
                 }
             }
 
