@@ -32,7 +32,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         ReplyAssert.Pending(request, await scep.SendAsync(request), scep.Ra);
 
-        EnrolmentTransaction queued = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None));
+        EnrolmentTransaction queued = Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None));
         Assert.Equal(device.TransactionId, queued.TransactionId);
         Assert.Equal("CN=printer-7, O=Acme", queued.Subject);
         Assert.Equal(["DNS:printer-7.acme.example"], queued.SubjectAlternativeNames);
@@ -64,7 +64,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         ReplyAssert.Failure(request, await scep.SendAsync(request), FailInfo.BadRequest, scep.Ra);
 
-        Assert.Empty(await scep.Store.ListRequestsAsync(new RequestQuery(), CancellationToken.None));
+        Assert.Empty(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery(), CancellationToken.None));
         Assert.Equal([AuditActions.ChallengeFailed, AuditActions.EnrolmentRejected], scep.Forwarded.Events.Select(e => e.Action));
     }
 
@@ -122,7 +122,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         QueueDecision decision = await scep.Queue.ApproveAsync(await PendingIdAsync(scep), Admin, CancellationToken.None);
 
-        CertificateRecord issued = (await scep.Store.FindBySerialAsync(decision.Request!.CertificateSerial!, CancellationToken.None))!;
+        CertificateRecord issued = (await scep.Stores.Certificates.FindBySerialAsync(decision.Request!.CertificateSerial!, CancellationToken.None))!;
         Assert.Equal(["WC-CMS-02", "WC-RSA-02"], issued.Findings!.Select(f => f.RuleId));
     }
 
@@ -214,7 +214,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         scep.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await scep.Queue.ExpireDueAsync(CancellationToken.None));
 
-        EnrolmentTransaction expired = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Expired }, CancellationToken.None));
+        EnrolmentTransaction expired = Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Expired }, CancellationToken.None));
         Assert.Equal(("system", scep.Time.GetUtcNow()), (expired.DecidedBy, expired.DecidedAt));
         AuditEvent audited = scep.Forwarded.Events[^1];
         Assert.Equal((AuditActions.RequestExpired, "system"), (audited.Action, audited.Actor));
@@ -238,7 +238,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         ClientMessage resend = scep.Client.PkcsReq(other, other.Csr("CN=printer-8", ScepHarness.Challenge));
         ReplyAssert.Failure(resend, await scep.SendAsync(resend), FailInfo.BadRequest, scep.Ra);
 
-        Assert.Equal(2, (await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Expired }, CancellationToken.None)).Count);
+        Assert.Equal(2, (await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Expired }, CancellationToken.None)).Count);
         Assert.Equal(2, scep.Forwarded.Events.Count(e => e.Action == AuditActions.RequestExpired));
         Assert.Equal(0, await scep.Queue.ExpireDueAsync(CancellationToken.None));
     }
@@ -268,7 +268,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         ClientMessage renewal = scep.Client.RenewalReq(current, device.Key, rekeyed.Csr(Subject), rekeyed.TransactionId);
 
         ReplyAssert.Pending(renewal, await scep.SendAsync(renewal), scep.Ra);
-        EnrolmentTransaction queued = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None));
+        EnrolmentTransaction queued = Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None));
         Assert.Equal("Renewal", queued.ChallengeMode);
         Assert.Equal(1, await scep.CountCertificatesAsync());
 
@@ -276,9 +276,9 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         Assert.Equal(QueueDecisionOutcome.Done, decision.Outcome);
         string renewedSerial = decision.Request!.CertificateSerial!;
-        CertificateRecord old = (await scep.Store.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
+        CertificateRecord old = (await scep.Stores.Certificates.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
         Assert.Equal((RenewalState.Superseded, renewedSerial), (old.RenewalState, old.SupersededBy));
-        Assert.Equal(RenewalState.Valid, (await scep.Store.FindBySerialAsync(renewedSerial, CancellationToken.None))!.RenewalState);
+        Assert.Equal(RenewalState.Valid, (await scep.Stores.Certificates.FindBySerialAsync(renewedSerial, CancellationToken.None))!.RenewalState);
         X509Certificate2 issued = ReplyAssert.Success(renewal, await scep.SendAsync(renewal), scep.Ra).Certificates[0];
         Assert.Equal(renewedSerial, CertificateRecords.SerialHex(issued.SerialNumberBytes.Span));
     }
@@ -296,7 +296,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         ReplyAssert.Pending(request, await scep.SendAsync(request), scep.Ra);
 
-        Assert.Equal("None", Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery(), CancellationToken.None)).ChallengeMode);
+        Assert.Equal("None", Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery(), CancellationToken.None)).ChallengeMode);
     }
 
     private Task<ScepHarness> ManualAsync(Action<ProfileOptions>? configure = null) =>
@@ -310,7 +310,7 @@ public sealed class ApprovalTests(CaFixture ca) : IClassFixture<CaFixture>
         scep.Client.CertPoll(device, device.TransactionId, scep.CaCertificate.SubjectName, new X500DistinguishedName(Subject));
 
     private static async Task<long> PendingIdAsync(ScepHarness scep) =>
-        Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None)).Id;
+        Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None)).Id;
 
     private static async Task<X509Certificate2> EnrolThroughQueueAsync(ScepHarness scep, Device device)
     {

@@ -102,13 +102,13 @@ public sealed class PkcsReqTests(CaFixture ca) : IClassFixture<CaFixture>
 
         string serial = CertificateRecords.SerialHex(issued.SerialNumberBytes.Span);
         Assert.Equal(serial, result.CertificateSerial);
-        EnrolmentTransaction? transaction = await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
+        EnrolmentTransaction? transaction = await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
         Assert.NotNull(transaction);
         Assert.Equal(TransactionState.Issued, transaction.State);
         Assert.Equal(serial, transaction.CertificateSerial);
         Assert.Equal("CN=laptop-12", transaction.Subject);
         Assert.Equal("192.0.2.10", transaction.RequesterAddress);
-        CertificateRecord? stored = await scep.Store.FindBySerialAsync(serial, CancellationToken.None);
+        CertificateRecord? stored = await scep.Stores.Certificates.FindBySerialAsync(serial, CancellationToken.None);
         Assert.NotNull(stored);
         Assert.Equal(issued.RawData, stored.Der);
         Assert.Equal(BrokerOptions.DefaultProfileName, stored.Profile);
@@ -153,7 +153,7 @@ public sealed class PkcsReqTests(CaFixture ca) : IClassFixture<CaFixture>
 
         ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
         Assert.Equal(0, await scep.CountCertificatesAsync());
-        EnrolmentTransaction? transaction = await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
+        EnrolmentTransaction? transaction = await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
         Assert.Equal(TransactionState.Failed, transaction?.State);
         Assert.Equal("badRequest", transaction?.FailInfo);
     }

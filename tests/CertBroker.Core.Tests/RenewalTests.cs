@@ -59,7 +59,7 @@ public sealed class RenewalTests(CaFixture ca) : IClassFixture<CaFixture>
 
         Assert.NotEqual(current.SerialNumber, renewed.SerialNumber);
         Assert.Equal(2, await scep.CountCertificatesAsync());
-        EnrolmentTransaction? enrolment = await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, device.TransactionId, CancellationToken.None);
+        EnrolmentTransaction? enrolment = await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, device.TransactionId, CancellationToken.None);
         Assert.Equal(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), enrolment?.CertificateSerial);
     }
 
@@ -117,7 +117,7 @@ public sealed class RenewalTests(CaFixture ca) : IClassFixture<CaFixture>
         await using var scep = await ScepHarness.CreateAsync(ca);
         using var device = new Device(0);
         X509Certificate2 current = await EnrolAsync(scep, device);
-        await scep.Store.RevokeAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), 1, scep.Time.GetUtcNow(), CancellationToken.None);
+        await scep.Stores.Certificates.RevokeAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), 1, scep.Time.GetUtcNow(), CancellationToken.None);
 
         ClientMessage renewal = scep.Client.RenewalReq(current, device.Key, device.Csr(Subject), "renew-revoked");
 

@@ -43,7 +43,7 @@ public sealed class ReplyAlgorithmTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Same(cipher, reply.Algorithm);
         Assert.Equal(digest, reply.Message.Signature.Digest);
         Assert.Equal("CN=laptop-12", reply.Certificates[0].Subject);
-        EnrolmentTransaction? transaction = await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
+        EnrolmentTransaction? transaction = await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
         Assert.Equal(cipher.Name, transaction?.ContentEncryptionAlgorithm);
         Assert.Equal(DigestAlgorithms.DisplayName(digest), transaction?.DigestAlgorithm);
     }

@@ -114,7 +114,7 @@ public sealed class RetrievalTests(CaFixture ca) : IClassFixture<CaFixture>
         using var colleague = new Device(1);
         X509Certificate2 kept = await EnrolAsync(scep, colleague, "CN=laptop-13");
         string serial = CertificateRecords.SerialHex(revoked.SerialNumberBytes.Span);
-        Assert.True(await scep.Store.RevokeAsync(serial, 1, scep.Time.GetUtcNow(), CancellationToken.None));
+        Assert.True(await scep.Stores.Certificates.RevokeAsync(serial, 1, scep.Time.GetUtcNow(), CancellationToken.None));
         await scep.Issuer.PublishAsync(CancellationToken.None);
 
         ClientMessage getCrl = scep.Client.GetCrl(colleague, PkiRequest.IssuerAndSerialNumber(kept));

@@ -50,13 +50,13 @@ public sealed class TransactionTests(CaFixture ca) : IClassFixture<CaFixture>
         using var intruder = new Device(1);
         ClientMessage original = scep.Client.PkcsReq(owner, owner.Csr("CN=laptop-12", ScepHarness.Challenge), "shared-tid");
         X509Certificate2 issued = ReplyAssert.Success(original, await scep.SendAsync(original), scep.Ra).Certificates[0];
-        EnrolmentTransaction before = (await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, "shared-tid", CancellationToken.None))!;
+        EnrolmentTransaction before = (await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, "shared-tid", CancellationToken.None))!;
 
         ClientMessage hijack = scep.Client.PkcsReq(intruder, intruder.Csr("CN=laptop-12", ScepHarness.Challenge), "shared-tid");
         ScepResult result = await scep.SendAsync(hijack);
 
         ReplyAssert.Failure(hijack, result, FailInfo.BadRequest, scep.Ra);
-        EnrolmentTransaction after = (await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, "shared-tid", CancellationToken.None))!;
+        EnrolmentTransaction after = (await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, "shared-tid", CancellationToken.None))!;
         Assert.Equal(TransactionState.Issued, after.State);
         Assert.Equal(before.PublicKeySha256, after.PublicKeySha256);
         Assert.Equal(before.CertificationRequest, after.CertificationRequest);
@@ -112,7 +112,7 @@ public sealed class TransactionTests(CaFixture ca) : IClassFixture<CaFixture>
         ClientMessage corrected = scep.Client.PkcsReq(device, device.Csr("CN=laptop-12", ScepHarness.Challenge));
         ReplyAssert.Success(corrected, await scep.SendAsync(corrected), scep.Ra);
 
-        EnrolmentTransaction? transaction = await scep.Store.FindTransactionAsync(BrokerOptions.DefaultProfileName, device.TransactionId, CancellationToken.None);
+        EnrolmentTransaction? transaction = await scep.Stores.Enrolments.FindTransactionAsync(BrokerOptions.DefaultProfileName, device.TransactionId, CancellationToken.None);
         Assert.Equal(TransactionState.Issued, transaction?.State);
     }
 

@@ -59,10 +59,10 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal(1, await poller.RunDueAsync(CancellationToken.None));
 
         // Collected by the poller from the stored request, which names what it renews only in its key.
-        CertificateRecord old = (await scep.Store.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
+        CertificateRecord old = (await scep.Stores.Certificates.FindBySerialAsync(CertificateRecords.SerialHex(current.SerialNumberBytes.Span), CancellationToken.None))!;
         Assert.Equal(RenewalState.Superseded, old.RenewalState);
         Assert.NotNull(old.SupersededBy);
-        Assert.Equal(RenewalState.Valid, (await scep.Store.FindBySerialAsync(old.SupersededBy!, CancellationToken.None))!.RenewalState);
+        Assert.Equal(RenewalState.Valid, (await scep.Stores.Certificates.FindBySerialAsync(old.SupersededBy!, CancellationToken.None))!.RenewalState);
     }
 
     [Fact]
@@ -75,13 +75,13 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
         ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=relay-unreachable", ScepHarness.Challenge));
 
         Assert.Equal(PkiStatus.Pending, request.Open(await Send(responder, scep, request)).Message.Status);
-        UpstreamRequest? first = await scep.Store.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
+        UpstreamRequest? first = await scep.Stores.Upstream.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
         scep.Time.Advance(TimeSpan.FromSeconds(9));
         await poller.RunDueAsync(CancellationToken.None);
         int beforeFirstDelay = upstream.Calls.Count;
         scep.Time.Advance(TimeSpan.FromSeconds(1));
         await poller.RunDueAsync(CancellationToken.None);
-        UpstreamRequest? second = await scep.Store.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
+        UpstreamRequest? second = await scep.Stores.Upstream.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None);
         scep.Time.Advance(TimeSpan.FromSeconds(15));
         await poller.RunDueAsync(CancellationToken.None);
         ClientMessage poll = scep.Client.CertPoll(device, request.TransactionId, scep.CaCertificate.SubjectName, new("CN=relay-unreachable"));
@@ -95,7 +95,7 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
         Assert.Equal(3, upstream.Calls.Count);
         Assert.All(upstream.Calls, c => Assert.False(c.Poll));
         Assert.Equal(UpstreamRequestState.Failed,
-            (await scep.Store.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None))!.State);
+            (await scep.Stores.Upstream.FindUpstreamRequestAsync(BrokerOptions.DefaultProfileName, request.TransactionId, CancellationToken.None))!.State);
     }
 
     [Fact]
@@ -165,10 +165,10 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
     private static (ScepResponder Responder, UpstreamPoller Poller) Build(ScepHarness scep, ScriptedUpstream upstream)
     {
         var backends = new ProfileBackends(scep.Ra, scep.Issuer, [upstream]);
-        var relay = new UpstreamRelay(scep.Store, scep.Store, backends, scep.Time, scep.Audit, scep.Policy);
+        var relay = new UpstreamRelay(scep.Stores.Enrolments, scep.Stores.Upstream, backends, scep.Time, scep.Audit, scep.Policy);
         var locks = new TransactionLocks();
-        var responder = new ScepResponder(scep.Ra, scep.Issuer, scep.Issuer, scep.Store, scep.Store, scep.Time, locks, scep.Devices, scep.Audit, null, scep.Policy, backends, relay);
-        return (responder, new UpstreamPoller(scep.Store, scep.Store, relay, scep.Catalog, locks, scep.Time, scep.Audit));
+        var responder = new ScepResponder(scep.Ra, scep.Issuer, scep.Issuer, scep.Stores.Enrolments, scep.Stores.Certificates, scep.Time, locks, scep.Devices, scep.Audit, null, scep.Policy, backends, relay);
+        return (responder, new UpstreamPoller(scep.Stores.Upstream, scep.Stores.Enrolments, relay, scep.Catalog, locks, scep.Time, scep.Audit));
     }
 
     private static Task<ScepResult> Send(ScepResponder responder, ScepHarness scep, ClientMessage message) =>

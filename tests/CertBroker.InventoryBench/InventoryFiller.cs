@@ -102,7 +102,8 @@ internal static class InventoryFiller
     private static async Task IndexForSearchAsync(SqliteStoreOptions options, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        using var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance);
+        using var source = new SqliteDataSource(options, NullLogger<SqliteDataSource>.Instance);
+        var store = new SqliteInventorySearchIndex(source);
         long total = 0;
         int indexed;
         while ((indexed = await store.IndexPendingAsync(Batch, CancellationToken.None)) > 0)

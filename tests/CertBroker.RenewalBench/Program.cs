@@ -33,16 +33,16 @@ var load = Stopwatch.StartNew();
 int due = BulkInsert(database, count, duePercent, contiguous, derBytes, now);
 Console.WriteLine($"inserted {count:N0} certificates ({due:N0} past their due time) in {load.Elapsed.TotalSeconds:F1} s");
 
-using (var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance))
+using (var stores = new SqliteStores(options, NullLogger<SqliteDataSource>.Instance))
 {
     var sweep = new RenewalSweep(
-        store,
+        stores.Renewal,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(new ScheduleOptions { BatchSize = batch }),
         new FixedClock(now));
 
     // The first call opens the store's connections and checks the schema; not part of a sweep's cost.
-    await store.FindBySerialAsync("00", CancellationToken.None);
+    await stores.Certificates.FindBySerialAsync("00", CancellationToken.None);
     long allocatedBefore = GC.GetTotalAllocatedBytes();
     Process self = Process.GetCurrentProcess();
     TimeSpan cpuBefore = self.TotalProcessorTime;

@@ -4,18 +4,17 @@ using CertBroker.Core.Audit;
 namespace CertBroker.Storage.Tests;
 
 /// <summary>
-/// IAccountStore, IApiTokenStore and IAccountAdministration behaviour every database must show. One store object
-/// implements every store interface, so the faces are the same instance as <see cref="StoreTestBase.Enrolments"/>.
+/// IAccountStore, IApiTokenStore and IAccountAdministration behaviour every database must show.
 /// </summary>
 public abstract class AccountStoreTests : StoreTestBase
 {
-    private IAccountStore Accounts => (IAccountStore)Enrolments;
+    private IAccountStore Accounts => Store.Accounts;
 
-    private IApiTokenStore Tokens => (IApiTokenStore)Enrolments;
+    private IApiTokenStore Tokens => Store.Tokens;
 
-    private IAccountAdministration Administration => (IAccountAdministration)Enrolments;
+    private IAccountAdministration Administration => Store.AccountAdministration;
 
-    private IAuditTrail Audit => (IAuditTrail)Enrolments;
+    private IAuditTrail Audit => Store.Audit;
 
     [Fact]
     public async Task FindAsync_CreatedAccount_ReturnsEveryFieldWhateverTheCase()

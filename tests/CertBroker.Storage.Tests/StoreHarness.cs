@@ -1,3 +1,11 @@
+using CertBroker.Core.Accounts;
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
+using CertBroker.Core.Renewal;
+using CertBroker.Core.Reports;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Tests;
@@ -22,5 +30,22 @@ public abstract class StoreHarness : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
-/// <summary>The two faces of one store instance.</summary>
-public sealed record StoreUnderTest(IEnrolmentStore Enrolments, ICertificateStore Certificates);
+/// <summary>Every store interface of one database, all over the same data source.</summary>
+public sealed record StoreUnderTest(
+    IEnrolmentStore Enrolments,
+    ICertificateStore Certificates,
+    IAccountStore Accounts,
+    IApiTokenStore Tokens,
+    IAccountAdministration AccountAdministration,
+    IAuditTrail Audit,
+    IDeviceStore Devices,
+    ICertificateInventory Inventory,
+    IChallengeStore Challenges,
+    IChallengeCleanup ChallengeCleanup,
+    IApprovalStore Approvals,
+    IRenewalStore Renewal,
+    IRenewalEventLog RenewalEvents,
+    IUpstreamRequestStore Upstream,
+    IPolicyStore Policy,
+    IExpiryReportSource Reports,
+    IInventorySearchIndex Search);

@@ -14,7 +14,8 @@ public abstract class StoreTestBase : IAsyncLifetime
 
     protected ICertificateStore Certificates => Store.Certificates;
 
-    private StoreUnderTest Store => _store ?? throw new InvalidOperationException("Not initialised.");
+    /// <summary>Every store interface over the test's database.</summary>
+    protected StoreUnderTest Store => _store ?? throw new InvalidOperationException("Not initialised.");
 
     public async Task InitializeAsync()
     {

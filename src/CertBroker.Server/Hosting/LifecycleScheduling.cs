@@ -25,9 +25,7 @@ internal static class LifecycleScheduling
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
 
-        services.TryAddSingleton<IRenewalStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IRenewalEventLog>(provider => provider.GetRequiredService<SqliteStore>());
+        // IRenewalStore, IChallengeCleanup and IRenewalEventLog come with the store registration (AddSqliteStore).
         services.AddHttpClient<WebhookSender>();
         services.AddSingleton<WebhookQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookQueue>());

@@ -13,7 +13,6 @@ internal sealed class SqliteDatabase
     private static readonly Lazy<bool> NativeLibrary = new(() =>
     {
         SQLitePCL.Batteries_V2.Init();
-        SqliteShortSleep.Install();
         return true;
     });
 
@@ -90,9 +89,9 @@ internal sealed class SqliteDatabase
         {
             connection.Open();
             // A reader can still meet a lock for an instant (the shared-memory index is being reset after a
-            // checkpoint). The busy handler retries within a millisecond; without one Microsoft.Data.Sqlite
+            // checkpoint). SQLite's busy handler retries within a millisecond; without one Microsoft.Data.Sqlite
             // sleeps 150 ms before retrying.
-            SqliteBusyWait.Install(connection, _options.BusyTimeout);
+            SetBusyTimeout(connection);
             return connection;
         }
         catch
@@ -116,7 +115,7 @@ internal sealed class SqliteDatabase
         {
             connection.Open();
             // The busy handler first: switching a new file to WAL takes a lock another starting instance may hold.
-            SqliteBusyWait.Install(connection, _options.BusyTimeout);
+            SetBusyTimeout(connection);
             var synchronous = _options.Synchronous == SqliteSynchronousMode.Full ? "FULL" : "NORMAL";
             // temp_store = MEMORY: every write of a group commit runs in its own savepoint, and SQLite keeps a
             // savepoint's undo pages in a statement journal that spills to a temporary file past 64 KiB. On disk
@@ -141,6 +140,20 @@ internal sealed class SqliteDatabase
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// SQLite's own busy handler, which retries after 1, 2, 5, 10 … 100 ms. The bundled build sleeps with
+    /// nanosleep, so those are real milliseconds (decision 1 in docs/decisions.md; SqliteNativeWaitTests).
+    /// </summary>
+    private void SetBusyTimeout(SqliteConnection connection)
+    {
+        var milliseconds = (int)Math.Min((long)_options.BusyTimeout.TotalMilliseconds, int.MaxValue);
+        int result = SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, milliseconds);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"SQLite refused the busy timeout (result code {result}).");
         }
     }
 

@@ -179,13 +179,7 @@ internal static class SqliteDevices
             LIMIT @Limit OFFSET @Offset
             """;
         using SqliteDataReader reader = command.ExecuteReader();
-        var rows = new List<CertificateRow>();
-        while (reader.Read())
-        {
-            rows.Add(SqliteRowReader.Certificate(reader));
-        }
-
-        return rows;
+        return SqliteRowReader.Certificate.ReadAll(reader);
     }
 
     /// <summary>SQLITE_CONSTRAINT_UNIQUE: the identity (kind, key) is taken.</summary>

@@ -4,78 +4,158 @@ using Microsoft.Data.Sqlite;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// Reads rows by column position, in the order <see cref="SqliteSql"/> selects them. Hand-written because these
-/// are the hot-path reads: no per-call name look-ups or reflection.
+/// Reads the store's hot-path rows by column name. Ordinals are resolved once per prepared statement (see
+/// <see cref="PreparedCommand{TArgs}"/>), so a row costs what reading by position did, and a statement's column
+/// order can change without the reader.
 /// </summary>
 internal static class SqliteRowReader
 {
-    public static TransactionRow Transaction(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetInt64(0),
-        Profile = reader.GetString(1),
-        TransactionId = reader.GetString(2),
-        MessageType = reader.GetInt64(3),
-        State = reader.GetInt64(4),
-        PublicKeySha256 = reader.GetString(5),
-        Subject = reader.GetString(6),
-        RequesterAddress = NullableString(reader, 7),
-        ContentEncryptionAlgorithm = NullableString(reader, 8),
-        DigestAlgorithm = NullableString(reader, 9),
-        SignatureAlgorithm = NullableString(reader, 10),
-        FailInfo = NullableString(reader, 11),
-        CertificationRequest = reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12),
-        CertificateSerial = NullableString(reader, 13),
-        CreatedAt = reader.GetInt64(14),
-        UpdatedAt = reader.GetInt64(15),
-        SubjectAltNames = NullableString(reader, 16),
-        KeyAlgorithm = NullableString(reader, 17),
-        KeySize = NullableInt64(reader, 18),
-        ChallengeMode = NullableString(reader, 19),
-        Findings = NullableString(reader, 20),
-        DeviceId = NullableInt64(reader, 21),
-        ExpiresAt = NullableInt64(reader, 22),
-        Decision = NullableInt64(reader, 23),
-        DecidedBy = NullableString(reader, 24),
-        DecidedAt = NullableInt64(reader, 25),
-        DecisionReason = NullableString(reader, 26),
-    };
+    public static readonly SqliteRowMap<TransactionOrdinals, TransactionRow> Transaction = new(
+        static reader => new TransactionOrdinals(reader),
+        static (reader, o) => new TransactionRow
+        {
+            Id = reader.GetInt64(o.Id),
+            Profile = reader.GetString(o.Profile),
+            TransactionId = reader.GetString(o.TransactionId),
+            MessageType = reader.GetInt64(o.MessageType),
+            State = reader.GetInt64(o.State),
+            PublicKeySha256 = reader.GetString(o.PublicKeySha256),
+            Subject = reader.GetString(o.Subject),
+            RequesterAddress = NullableString(reader, o.RequesterAddress),
+            ContentEncryptionAlgorithm = NullableString(reader, o.ContentEncryptionAlgorithm),
+            DigestAlgorithm = NullableString(reader, o.DigestAlgorithm),
+            SignatureAlgorithm = NullableString(reader, o.SignatureAlgorithm),
+            FailInfo = NullableString(reader, o.FailInfo),
+            CertificationRequest = reader.IsDBNull(o.CertificationRequest) ? null : reader.GetFieldValue<byte[]>(o.CertificationRequest),
+            CertificateSerial = NullableString(reader, o.CertificateSerial),
+            CreatedAt = reader.GetInt64(o.CreatedAt),
+            UpdatedAt = reader.GetInt64(o.UpdatedAt),
+            SubjectAltNames = NullableString(reader, o.SubjectAltNames),
+            KeyAlgorithm = NullableString(reader, o.KeyAlgorithm),
+            KeySize = NullableInt64(reader, o.KeySize),
+            ChallengeMode = NullableString(reader, o.ChallengeMode),
+            Findings = NullableString(reader, o.Findings),
+            DeviceId = NullableInt64(reader, o.DeviceId),
+            ExpiresAt = NullableInt64(reader, o.ExpiresAt),
+            Decision = NullableInt64(reader, o.Decision),
+            DecidedBy = NullableString(reader, o.DecidedBy),
+            DecidedAt = NullableInt64(reader, o.DecidedAt),
+            DecisionReason = NullableString(reader, o.DecisionReason),
+        });
 
-    /// <summary>The two columns of <see cref="SqliteSql.FindTransactionState"/>.</summary>
-    public static (long State, string? CertificateSerial) TransactionState(SqliteDataReader reader) =>
-        (reader.GetInt64(0), NullableString(reader, 1));
+    /// <summary>The columns of <see cref="SqliteSql.FindTransactionState"/>.</summary>
+    public static readonly SqliteRowMap<TransactionStateOrdinals, (long State, string? CertificateSerial)> TransactionState = new(
+        static reader => new TransactionStateOrdinals(reader),
+        static (reader, o) => (reader.GetInt64(o.State), NullableString(reader, o.CertificateSerial)));
 
-    public static CertificateRow Certificate(SqliteDataReader reader) => new()
-    {
-        Serial = reader.GetString(0),
-        Profile = reader.GetString(1),
-        Issuer = reader.GetString(2),
-        Subject = reader.GetString(3),
-        SubjectAltNames = reader.GetString(4),
-        NotBefore = reader.GetInt64(5),
-        NotAfter = reader.GetInt64(6),
-        KeyAlgorithm = reader.GetString(7),
-        KeySize = reader.GetInt64(8),
-        SignatureAlgorithm = reader.GetString(9),
-        ThumbprintSha256 = reader.GetString(10),
-        PublicKeySha256 = reader.GetString(11),
-        Der = reader.GetFieldValue<byte[]>(12),
-        TransactionId = NullableString(reader, 13),
-        IssuedAt = reader.GetInt64(14),
-        RevokedAt = reader.IsDBNull(15) ? null : reader.GetInt64(15),
-        RevocationReason = reader.IsDBNull(16) ? null : reader.GetInt64(16),
-        DeviceId = reader.IsDBNull(17) ? null : reader.GetInt64(17),
-        RenewalDueAt = NullableInt64(reader, 18),
-        RenewalState = reader.GetInt64(19),
-        LastRenewalAttemptAt = NullableInt64(reader, 20),
-        LastRenewalResult = NullableString(reader, 21),
-        SupersededBy = NullableString(reader, 22),
-        Source = reader.GetInt64(23),
-        Findings = reader.IsDBNull(24) ? "[]" : reader.GetString(24),
-    };
+    public static readonly SqliteRowMap<CertificateOrdinals, CertificateRow> Certificate = new(
+        static reader => new CertificateOrdinals(reader),
+        static (reader, o) => new CertificateRow
+        {
+            Serial = reader.GetString(o.Serial),
+            Profile = reader.GetString(o.Profile),
+            Issuer = reader.GetString(o.Issuer),
+            Subject = reader.GetString(o.Subject),
+            SubjectAltNames = reader.GetString(o.SubjectAltNames),
+            NotBefore = reader.GetInt64(o.NotBefore),
+            NotAfter = reader.GetInt64(o.NotAfter),
+            KeyAlgorithm = reader.GetString(o.KeyAlgorithm),
+            KeySize = reader.GetInt64(o.KeySize),
+            SignatureAlgorithm = reader.GetString(o.SignatureAlgorithm),
+            ThumbprintSha256 = reader.GetString(o.ThumbprintSha256),
+            PublicKeySha256 = reader.GetString(o.PublicKeySha256),
+            Der = reader.GetFieldValue<byte[]>(o.Der),
+            TransactionId = NullableString(reader, o.TransactionId),
+            IssuedAt = reader.GetInt64(o.IssuedAt),
+            RevokedAt = NullableInt64(reader, o.RevokedAt),
+            RevocationReason = NullableInt64(reader, o.RevocationReason),
+            DeviceId = NullableInt64(reader, o.DeviceId),
+            RenewalDueAt = NullableInt64(reader, o.RenewalDueAt),
+            RenewalState = reader.GetInt64(o.RenewalState),
+            LastRenewalAttemptAt = NullableInt64(reader, o.LastRenewalAttemptAt),
+            LastRenewalResult = NullableString(reader, o.LastRenewalResult),
+            SupersededBy = NullableString(reader, o.SupersededBy),
+            Source = reader.GetInt64(o.Source),
+            Findings = reader.IsDBNull(o.Findings) ? "[]" : reader.GetString(o.Findings),
+        });
+
+    /// <summary>A statement that returns the <c>id</c> of the row it wrote.</summary>
+    public static readonly SqliteRowMap<IdOrdinal, long> Id = new(
+        static reader => new IdOrdinal(reader.GetOrdinal("id")),
+        static (reader, o) => reader.GetInt64(o.Id));
 
     private static long? NullableInt64(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    internal sealed record IdOrdinal(int Id);
+
+    internal sealed class TransactionStateOrdinals(SqliteDataReader reader)
+    {
+        public int State { get; } = reader.GetOrdinal("state");
+
+        public int CertificateSerial { get; } = reader.GetOrdinal("certificate_serial");
+    }
+
+    internal sealed class TransactionOrdinals(SqliteDataReader reader)
+    {
+        public int Id { get; } = reader.GetOrdinal("id");
+        public int Profile { get; } = reader.GetOrdinal("profile");
+        public int TransactionId { get; } = reader.GetOrdinal("transaction_id");
+        public int MessageType { get; } = reader.GetOrdinal("message_type");
+        public int State { get; } = reader.GetOrdinal("state");
+        public int PublicKeySha256 { get; } = reader.GetOrdinal("public_key_sha256");
+        public int Subject { get; } = reader.GetOrdinal("subject");
+        public int RequesterAddress { get; } = reader.GetOrdinal("requester_address");
+        public int ContentEncryptionAlgorithm { get; } = reader.GetOrdinal("content_encryption_algorithm");
+        public int DigestAlgorithm { get; } = reader.GetOrdinal("digest_algorithm");
+        public int SignatureAlgorithm { get; } = reader.GetOrdinal("signature_algorithm");
+        public int FailInfo { get; } = reader.GetOrdinal("fail_info");
+        public int CertificationRequest { get; } = reader.GetOrdinal("certification_request");
+        public int CertificateSerial { get; } = reader.GetOrdinal("certificate_serial");
+        public int CreatedAt { get; } = reader.GetOrdinal("created_at");
+        public int UpdatedAt { get; } = reader.GetOrdinal("updated_at");
+        public int SubjectAltNames { get; } = reader.GetOrdinal("subject_alt_names");
+        public int KeyAlgorithm { get; } = reader.GetOrdinal("key_algorithm");
+        public int KeySize { get; } = reader.GetOrdinal("key_size");
+        public int ChallengeMode { get; } = reader.GetOrdinal("challenge_mode");
+        public int Findings { get; } = reader.GetOrdinal("findings");
+        public int DeviceId { get; } = reader.GetOrdinal("device_id");
+        public int ExpiresAt { get; } = reader.GetOrdinal("expires_at");
+        public int Decision { get; } = reader.GetOrdinal("decision");
+        public int DecidedBy { get; } = reader.GetOrdinal("decided_by");
+        public int DecidedAt { get; } = reader.GetOrdinal("decided_at");
+        public int DecisionReason { get; } = reader.GetOrdinal("decision_reason");
+    }
+
+    internal sealed class CertificateOrdinals(SqliteDataReader reader)
+    {
+        public int Serial { get; } = reader.GetOrdinal("serial");
+        public int Profile { get; } = reader.GetOrdinal("profile");
+        public int Issuer { get; } = reader.GetOrdinal("issuer");
+        public int Subject { get; } = reader.GetOrdinal("subject");
+        public int SubjectAltNames { get; } = reader.GetOrdinal("subject_alt_names");
+        public int NotBefore { get; } = reader.GetOrdinal("not_before");
+        public int NotAfter { get; } = reader.GetOrdinal("not_after");
+        public int KeyAlgorithm { get; } = reader.GetOrdinal("key_algorithm");
+        public int KeySize { get; } = reader.GetOrdinal("key_size");
+        public int SignatureAlgorithm { get; } = reader.GetOrdinal("signature_algorithm");
+        public int ThumbprintSha256 { get; } = reader.GetOrdinal("thumbprint_sha256");
+        public int PublicKeySha256 { get; } = reader.GetOrdinal("public_key_sha256");
+        public int Der { get; } = reader.GetOrdinal("der");
+        public int TransactionId { get; } = reader.GetOrdinal("transaction_id");
+        public int IssuedAt { get; } = reader.GetOrdinal("issued_at");
+        public int RevokedAt { get; } = reader.GetOrdinal("revoked_at");
+        public int RevocationReason { get; } = reader.GetOrdinal("revocation_reason");
+        public int DeviceId { get; } = reader.GetOrdinal("device_id");
+        public int RenewalDueAt { get; } = reader.GetOrdinal("renewal_due_at");
+        public int RenewalState { get; } = reader.GetOrdinal("renewal_state");
+        public int LastRenewalAttemptAt { get; } = reader.GetOrdinal("last_renewal_attempt_at");
+        public int LastRenewalResult { get; } = reader.GetOrdinal("last_renewal_result");
+        public int SupersededBy { get; } = reader.GetOrdinal("superseded_by");
+        public int Source { get; } = reader.GetOrdinal("source");
+        public int Findings { get; } = reader.GetOrdinal("findings");
+    }
 }

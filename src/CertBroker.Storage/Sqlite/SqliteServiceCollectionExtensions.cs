@@ -4,6 +4,7 @@ using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Reports;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +17,8 @@ namespace CertBroker.Storage.Sqlite;
 public static class SqliteServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqliteStore"/> as the single <see cref="IEnrolmentStore"/> and <see cref="ICertificateStore"/>,
-    /// <see cref="SqliteMigrator"/> as <see cref="IStoreMigrator"/>, and the options validator. The host binds
+    /// Registers one <see cref="SqliteDataSource"/> and, over it, a store per aggregate behind each Core store
+    /// interface; <see cref="SqliteMigrator"/> as <see cref="IStoreMigrator"/>, and the options validator. The host binds
     /// <see cref="SqliteStoreOptions"/> itself, e.g.
     /// <c>services.AddOptions&lt;SqliteStoreOptions&gt;().BindConfiguration(SqliteStoreOptions.SectionName).ValidateOnStart()</c>,
     /// and calls <see cref="IStoreMigrator.MigrateAsync"/> once before serving requests.
@@ -28,29 +29,40 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        // One instance behind both interfaces: it owns the only writer connection of this process.
-        services.TryAddSingleton(provider => new SqliteStore(
+        // One data source for every store: it owns the only writer connection of this process.
+        services.TryAddSingleton(provider => new SqliteDataSource(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
-            provider.GetRequiredService<ILogger<SqliteStore>>(),
+            provider.GetRequiredService<ILogger<SqliteDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
-        services.TryAddSingleton<IEnrolmentStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<ICertificateStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IDeviceStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IChallengeStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IAccountStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IApprovalStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IExpiryReportSource>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IPolicyStore>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IInventorySearchIndex>(provider => provider.GetRequiredService<SqliteStore>());
-        services.TryAddSingleton<IUpstreamRequestStore>(provider => provider.GetRequiredService<SqliteStore>());
+        AddStore<SqliteEnrolmentStore, IEnrolmentStore>(services, source => new SqliteEnrolmentStore(source));
+        AddStore<SqliteCertificateStore, ICertificateStore>(services, source => new SqliteCertificateStore(source));
+        AddStore<SqliteAuditTrail, IAuditTrail>(services, source => new SqliteAuditTrail(source));
+        AddStore<SqliteDeviceStore, IDeviceStore>(services, source => new SqliteDeviceStore(source));
+        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<SqliteDeviceStore>());
+        AddStore<SqliteChallengeStore, IChallengeStore>(services, source => new SqliteChallengeStore(source));
+        services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<SqliteChallengeStore>());
+        AddStore<SqliteAccountStore, IAccountStore>(services, source => new SqliteAccountStore(source));
+        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<SqliteAccountStore>());
+        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<SqliteAccountStore>());
+        AddStore<SqliteApprovalStore, IApprovalStore>(services, source => new SqliteApprovalStore(source));
+        AddStore<SqliteExpiryReportSource, IExpiryReportSource>(services, source => new SqliteExpiryReportSource(source));
+        AddStore<SqlitePolicyStore, IPolicyStore>(services, source => new SqlitePolicyStore(source));
+        AddStore<SqliteInventorySearchIndex, IInventorySearchIndex>(services, source => new SqliteInventorySearchIndex(source));
+        AddStore<SqliteUpstreamRequestStore, IUpstreamRequestStore>(services, source => new SqliteUpstreamRequestStore(source));
+        AddStore<SqliteRenewalStore, IRenewalStore>(services, source => new SqliteRenewalStore(source));
+        AddStore<SqliteRenewalEventLog, IRenewalEventLog>(services, source => new SqliteRenewalEventLog(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SqliteMigrator>>()));
         return services;
+    }
+
+    private static void AddStore<TStore, TInterface>(IServiceCollection services, Func<SqliteDataSource, TStore> create)
+        where TStore : class, TInterface
+        where TInterface : class
+    {
+        services.TryAddSingleton(provider => create(provider.GetRequiredService<SqliteDataSource>()));
+        services.TryAddSingleton<TInterface>(provider => provider.GetRequiredService<TStore>());
     }
 }

@@ -6,12 +6,12 @@ namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
 /// Every statement the SQLite store runs. The store's statements carry their parameter bindings and are kept
-/// prepared per connection (<see cref="PreparedCommand{TArgs}"/>); their columns come back in the order
-/// <see cref="SqliteRowReader"/> reads them. The migrator's statements are plain text run through Dapper.
+/// prepared per connection (<see cref="PreparedCommand{TArgs}"/>); <see cref="SqliteRowReader"/> reads their
+/// columns by name. The migrator's statements are plain text run through Dapper.
 /// </summary>
 internal static class SqliteSql
 {
-    /// <summary>Read by position in <see cref="SqliteRowReader.Transaction"/>; change both together.</summary>
+    /// <summary>The columns <see cref="SqliteRowReader.Transaction"/> reads, by name.</summary>
     internal const string TransactionColumns = """
         id, profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
         content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
@@ -20,15 +20,15 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// Read by position in <see cref="SqliteRowReader.Certificate"/>; change both together. The last column is the
-    /// certificate's findings as a JSON array.
+    /// The columns <see cref="SqliteRowReader.Certificate"/> reads, by name; <c>findings</c> is the certificate's
+    /// findings as a JSON array.
     /// </summary>
     internal const string CertificateColumns = """
         serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
         signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
         revocation_reason, device_id, renewal_due_at, renewal_state, last_renewal_attempt_at, last_renewal_result,
         superseded_by, source,
-        """ + FindingsOfCertificate + ")";
+        """ + FindingsOfCertificate + ") AS findings";
 
     /// <summary>
     /// The findings of the certificate row <c>certificates</c> as a JSON array (read with <c>FindingsJson</c>);

@@ -25,6 +25,9 @@ internal sealed class PreparedCommand<TArgs> : IDisposable
     private readonly SqliteParameter[] _parameters;
     private readonly Func<TArgs, object?>[] _values;
 
+    // The statement's column ordinals, looked up by name on its first read; a command reads one row type only.
+    private object? _ordinals;
+
     public PreparedCommand(SqliteConnection connection, string sql, (string Name, Func<TArgs, object?> Value)[] parameters)
     {
         _command = connection.CreateCommand();
@@ -46,7 +49,9 @@ internal sealed class PreparedCommand<TArgs> : IDisposable
     }
 
     /// <summary>Reads the first row, if any; the statements using this are keyed on a unique column.</summary>
-    public bool TryQuerySingle<TResult>(TArgs args, Func<SqliteDataReader, TResult> read, [MaybeNullWhen(false)] out TResult result)
+    public bool TryQuerySingle<TOrdinals, TResult>(
+        TArgs args, SqliteRowMap<TOrdinals, TResult> map, [MaybeNullWhen(false)] out TResult result)
+        where TOrdinals : class
     {
         Bind(args);
         // Disposing the reader resets the statement, which ends its read transaction: an idle connection must not
@@ -58,24 +63,29 @@ internal sealed class PreparedCommand<TArgs> : IDisposable
             return false;
         }
 
-        result = read(reader);
+        result = map.Read(reader, Ordinals(reader, map));
         return true;
     }
 
-    public List<TResult> Query<TResult>(TArgs args, Func<SqliteDataReader, TResult> read)
+    public List<TResult> Query<TOrdinals, TResult>(TArgs args, SqliteRowMap<TOrdinals, TResult> map)
+        where TOrdinals : class
     {
         Bind(args);
         using var reader = _command.ExecuteReader();
         var results = new List<TResult>();
         while (reader.Read())
         {
-            results.Add(read(reader));
+            results.Add(map.Read(reader, Ordinals(reader, map)));
         }
 
         return results;
     }
 
     public void Dispose() => _command.Dispose();
+
+    private TOrdinals Ordinals<TOrdinals, TResult>(SqliteDataReader reader, SqliteRowMap<TOrdinals, TResult> map)
+        where TOrdinals : class =>
+        _ordinals as TOrdinals ?? (TOrdinals)(_ordinals = map.Resolve(reader));
 
     private void Bind(TArgs args)
     {

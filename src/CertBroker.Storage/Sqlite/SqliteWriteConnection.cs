@@ -104,7 +104,7 @@ internal sealed class SqliteWriteConnection : IDisposable
 
     /// <returns>The ID of the device created or updated.</returns>
     public long UpsertDevice(DeviceObservationRow device) =>
-        _upsertDevice.TryQuerySingle(device, static reader => reader.GetInt64(0), out long id)
+        _upsertDevice.TryQuerySingle(device, SqliteRowReader.Id, out long id)
             ? id
             : throw new InvalidOperationException($"The device upsert for {device.IdentityKind}:{device.IdentityKey} returned no ID.");
 

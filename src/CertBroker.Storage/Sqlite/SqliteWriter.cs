@@ -5,37 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// The one connection this process writes through, with group commit, run by a thread of its own. SQLite allows a
-/// single writer per file anyway; queueing writes here costs one thread, where letting them contend for the file lock
-/// would make each one sleep and retry. BEGIN IMMEDIATE still guards against other processes using the same file.
+/// The one connection this process writes through: a thread of its own runs queued writes in group commits, each in
+/// its own savepoint. Why one writer, the commit delay and the thread: docs/decisions.md §19.
 /// </summary>
-/// <remarks>
-/// <para>
-/// Writes go into a queue, and the writer thread takes what is queued at that moment, up to <see cref="MaxBatch"/>
-/// writes, and runs them in one BEGIN IMMEDIATE … COMMIT, each inside its own savepoint. A write that throws is rolled
-/// back to its savepoint and its caller alone gets the exception; the others commit. Every caller's task completes
-/// only after the COMMIT that holds its write, or with an exception when nothing of it was written. With nothing
-/// queued the thread sleeps until a write comes.
-/// </para>
-/// <para>
-/// After a transaction of one write the next batch is taken at once. After a transaction that held more than one
-/// write, so that other callers are writing at the same time, the thread waits <see cref="SqliteDatabase.CommitDelay"/> before it takes
-/// the next batch, as PostgreSQL's <c>commit_delay</c> does: most of a transaction's cost is per transaction (the
-/// last page of every table and index it appends to is written to the log again, each page in two system calls), so
-/// under load ten writes in one transaction cost far less than ten transactions of one or two. The callers wait the
-/// delay in addition, but under load each enrolment spends much longer waiting for a core than for its commit.
-/// </para>
-/// <para>
-/// Why a thread of its own and not whichever caller finds the writer idle: that caller's pool thread then ran other
-/// callers' transactions, handed the rest of the queue to another pool thread once its own write was in, and
-/// completed each caller through two thread-pool hops. Here every transaction runs on this thread and each caller
-/// gets one hop: its continuation, queued to the pool's global queue in commit order.
-/// </para>
-/// <para>
-/// Write bodies are synchronous on purpose: Microsoft.Data.Sqlite completes its "async" methods synchronously, and a
-/// synchronous body makes plain that the file's write lock is held only for the statements themselves.
-/// </para>
-/// </remarks>
 internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : IDisposable
 {
     /// <summary>Most writes one transaction takes, which bounds how long another process waits for the file.</summary>

@@ -22,7 +22,7 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
 
         ReplyAssert.Failure(correct, result, FailInfo.BadRequest, scep.Ra);
         Assert.Contains("locked out", result.Reason, StringComparison.Ordinal);
-        IReadOnlyList<StoredAuditEvent> events = await scep.Store.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
+        IReadOnlyList<StoredAuditEvent> events = await scep.Stores.Audit.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
         Assert.Equal(ScepHarness.LockoutOptions.Threshold + 1, events.Count(e => e.Event.Action == AuditActions.ChallengeFailed));
         StoredAuditEvent lockedOut = Assert.Single(events, e => e.Event.Action == AuditActions.ChallengeSourceLockedOut);
         Assert.Equal("192.0.2.10", lockedOut.Event.SourceAddress);

@@ -28,7 +28,7 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         ReplyAssert.Failure(secondRequest, refused, FailInfo.BadRequest, scep.Ra);
         Assert.Contains("already used", refused.Reason, StringComparison.Ordinal);
         Assert.Equal(1, await scep.CountCertificatesAsync());
-        IReadOnlyList<StoredAuditEvent> events = await scep.Store.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
+        IReadOnlyList<StoredAuditEvent> events = await scep.Stores.Audit.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
         Assert.Equal(
             [AuditActions.ChallengeIssued, AuditActions.ChallengeUsed, AuditActions.ChallengeFailed],
             events.Select(e => e.Event.Action));
@@ -68,14 +68,14 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         ReplyAssert.Pending(resent, await scep.SendAsync(resent), scep.Ra);
         ClientMessage stolen = scep.Client.PkcsReq(other, other.Csr("CN=printer-2", password));
         ReplyAssert.Failure(stolen, await scep.SendAsync(stolen), FailInfo.BadRequest, scep.Ra);
-        long id = Assert.Single(await scep.Store.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None)).Id;
+        long id = Assert.Single(await scep.Stores.Approvals.ListRequestsAsync(new RequestQuery { Status = RequestStatus.Pending }, CancellationToken.None)).Id;
         QueueDecision approved = await scep.Queue.ApproveAsync(id, new Decider("admin", null), CancellationToken.None);
 
         Assert.Equal(QueueDecisionOutcome.Done, approved.Outcome);
-        OneTimeChallenge? stored = await scep.Store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
+        OneTimeChallenge? stored = await scep.Stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
         Assert.Equal(device.TransactionId, stored?.ConsumedTransaction);
-        Assert.Single(await scep.Store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
-        Assert.NotNull(await scep.Store.FindByIdentityAsync(new Core.Inventory.DeviceIdentity(Core.Inventory.DeviceIdentityKind.SubjectCn, "printer-1"), CancellationToken.None));
+        Assert.Single(await scep.Stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+        Assert.NotNull(await scep.Stores.Devices.FindByIdentityAsync(new Core.Inventory.DeviceIdentity(Core.Inventory.DeviceIdentityKind.SubjectCn, "printer-1"), CancellationToken.None));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
 
         ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
         Assert.Contains("is bound to", result.Reason, StringComparison.Ordinal);
-        OneTimeChallenge? stored = await scep.Store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
+        OneTimeChallenge? stored = await scep.Stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
         Assert.Null(stored?.ConsumedAt);
     }
 
@@ -179,7 +179,7 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         Assert.True(refused.CapReached);
         Assert.Null(refused.Password);
         Assert.False(afterExpiry.CapReached);
-        IReadOnlyList<StoredAuditEvent> issued = await scep.Store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeIssued }, CancellationToken.None);
+        IReadOnlyList<StoredAuditEvent> issued = await scep.Stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.ChallengeIssued }, CancellationToken.None);
         Assert.Equal([AuditOutcome.Success, AuditOutcome.Success, AuditOutcome.Failure, AuditOutcome.Success], issued.Select(e => e.Event.Outcome));
     }
 

@@ -19,13 +19,13 @@ public sealed class DeviceEnrolmentTests(CaFixture ca) : IClassFixture<CaFixture
 
         var issued = ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra).Certificates[0];
 
-        InventoryDevice stored = Assert.IsType<InventoryDevice>(await scep.Store.FindByIdentityAsync(new DeviceIdentity(DeviceIdentityKind.SerialNumber, "XK-2231"), CancellationToken.None));
+        InventoryDevice stored = Assert.IsType<InventoryDevice>(await scep.Stores.Devices.FindByIdentityAsync(new DeviceIdentity(DeviceIdentityKind.SerialNumber, "XK-2231"), CancellationToken.None));
         Assert.Equal("printer-1", stored.Name);
         Assert.Equal("00:1a:2b:3c:4d:5e", stored.MacAddress);
         Assert.Equal("192.0.2.10", stored.IpAddress);
         Assert.Equal(scep.Time.GetUtcNow(), stored.FirstSeen);
         Assert.Equal(BrokerOptions.DefaultProfileName, stored.LastProfile);
-        var history = await scep.Store.ListCertificatesAsync(stored.Id, CancellationToken.None);
+        var history = await scep.Stores.Devices.ListCertificatesAsync(stored.Id, CancellationToken.None);
         Assert.Equal(issued.SerialNumber.TrimStart('0').ToLowerInvariant(), Assert.Single(history).Serial.TrimStart('0'));
     }
 
@@ -43,13 +43,13 @@ public sealed class DeviceEnrolmentTests(CaFixture ca) : IClassFixture<CaFixture
         ClientMessage two = scep.Client.PkcsReq(second, second.Csr("CN=PRINTER-1", ScepHarness.Challenge));
         ReplyAssert.Success(two, await scep.SendAsync(two), scep.Ra);
 
-        IReadOnlyList<DeviceListItem> devices = await scep.Store.ListAsync(new DeviceQuery { Now = scep.Time.GetUtcNow() }, CancellationToken.None);
+        IReadOnlyList<DeviceListItem> devices = await scep.Stores.Devices.ListAsync(new DeviceQuery { Now = scep.Time.GetUtcNow() }, CancellationToken.None);
         DeviceListItem only = Assert.Single(devices);
         Assert.Equal(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "printer-1"), only.Device.Identity);
         Assert.Equal(firstSeen, only.Device.FirstSeen);
         Assert.Equal(scep.Time.GetUtcNow(), only.Device.LastSeen);
         Assert.Equal(DeviceState.Valid, only.State);
-        Assert.Equal(2, (await scep.Store.ListCertificatesAsync(only.Device.Id, CancellationToken.None)).Count);
+        Assert.Equal(2, (await scep.Stores.Devices.ListCertificatesAsync(only.Device.Id, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class DeviceEnrolmentTests(CaFixture ca) : IClassFixture<CaFixture
         ClientMessage request = scep.Client.PkcsReq(device, csr);
         ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra);
 
-        var matcher = new DeviceMatcher(scep.Store, new ProfileCatalog(Microsoft.Extensions.Options.Options.Create(new BrokerOptions
+        var matcher = new DeviceMatcher(scep.Stores.Devices, new ProfileCatalog(Microsoft.Extensions.Options.Options.Create(new BrokerOptions
         {
             Profiles = { [scep.Profile.Name] = scep.Profile.Options },
         })));

@@ -29,7 +29,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         Assert.Equal(0, await scep.CountCertificatesAsync());
         AuditEvent rejected = Assert.Single(scep.Forwarded.Events, e => e.Action == AuditActions.EnrolmentRejected);
         Assert.Contains("WC-RSA-01", rejected.Details);
-        Assert.Equal("badRequest", (await scep.Store.FindTransactionAsync("default", device.TransactionId, CancellationToken.None))!.FailInfo);
+        Assert.Equal("badRequest", (await scep.Stores.Enrolments.FindTransactionAsync("default", device.TransactionId, CancellationToken.None))!.FailInfo);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ScepResult result = await scep.SendAsync(request);
 
         ReplyAssert.Success(request, result, scep.Ra);
-        CertificateRecord stored = (await scep.Store.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!;
+        CertificateRecord stored = (await scep.Stores.Certificates.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!;
         Finding finding = Assert.Single(stored.Findings!);
         Assert.Equal(("WC-CMS-02", FindingSeverity.Warn), (finding.RuleId, finding.Severity));
     }
@@ -79,7 +79,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ScepResult result = await scep.SendAsync(request);
 
         ReplyAssert.Success(request, result, scep.Ra);
-        CertificateRecord stored = (await scep.Store.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!;
+        CertificateRecord stored = (await scep.Stores.Certificates.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!;
         Assert.Equal(["WC-RSA-01", "WC-CMS-03"], stored.Findings!.Select(f => f.RuleId));
         Assert.Equal("RSA key 1024 bits < 2048", stored.Findings![0].Message);
         Assert.Equal(("1024 bits", ">= 2048 bits"), (stored.Findings[0].Observed, stored.Findings[0].Threshold));
@@ -95,7 +95,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ScepResult result = await scep.SendAsync(request);
 
         ReplyAssert.Success(request, result, scep.Ra);
-        Assert.Empty((await scep.Store.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!.Findings!);
+        Assert.Empty((await scep.Stores.Certificates.FindBySerialAsync(result.CertificateSerial!, CancellationToken.None))!.Findings!);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ScepResult second = await scep.SendAsync(secondRequest);
 
         ReplyAssert.Success(secondRequest, second, scep.Ra);
-        CertificateRecord stored = (await scep.Store.FindBySerialAsync(second.CertificateSerial!, CancellationToken.None))!;
+        CertificateRecord stored = (await scep.Stores.Certificates.FindBySerialAsync(second.CertificateSerial!, CancellationToken.None))!;
         Finding shared = Assert.Single(stored.Findings!, f => f.RuleId == "WC-KEY-04");
         Assert.Contains(firstResult.CertificateSerial!, shared.Message);
     }
@@ -123,12 +123,12 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ClientMessage request = scep.Client.PkcsReq(device, device.Csr(Subject, ScepHarness.Challenge));
         ScepResult issued = await scep.SendAsync(request);
         var stricter = new WeakCryptoPolicy(new WeakCryptoOptions { MinimumRsaBits = 3072, RecommendedRsaBits = 3072 }, KeyBlocklist.Empty);
-        var rescan = new PolicyRescan(scep.Store, stricter, scep.Catalog, scep.Time, NullLogger<PolicyRescan>.Instance, scep.Audit);
+        var rescan = new PolicyRescan(scep.Stores.Policy, stricter, scep.Catalog, scep.Time, NullLogger<PolicyRescan>.Instance, scep.Audit);
 
         RescanSummary? summary = await rescan.RunIfPolicyChangedAsync(CancellationToken.None);
 
         Assert.Equal(new RescanSummary(1, 1, true), summary);
-        CertificateRecord stored = (await scep.Store.FindBySerialAsync(issued.CertificateSerial!, CancellationToken.None))!;
+        CertificateRecord stored = (await scep.Stores.Certificates.FindBySerialAsync(issued.CertificateSerial!, CancellationToken.None))!;
         Assert.Equal("RSA key 2048 bits < 3072", Assert.Single(stored.Findings!).Message);
         Assert.Contains(scep.Forwarded.Events, e => e.Action == AuditActions.PolicyRescanned);
         Assert.Null(await rescan.RunIfPolicyChangedAsync(CancellationToken.None));
@@ -138,7 +138,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
     public async Task RunIfPolicyChangedAsync_EmptyInventory_RemembersSettingsWithoutAuditEvent()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
-        var rescan = new PolicyRescan(scep.Store, scep.Policy, scep.Catalog, scep.Time, NullLogger<PolicyRescan>.Instance, scep.Audit);
+        var rescan = new PolicyRescan(scep.Stores.Policy, scep.Policy, scep.Catalog, scep.Time, NullLogger<PolicyRescan>.Instance, scep.Audit);
 
         Assert.Equal(new RescanSummary(0, 0, true), await rescan.RunIfPolicyChangedAsync(CancellationToken.None));
 
@@ -150,7 +150,7 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
     public async Task ImportAsync_SelfSignedCertificatesWithTheSameSerial_BothKeptAndReimportChangesNothing()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
-        var importer = new CertificateImporter(scep.Store, scep.Policy, scep.Time, scep.Audit);
+        var importer = new CertificateImporter(scep.Stores.Policy, scep.Policy, scep.Time, scep.Audit);
         using RSA first = RSA.Create(2048);
         using RSA second = RSA.Create(1024);
         using X509Certificate2 a = PolicyKeys.Certificate(first, "CN=cam-1", "CN=cam-1", "SHA256WITHRSA");

@@ -70,7 +70,7 @@ public sealed class RenewalLifecycleTests(CaFixture ca) : IClassFixture<CaFixtur
         scep.Time.Advance(TimeSpan.FromHours(72));
         await Sweep(scep).SweepAsync(CancellationToken.None);
 
-        DeviceListItem item = Assert.Single(await scep.Store.ListAsync(new DeviceQuery { Now = scep.Time.GetUtcNow() }, CancellationToken.None));
+        DeviceListItem item = Assert.Single(await scep.Stores.Devices.ListAsync(new DeviceQuery { Now = scep.Time.GetUtcNow() }, CancellationToken.None));
         Assert.Equal(current.Serial, item.CertificateSerial);
         Assert.Equal(RenewalState.Overdue, item.Renewal!.State);
         Assert.StartsWith("refused: CSR subject differs", item.Renewal.LastResult, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class RenewalLifecycleTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     private static RenewalSweep Sweep(ScepHarness scep) => new(
-        scep.Store,
+        scep.Stores.Renewal,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(new ScheduleOptions()),
         scep.Time,
@@ -94,5 +94,5 @@ public sealed class RenewalLifecycleTests(CaFixture ca) : IClassFixture<CaFixtur
         RecordOfAsync(scep, CertificateRecords.SerialHex(certificate.SerialNumberBytes.Span));
 
     private static async Task<CertificateRecord> RecordOfAsync(ScepHarness scep, string serial) =>
-        (await scep.Store.FindBySerialAsync(serial, CancellationToken.None))!;
+        (await scep.Stores.Certificates.FindBySerialAsync(serial, CancellationToken.None))!;
 }

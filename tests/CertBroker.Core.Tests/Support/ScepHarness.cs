@@ -56,28 +56,28 @@ internal sealed class ScepHarness : IAsyncDisposable
 
     private readonly TempDirectory _directory;
 
-    private ScepHarness(CaKeyMaterial material, TempDirectory directory, SqliteStore store, ProfileOptions defaultProfile)
+    private ScepHarness(CaKeyMaterial material, TempDirectory directory, SqliteStores stores, ProfileOptions defaultProfile)
     {
         _directory = directory;
-        Store = store;
-        Audit = new AuditRecorder(store, Forwarded);
+        Stores = stores;
+        Audit = new AuditRecorder(stores.Audit, Forwarded);
         Lockout = new ChallengeLockout(Options.Create(LockoutOptions), Time);
-        Challenges = new OneTimeChallengeIssuer(store, Audit, Time);
-        var guard = new ChallengeGuard(store, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
+        Challenges = new OneTimeChallengeIssuer(stores.Challenges, Audit, Time);
+        var guard = new ChallengeGuard(stores.Challenges, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
         Issuer = new EmbeddedCertificateIssuer(
             material,
-            store,
+            stores.Certificates,
             new CrlNumberFile(directory.File("crl-number")),
             Options.Create(new EmbeddedCaOptions()),
             Time,
             NullLogger<EmbeddedCertificateIssuer>.Instance);
         Ra = new RegistrationAuthority(material);
         var locks = new TransactionLocks();
-        Responder = new ScepResponder(Ra, Issuer, Issuer, store, store, Time, locks, Devices, Audit, guard, Policy);
+        Responder = new ScepResponder(Ra, Issuer, Issuer, stores.Enrolments, stores.Certificates, Time, locks, Devices, Audit, guard, Policy);
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
         Catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
-        Queue = new RequestQueue(store, store, Issuer, Catalog, locks, Time, Audit, Policy);
+        Queue = new RequestQueue(stores.Approvals, stores.Enrolments, Issuer, Catalog, locks, Time, Audit, Policy);
     }
 
     /// <summary>The weak-crypto policy with its default thresholds and no blocklist.</summary>
@@ -107,7 +107,8 @@ internal sealed class ScepHarness : IAsyncDisposable
     /// <summary>Hands out one-time passwords for profiles with Challenge=OneTime.</summary>
     public OneTimeChallengeIssuer Challenges { get; }
 
-    public SqliteStore Store { get; }
+    /// <summary>Every store over the test's database file.</summary>
+    public SqliteStores Stores { get; }
 
     public EmbeddedCertificateIssuer Issuer { get; }
 
@@ -132,8 +133,8 @@ internal sealed class ScepHarness : IAsyncDisposable
         var directory = new TempDirectory();
         var options = new SqliteStoreOptions { DatabasePath = directory.File("certbroker.db") };
         await new SqliteMigrator(options, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-        var store = new SqliteStore(options, NullLogger<SqliteStore>.Instance);
-        return new ScepHarness(ca.Material, directory, store, ProfileOptions(configure));
+        var stores = new SqliteStores(options, NullLogger<SqliteDataSource>.Instance);
+        return new ScepHarness(ca.Material, directory, stores, ProfileOptions(configure));
     }
 
     /// <summary>Another profile served by the same broker.</summary>
@@ -161,7 +162,7 @@ internal sealed class ScepHarness : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Store.Dispose();
+        Stores.Dispose();
         SqliteConnection.ClearAllPools();
         _directory.Dispose();
         return ValueTask.CompletedTask;

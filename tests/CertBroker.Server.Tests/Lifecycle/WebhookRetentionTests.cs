@@ -19,18 +19,18 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
     private readonly TempDirectory _data = new();
     private readonly HttpClient _http = new();
     private readonly WebhookOptions _settings = new() { Url = "http://127.0.0.1:9/hooks/" };
-    private SqliteStore _store = null!;
+    private SqliteStores _stores = null!;
 
     public async Task InitializeAsync()
     {
         var options = new SqliteStoreOptions { DatabasePath = _data.File("certbroker.db") };
         await new SqliteMigrator(options, TimeProvider.System, NullLogger<SqliteMigrator>.Instance).MigrateAsync(CancellationToken.None);
-        _store = new SqliteStore(options, NullLogger<SqliteStore>.Instance, new AuditOptions { MaxRecords = MaxRecords });
+        _stores = new SqliteStores(options, NullLogger<SqliteDataSource>.Instance, new AuditOptions { MaxRecords = MaxRecords });
     }
 
     public Task DisposeAsync()
     {
-        _store.Dispose();
+        _stores.Dispose();
         _http.Dispose();
         _data.Dispose();
         return Task.CompletedTask;
@@ -41,7 +41,7 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
     {
         long position = await AppendAsync(1);
         await AppendAsync(MaxRecords + 200);
-        long oldest = await _store.OldestPositionAsync(CancellationToken.None);
+        long oldest = await _stores.RenewalEvents.OldestPositionAsync(CancellationToken.None);
         var log = new ListLogger<WebhookQueue>();
         WebhookQueue queue = Queue(log);
 
@@ -58,13 +58,13 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
     {
         long position = await AppendAsync(1);
         await AppendAsync(MaxRecords + 200);
-        long firstOldest = await _store.OldestPositionAsync(CancellationToken.None);
+        long firstOldest = await _stores.RenewalEvents.OldestPositionAsync(CancellationToken.None);
         var log = new ListLogger<WebhookQueue>();
         WebhookQueue queue = Queue(log);
         await queue.DeliverPendingAsync(position, _settings, CancellationToken.None);
 
         await AppendAsync(300);
-        long oldest = await _store.OldestPositionAsync(CancellationToken.None);
+        long oldest = await _stores.RenewalEvents.OldestPositionAsync(CancellationToken.None);
         await queue.DeliverPendingAsync(position, _settings, CancellationToken.None);
 
         Assert.Equal(2, log.Entries.Count);
@@ -75,7 +75,7 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
     public async Task DeliverPendingAsync_NothingRemovedAfterThePosition_LogsNothing()
     {
         await AppendAsync(MaxRecords + 200);
-        long position = await _store.OldestPositionAsync(CancellationToken.None);
+        long position = await _stores.RenewalEvents.OldestPositionAsync(CancellationToken.None);
         var log = new ListLogger<WebhookQueue>();
 
         await Queue(log).DeliverPendingAsync(position, _settings, CancellationToken.None);
@@ -85,7 +85,7 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
 
     private WebhookQueue Queue(ListLogger<WebhookQueue> log) => new(
         new WebhookSender(_http, Options.Create(_settings), TimeProvider.System, NullLogger<WebhookSender>.Instance),
-        _store, Options.Create(_settings), TimeProvider.System, log);
+        _stores.RenewalEvents, Options.Create(_settings), TimeProvider.System, log);
 
     /// <summary>Appends <paramref name="count"/> log-in events, none of them a lifecycle event; returns the last one's position.</summary>
     private async Task<long> AppendAsync(int count)
@@ -93,7 +93,7 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
         long last = 0;
         for (int i = 0; i < count; i++)
         {
-            last = await _store.AppendAsync(
+            last = await _stores.Audit.AppendAsync(
                 new AuditEvent { Time = DateTimeOffset.UtcNow, Action = AuditActions.Login, Outcome = AuditOutcome.Success, Actor = "admin" },
                 CancellationToken.None);
         }

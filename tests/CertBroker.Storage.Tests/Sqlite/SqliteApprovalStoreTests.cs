@@ -10,17 +10,17 @@ namespace CertBroker.Storage.Tests.Sqlite;
 public sealed class SqliteApprovalStoreTests : IAsyncLifetime
 {
     private readonly SqliteHarness _harness = new();
-    private SqliteStore _store = null!;
+    private SqliteStores _stores = null!;
 
     public async Task InitializeAsync()
     {
         await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
-        _store = new SqliteStore(_harness.Options, NullLogger<SqliteStore>.Instance);
+        _stores = new SqliteStores(_harness.Options, NullLogger<SqliteDataSource>.Instance);
     }
 
     public async Task DisposeAsync()
     {
-        _store.Dispose();
+        _stores.Dispose();
         await _harness.DisposeAsync();
     }
 
@@ -36,10 +36,10 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
             Findings = ["RSA key of 1024 bits, below 2048.", "Request signed with SHA-1."],
             DeviceId = 42,
         };
-        await _store.SaveTransactionAsync(queued, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(queued, CancellationToken.None);
 
-        EnrolmentTransaction stored = (await _store.FindTransactionAsync(TestData.Profile, "tid-fields", CancellationToken.None))!;
-        EnrolmentTransaction byId = (await _store.FindRequestAsync(stored.Id, CancellationToken.None))!;
+        EnrolmentTransaction stored = (await _stores.Enrolments.FindTransactionAsync(TestData.Profile, "tid-fields", CancellationToken.None))!;
+        EnrolmentTransaction byId = (await _stores.Approvals.FindRequestAsync(stored.Id, CancellationToken.None))!;
 
         Assert.Equal(queued.SubjectAlternativeNames, stored.SubjectAlternativeNames);
         Assert.Equal(("RSA", 1024), (stored.KeyAlgorithm, stored.KeySize));
@@ -54,23 +54,23 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
     [Fact]
     public async Task FindRequestAsync_TransactionNeverQueued_ReturnsNull()
     {
-        await _store.SaveTransactionAsync(TestData.Transaction("tid-auto", TransactionState.Failed), CancellationToken.None);
-        EnrolmentTransaction stored = (await _store.FindTransactionAsync(TestData.Profile, "tid-auto", CancellationToken.None))!;
+        await _stores.Enrolments.SaveTransactionAsync(TestData.Transaction("tid-auto", TransactionState.Failed), CancellationToken.None);
+        EnrolmentTransaction stored = (await _stores.Enrolments.FindTransactionAsync(TestData.Profile, "tid-auto", CancellationToken.None))!;
 
-        Assert.Null(await _store.FindRequestAsync(stored.Id, CancellationToken.None));
+        Assert.Null(await _stores.Approvals.FindRequestAsync(stored.Id, CancellationToken.None));
     }
 
     [Fact]
     public async Task ListRequestsAsync_ByStatusProfileAndText_ReturnsOnlyMatchingQueuedRequests()
     {
-        await _store.SaveTransactionAsync(Queued("tid-pending") with { Subject = "CN=printer-1,O=Example" }, CancellationToken.None);
-        await _store.SaveTransactionAsync(Queued("tid-other-profile", profile: "vpn"), CancellationToken.None);
-        await _store.SaveTransactionAsync(Settled("tid-rejected", RequestDecision.Rejected), CancellationToken.None);
-        await _store.SaveTransactionAsync(Settled("tid-expired", RequestDecision.Expired), CancellationToken.None);
-        await _store.SaveIssuedAsync(
+        await _stores.Enrolments.SaveTransactionAsync(Queued("tid-pending") with { Subject = "CN=printer-1,O=Example" }, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Queued("tid-other-profile", profile: "vpn"), CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Settled("tid-rejected", RequestDecision.Rejected), CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Settled("tid-expired", RequestDecision.Expired), CancellationToken.None);
+        await _stores.Enrolments.SaveIssuedAsync(
             Queued("tid-approved") with { Decision = RequestDecision.Approved, DecidedBy = "admin", DecidedAt = TestData.Now },
             TestData.Certificate(transactionId: "tid-approved"), CancellationToken.None);
-        await _store.SaveTransactionAsync(TestData.Transaction("tid-never-queued", TransactionState.Failed), CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(TestData.Transaction("tid-never-queued", TransactionState.Failed), CancellationToken.None);
 
         Assert.Equal(["tid-other-profile", "tid-pending"], await IdsAsync(new RequestQuery { Status = RequestStatus.Pending }));
         Assert.Equal(["tid-approved"], await IdsAsync(new RequestQuery { Status = RequestStatus.Issued }));
@@ -85,11 +85,11 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
     [Fact]
     public async Task ListExpiredAsync_PendingPastExpiry_ReturnsOnlyThose()
     {
-        await _store.SaveTransactionAsync(Queued("tid-due") with { ExpiresAt = TestData.Now.AddDays(-1) }, CancellationToken.None);
-        await _store.SaveTransactionAsync(Queued("tid-waiting") with { ExpiresAt = TestData.Now.AddDays(1) }, CancellationToken.None);
-        await _store.SaveTransactionAsync(Settled("tid-rejected", RequestDecision.Rejected) with { ExpiresAt = TestData.Now.AddDays(-1) }, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Queued("tid-due") with { ExpiresAt = TestData.Now.AddDays(-1) }, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Queued("tid-waiting") with { ExpiresAt = TestData.Now.AddDays(1) }, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(Settled("tid-rejected", RequestDecision.Rejected) with { ExpiresAt = TestData.Now.AddDays(-1) }, CancellationToken.None);
 
-        IReadOnlyList<EnrolmentTransaction> due = await _store.ListExpiredAsync(TestData.Now, 100, CancellationToken.None);
+        IReadOnlyList<EnrolmentTransaction> due = await _stores.Approvals.ListExpiredAsync(TestData.Now, 100, CancellationToken.None);
 
         Assert.Equal(["tid-due"], due.Select(t => t.TransactionId));
     }
@@ -98,36 +98,36 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
     public async Task SaveIssuedAsync_WithAuditEvent_StoresTheEventOnlyWhenTheCertificateIsStored()
     {
         EnrolmentTransaction transaction = TestData.Transaction("tid-audited");
-        await _store.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-audited"), Event("first"), CancellationToken.None);
-        IssueOutcome second = await _store.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-audited"), Event("second"), CancellationToken.None);
+        await _stores.Enrolments.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-audited"), Event("first"), CancellationToken.None);
+        IssueOutcome second = await _stores.Enrolments.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-audited"), Event("second"), CancellationToken.None);
 
         Assert.True(second.AlreadyIssued);
-        Assert.Equal(["first"], (await _store.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
+        Assert.Equal(["first"], (await _stores.Audit.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
     }
 
     [Fact]
     public async Task SaveTransactionAsync_WithAuditEventOnIssuedTransaction_WritesNeitherRowNorEvent()
     {
         EnrolmentTransaction transaction = TestData.Transaction("tid-issued");
-        await _store.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-issued"), CancellationToken.None);
+        await _stores.Enrolments.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-issued"), CancellationToken.None);
 
-        bool written = await _store.SaveTransactionAsync(transaction with { State = TransactionState.Failed }, Event("refused"), CancellationToken.None);
+        bool written = await _stores.Enrolments.SaveTransactionAsync(transaction with { State = TransactionState.Failed }, Event("refused"), CancellationToken.None);
 
         Assert.False(written);
-        Assert.Equal(0, await _store.CountAsync(CancellationToken.None));
+        Assert.Equal(0, await _stores.Audit.CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task SaveTransactionAsync_WithAuditEventsBeyondTheCap_KeepsTheNewest()
     {
-        using var capped = new SqliteStore(_harness.Options, NullLogger<SqliteStore>.Instance, new AuditOptions { MaxRecords = 2 });
+        using var capped = new SqliteStores(_harness.Options, NullLogger<SqliteDataSource>.Instance, new AuditOptions { MaxRecords = 2 });
 
         foreach (string name in new[] { "one", "two", "three" })
         {
-            await capped.SaveTransactionAsync(TestData.Transaction("tid-" + name, TransactionState.Failed), Event(name), CancellationToken.None);
+            await capped.Enrolments.SaveTransactionAsync(TestData.Transaction("tid-" + name, TransactionState.Failed), Event(name), CancellationToken.None);
         }
 
-        Assert.Equal(["two", "three"], (await capped.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
+        Assert.Equal(["two", "three"], (await capped.Audit.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
     }
 
     private static EnrolmentTransaction Queued(string transactionId, string profile = TestData.Profile) =>
@@ -153,5 +153,5 @@ public sealed class SqliteApprovalStoreTests : IAsyncLifetime
     };
 
     private async Task<string[]> IdsAsync(RequestQuery query) =>
-        [.. (await _store.ListRequestsAsync(query, CancellationToken.None)).Select(t => t.TransactionId).Order(StringComparer.Ordinal)];
+        [.. (await _stores.Approvals.ListRequestsAsync(query, CancellationToken.None)).Select(t => t.TransactionId).Order(StringComparer.Ordinal)];
 }

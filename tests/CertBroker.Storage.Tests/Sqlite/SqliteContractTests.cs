@@ -2,7 +2,7 @@ using CertBroker.Storage.Sqlite;
 
 namespace CertBroker.Storage.Tests.Sqlite;
 
-// The shared store tests, run against SQLite. A PostgreSQL harness adds the same four one-line classes.
+// The shared store tests, run against SQLite. A PostgreSQL harness adds the same one-line classes.
 
 public sealed class SqliteEnrolmentStoreTests : EnrolmentStoreTests
 {
@@ -27,6 +27,26 @@ public sealed class SqliteStoreMigratorTests : StoreMigratorTests
 }
 
 public sealed class SqliteAccountStoreTests : AccountStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteAuditTrailTests : AuditTrailTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteUpstreamRequestStoreTests : UpstreamRequestStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteRenewalEventLogTests : RenewalEventLogTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteDeviceStoreTests : DeviceStoreTests
 {
     protected override StoreHarness CreateHarness() => new SqliteHarness();
 }

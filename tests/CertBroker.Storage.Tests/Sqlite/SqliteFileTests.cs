@@ -159,7 +159,7 @@ public sealed class SqliteFileTests : IAsyncLifetime
         };
 
         var exception = Assert.Throws<OptionsValidationException>(
-            () => new SqliteStore(options, NullLogger<SqliteStore>.Instance));
+            () => new SqliteDataSource(options, NullLogger<SqliteDataSource>.Instance));
 
         Assert.Equal(4, exception.Failures.Count());
         Assert.Contains(exception.Failures, f => f.Contains(nameof(SqliteStoreOptions.CommitDelay), StringComparison.Ordinal));

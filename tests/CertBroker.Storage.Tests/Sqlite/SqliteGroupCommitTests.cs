@@ -11,16 +11,16 @@ namespace CertBroker.Storage.Tests.Sqlite;
 public sealed class SqliteGroupCommitTests : IAsyncLifetime
 {
     private readonly SqliteHarness _harness = new();
-    private SqliteStore _store = null!;
+    private SqliteStores _stores = null!;
 
-    private IEnrolmentStore Enrolments => _store;
+    private IEnrolmentStore Enrolments => _stores.Enrolments;
 
-    private ICertificateStore Certificates => _store;
+    private ICertificateStore Certificates => _stores.Certificates;
 
     public async Task InitializeAsync()
     {
         await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
-        _store = (SqliteStore)_harness.CreateStore().Enrolments;
+        _stores = _harness.CreateStores();
         // The first call checks the schema; do it now so queued calls go straight to the writer.
         await Enrolments.FindTransactionAsync(TestData.Profile, "warm-up", CancellationToken.None);
     }
@@ -40,7 +40,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
 
         Task<IssueOutcome> takenSave, clashSave, brokenSave, goodSave, secondSave;
         Task<bool> downgrade;
-        using (var held = await HeldWriter.HoldAsync(_store.Writer))
+        using (var held = await HeldWriter.HoldAsync(_stores.Source.Writer))
         {
             takenSave = Enrolments.SaveIssuedAsync(taken, takenCertificate, CancellationToken.None);
             clashSave = Enrolments.SaveIssuedAsync(clashing, clash, CancellationToken.None);
@@ -74,7 +74,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     public async Task SaveIssuedAsync_QueuedCalls_EachSeesItsRowsCommittedWhenItsTaskCompletes()
     {
         var committedWhenCompleted = new List<Task<bool>>();
-        using (var held = await HeldWriter.HoldAsync(_store.Writer))
+        using (var held = await HeldWriter.HoldAsync(_stores.Source.Writer))
         {
             for (var i = 0; i < 8; i++)
             {
@@ -95,7 +95,7 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
     {
         var (transaction, certificate) = NewIssue();
         using var cancellation = new CancellationTokenSource();
-        using (var held = await HeldWriter.HoldAsync(_store.Writer))
+        using (var held = await HeldWriter.HoldAsync(_stores.Source.Writer))
         {
             var queued = Enrolments.SaveIssuedAsync(transaction, certificate, cancellation.Token);
             await cancellation.CancelAsync();
@@ -114,10 +114,10 @@ public sealed class SqliteGroupCommitTests : IAsyncLifetime
         Task<IssueOutcome> queued;
         Task disposing;
         var probes = new List<Task<bool>>();
-        using (var held = await HeldWriter.HoldAsync(_store.Writer))
+        using (var held = await HeldWriter.HoldAsync(_stores.Source.Writer))
         {
             queued = Enrolments.SaveIssuedAsync(transaction, certificate, CancellationToken.None);
-            disposing = Task.Run(_store.Dispose);
+            disposing = Task.Run(_stores.Dispose);
             // Dispose refuses new writes at once, then waits for the running transaction.
             Task<bool> probe;
             do

@@ -8,7 +8,7 @@ namespace CertBroker.Storage.Tests.Sqlite;
 /// <summary>A database file in a directory of its own that does not exist yet, removed afterwards.</summary>
 public sealed class SqliteHarness : StoreHarness
 {
-    private readonly List<SqliteStore> _stores = [];
+    private readonly List<SqliteStores> _stores = [];
 
     public SqliteHarness()
     {
@@ -27,13 +27,23 @@ public sealed class SqliteHarness : StoreHarness
 
     public override StoreUnderTest CreateStore()
     {
-        var store = new SqliteStore(Options, NullLogger<SqliteStore>.Instance);
+        SqliteStores stores = CreateStores();
+        return new StoreUnderTest(
+            stores.Enrolments, stores.Certificates, stores.Accounts, stores.Accounts, stores.Accounts, stores.Audit,
+            stores.Devices, stores.Devices, stores.Challenges, stores.Challenges, stores.Approvals, stores.Renewal,
+            stores.RenewalEvents, stores.Upstream, stores.Policy, stores.Reports, stores.Search);
+    }
+
+    /// <summary>Every SQLite store over one new data source, disposed with the harness.</summary>
+    public SqliteStores CreateStores()
+    {
+        var stores = new SqliteStores(Options, NullLogger<SqliteDataSource>.Instance);
         lock (_stores)
         {
-            _stores.Add(store);
+            _stores.Add(stores);
         }
 
-        return new StoreUnderTest(store, store);
+        return stores;
     }
 
     public override async Task SetSchemaVersionAsync(int version)

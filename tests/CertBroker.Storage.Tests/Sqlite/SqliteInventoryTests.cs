@@ -13,17 +13,17 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     private static readonly DeviceIdentity Printer = new(DeviceIdentityKind.SerialNumber, "XK-2231");
 
     private readonly SqliteHarness _harness = new();
-    private SqliteStore _store = null!;
+    private SqliteStores _stores = null!;
 
     public async Task InitializeAsync()
     {
         await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
-        _store = new SqliteStore(_harness.Options, NullLogger<SqliteStore>.Instance);
+        _stores = new SqliteStores(_harness.Options, NullLogger<SqliteDataSource>.Instance);
     }
 
     public async Task DisposeAsync()
     {
-        _store.Dispose();
+        _stores.Dispose();
         await _harness.DisposeAsync();
     }
 
@@ -33,8 +33,8 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         await IssueAsync(Printer, TestData.Now);
         await IssueAsync(Printer, TestData.Now.AddDays(1));
 
-        Device device = (await _store.FindByIdentityAsync(Printer, CancellationToken.None))!;
-        IReadOnlyList<CertificateRecord> history = await _store.ListCertificatesAsync(device.Id, CancellationToken.None);
+        Device device = (await _stores.Devices.FindByIdentityAsync(Printer, CancellationToken.None))!;
+        IReadOnlyList<CertificateRecord> history = await _stores.Devices.ListCertificatesAsync(device.Id, CancellationToken.None);
         Assert.Equal(2, history.Count);
         Assert.All(history, c => Assert.Equal(device.Id, c.DeviceId));
         Assert.Equal(TestData.Now.AddDays(1), device.LastSeen);
@@ -44,11 +44,11 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     [Fact]
     public async Task SaveIssuedAsync_AdminNamedTheDevice_EnrolmentKeepsTheAdminsValues()
     {
-        Device added = await _store.CreateAsync(NewDevice(Printer) with { Name = "Reception MFD", IpAddress = "10.0.0.5" }, Event(AuditActions.DeviceCreated), CancellationToken.None);
+        Device added = await _stores.Devices.CreateAsync(NewDevice(Printer) with { Name = "Reception MFD", IpAddress = "10.0.0.5" }, Event(AuditActions.DeviceCreated), CancellationToken.None);
 
         await IssueAsync(Printer, TestData.Now);
 
-        Device after = (await _store.FindAsync(added.Id, CancellationToken.None))!;
+        Device after = (await _stores.Devices.FindAsync(added.Id, CancellationToken.None))!;
         Assert.Equal("Reception MFD", after.Name);
         Assert.Equal("10.0.0.5", after.IpAddress);
         Assert.NotNull(after.FirstSeen);
@@ -66,10 +66,10 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         await IssueAsync(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "expiring-1"), TestData.Now, notAfter: TestData.Now.AddDays(10));
         await IssueAsync(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "expired-1"), TestData.Now, notAfter: TestData.Now.AddDays(-1));
         string revoked = await IssueAsync(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "revoked-1"), TestData.Now);
-        await _store.RevokeAsync(revoked, 1, TestData.Now, Event(AuditActions.CertificateRevoked), CancellationToken.None);
-        await _store.CreateAsync(NewDevice(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "never-enrolled")), Event(AuditActions.DeviceCreated), CancellationToken.None);
+        await _stores.Devices.RevokeAsync(revoked, 1, TestData.Now, Event(AuditActions.CertificateRevoked), CancellationToken.None);
+        await _stores.Devices.CreateAsync(NewDevice(new DeviceIdentity(DeviceIdentityKind.SubjectCn, "never-enrolled")), Event(AuditActions.DeviceCreated), CancellationToken.None);
 
-        var items = await _store.ListAsync(new DeviceQuery { Now = TestData.Now, State = state }, CancellationToken.None);
+        var items = await _stores.Devices.ListAsync(new DeviceQuery { Now = TestData.Now, State = state }, CancellationToken.None);
 
         if (state == DeviceState.Valid)
         {
@@ -89,11 +89,11 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     {
         for (int i = 0; i < 5; i++)
         {
-            await _store.CreateAsync(NewDevice(new DeviceIdentity(DeviceIdentityKind.SubjectCn, $"mfd-{i}")) with { Location = i % 2 == 0 ? "Building A" : "Building B" },
+            await _stores.Devices.CreateAsync(NewDevice(new DeviceIdentity(DeviceIdentityKind.SubjectCn, $"mfd-{i}")) with { Location = i % 2 == 0 ? "Building A" : "Building B" },
                 Event(AuditActions.DeviceCreated), CancellationToken.None);
         }
 
-        var page = await _store.ListAsync(new DeviceQuery { Now = TestData.Now, Text = "building a", Limit = 2, Offset = 1 }, CancellationToken.None);
+        var page = await _stores.Devices.ListAsync(new DeviceQuery { Now = TestData.Now, Text = "building a", Limit = 2, Offset = 1 }, CancellationToken.None);
 
         Assert.Equal(["mfd-2", "mfd-4"], page.Select(i => i.Device.Identity.Key));
     }
@@ -101,38 +101,38 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_IdentityTaken_ThrowsAndWritesNoAuditEvent()
     {
-        await _store.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None);
+        await _stores.Devices.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None);
 
-        await Assert.ThrowsAsync<DuplicateDeviceException>(() => _store.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None));
+        await Assert.ThrowsAsync<DuplicateDeviceException>(() => _stores.Devices.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None));
 
-        Assert.Equal(1, await _store.CountAsync(CancellationToken.None));
+        Assert.Equal(1, await _stores.Audit.CountAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task DeleteAsync_DeviceWithCertificates_KeepsCertificatesUnlinkedAndAudits()
     {
         string serial = await IssueAsync(Printer, TestData.Now);
-        Device device = (await _store.FindByIdentityAsync(Printer, CancellationToken.None))!;
+        Device device = (await _stores.Devices.FindByIdentityAsync(Printer, CancellationToken.None))!;
 
-        bool deleted = await _store.DeleteAsync(device.Id, Event(AuditActions.DeviceDeleted), CancellationToken.None);
+        bool deleted = await _stores.Devices.DeleteAsync(device.Id, Event(AuditActions.DeviceDeleted), CancellationToken.None);
 
         Assert.True(deleted);
-        Assert.Null((await _store.FindBySerialAsync(serial, CancellationToken.None))!.DeviceId);
-        StoredAuditEvent audit = Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.DeviceDeleted }, CancellationToken.None));
+        Assert.Null((await _stores.Certificates.FindBySerialAsync(serial, CancellationToken.None))!.DeviceId);
+        StoredAuditEvent audit = Assert.Single(await _stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.DeviceDeleted }, CancellationToken.None));
         Assert.Equal("device:" + device.Id, audit.Event.Target);
     }
 
     [Fact]
     public async Task ImportAsync_KnownAndNewIdentities_MergesNonEmptyFieldsAndCreatesTheRest()
     {
-        await _store.CreateAsync(NewDevice(Printer) with { Name = "Reception MFD", Location = "Lobby" }, Event(AuditActions.DeviceCreated), CancellationToken.None);
+        await _stores.Devices.CreateAsync(NewDevice(Printer) with { Name = "Reception MFD", Location = "Lobby" }, Event(AuditActions.DeviceCreated), CancellationToken.None);
 
-        DeviceImportResult result = await _store.ImportAsync(
+        DeviceImportResult result = await _stores.Devices.ImportAsync(
             [NewDevice(Printer) with { Model = "iR-ADV C5550" }, NewDevice(new DeviceIdentity(DeviceIdentityKind.MacAddress, "00:1a:2b:3c:4d:5e"))],
             Event(AuditActions.DevicesImported), CancellationToken.None);
 
         Assert.Equal(new DeviceImportResult(1, 1), result);
-        Device merged = (await _store.FindByIdentityAsync(Printer, CancellationToken.None))!;
+        Device merged = (await _stores.Devices.FindByIdentityAsync(Printer, CancellationToken.None))!;
         Assert.Equal(("Reception MFD", "Lobby", "iR-ADV C5550"), (merged.Name, merged.Location, merged.Model));
     }
 
@@ -141,11 +141,11 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     {
         string serial = await IssueAsync(Printer, TestData.Now);
 
-        CertificateRecord? revoked = await _store.RevokeAsync(serial, 1, TestData.Now, Event(AuditActions.CertificateRevoked) with { Target = serial }, CancellationToken.None);
+        CertificateRecord? revoked = await _stores.Devices.RevokeAsync(serial, 1, TestData.Now, Event(AuditActions.CertificateRevoked) with { Target = serial }, CancellationToken.None);
 
         Assert.Equal(1, revoked?.RevocationReason);
-        Assert.Contains(await _store.ListRevokedAsync(TestData.Now, CancellationToken.None), c => c.Serial == serial);
-        Assert.Equal(serial, Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.CertificateRevoked }, CancellationToken.None)).Event.Target);
+        Assert.Contains(await _stores.Certificates.ListRevokedAsync(TestData.Now, CancellationToken.None), c => c.Serial == serial);
+        Assert.Equal(serial, Assert.Single(await _stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.CertificateRevoked }, CancellationToken.None)).Event.Target);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         await IssueAsync(Printer, TestData.Now, notAfter: TestData.Now.AddDays(5));
         await IssueAsync(Printer, TestData.Now, notAfter: TestData.Now.AddDays(50));
 
-        var soon = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, ExpiresWithinDays = 7, Text = "ROUTER-17.example" }, CancellationToken.None);
+        var soon = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, ExpiresWithinDays = 7, Text = "ROUTER-17.example" }, CancellationToken.None);
 
         Assert.Equal(TestData.Now.AddDays(5).ToUniversalTime().Date, Assert.Single(soon).NotAfter.UtcDateTime.Date);
     }
@@ -172,10 +172,10 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         string serial = await IssueAsync(Printer, TestData.Now);
         if (indexed)
         {
-            Assert.Equal(1, await _store.IndexPendingAsync(100, CancellationToken.None));
+            Assert.Equal(1, await _stores.Search.IndexPendingAsync(100, CancellationToken.None));
         }
 
-        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
+        var found = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
 
         Assert.Equal(serial, Assert.Single(found).Serial);
     }
@@ -189,20 +189,20 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
             serials.Add(await IssueAsync(Printer, TestData.Now.AddMinutes(i)));
         }
 
-        Assert.Equal(5, await _store.CountPendingAsync(CancellationToken.None));
-        Assert.Equal(2, await _store.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(3, await _store.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(5, await _stores.Search.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(2, await _stores.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(3, await _stores.Search.CountPendingAsync(CancellationToken.None));
 
         // Two certificates are in the index and three are not: a search finds all five, and misses stay misses.
-        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-17.example" }, CancellationToken.None);
+        var found = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-17.example" }, CancellationToken.None);
         Assert.Equal(serials.Order(), found.Select(c => c.Serial).Order());
-        Assert.Empty(await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18.example" }, CancellationToken.None));
+        Assert.Empty(await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18.example" }, CancellationToken.None));
 
-        Assert.Equal(2, await _store.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(1, await _store.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(0, await _store.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(0, await _store.CountPendingAsync(CancellationToken.None));
-        found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serials[3][4..16] }, CancellationToken.None);
+        Assert.Equal(2, await _stores.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(1, await _stores.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _stores.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(0, await _stores.Search.CountPendingAsync(CancellationToken.None));
+        found = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serials[3][4..16] }, CancellationToken.None);
         Assert.Equal(serials[3], Assert.Single(found).Serial);
     }
 
@@ -210,10 +210,10 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     public async Task ListCertificatesAsync_MiddleOfSerialAfterRevocation_FoundAndOtherTextNot()
     {
         string serial = await IssueAsync(Printer, TestData.Now);
-        await _store.RevokeAsync(serial, 1, TestData.Now, Event(AuditActions.CertificateRevoked) with { Target = serial }, CancellationToken.None);
+        await _stores.Devices.RevokeAsync(serial, 1, TestData.Now, Event(AuditActions.CertificateRevoked) with { Target = serial }, CancellationToken.None);
 
-        var found = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serial[5..20].ToUpperInvariant() }, CancellationToken.None);
-        var missing = await _store.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18" }, CancellationToken.None);
+        var found = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serial[5..20].ToUpperInvariant() }, CancellationToken.None);
+        var missing = await _stores.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18" }, CancellationToken.None);
 
         Assert.Equal(serial, Assert.Single(found).Serial);
         Assert.Empty(missing);
@@ -224,15 +224,15 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
     {
         long challengeId = await ChallengeAsync();
         var redemption = new ChallengeRedemption(challengeId, Event(AuditActions.ChallengeUsed));
-        await _store.SaveTransactionAsync(TestData.Transaction() with { Challenge = redemption }, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(TestData.Transaction() with { Challenge = redemption }, CancellationToken.None);
         CertificateRecord certificate = TestData.Certificate();
 
         await Assert.ThrowsAsync<ChallengeAlreadyUsedException>(() =>
-            _store.SaveIssuedAsync(TestData.Transaction() with { Challenge = redemption, Device = Observation(Printer) }, certificate, CancellationToken.None));
+            _stores.Enrolments.SaveIssuedAsync(TestData.Transaction() with { Challenge = redemption, Device = Observation(Printer) }, certificate, CancellationToken.None));
 
-        Assert.Null(await _store.FindBySerialAsync(certificate.Serial, CancellationToken.None));
-        Assert.Null(await _store.FindByIdentityAsync(Printer, CancellationToken.None));
-        Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+        Assert.Null(await _stores.Certificates.FindBySerialAsync(certificate.Serial, CancellationToken.None));
+        Assert.Null(await _stores.Devices.FindByIdentityAsync(Printer, CancellationToken.None));
+        Assert.Single(await _stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
     }
 
     [Fact]
@@ -241,14 +241,14 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         long challengeId = await ChallengeAsync();
         var redemption = new ChallengeRedemption(challengeId, Event(AuditActions.ChallengeUsed));
         EnrolmentTransaction pending = TestData.Transaction() with { Challenge = redemption };
-        await _store.SaveTransactionAsync(pending, CancellationToken.None);
+        await _stores.Enrolments.SaveTransactionAsync(pending, CancellationToken.None);
 
-        IssueOutcome outcome = await _store.SaveIssuedAsync(pending with { Challenge = redemption }, TestData.Certificate(), CancellationToken.None);
+        IssueOutcome outcome = await _stores.Enrolments.SaveIssuedAsync(pending with { Challenge = redemption }, TestData.Certificate(), CancellationToken.None);
 
         Assert.False(outcome.AlreadyIssued);
-        OneTimeChallenge? stored = await _store.FindByPasswordHashAsync(new string('a', 64), CancellationToken.None);
+        OneTimeChallenge? stored = await _stores.Challenges.FindByPasswordHashAsync(new string('a', 64), CancellationToken.None);
         Assert.Equal(pending.TransactionId, stored?.ConsumedTransaction);
-        Assert.Single(await _store.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
+        Assert.Single(await _stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
     }
 
     private async Task<long> ChallengeAsync()
@@ -261,8 +261,8 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
             CreatedAt = TestData.Now,
             ExpiresAt = TestData.Now.AddHours(1),
         };
-        Assert.True(await _store.CreateAsync(challenge, 10, Event(AuditActions.ChallengeIssued), CancellationToken.None));
-        return (await _store.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
+        Assert.True(await _stores.Challenges.CreateAsync(challenge, 10, Event(AuditActions.ChallengeIssued), CancellationToken.None));
+        return (await _stores.Challenges.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
     }
 
     private static DeviceObservation Observation(DeviceIdentity identity) =>
@@ -275,7 +275,7 @@ public sealed class SqliteInventoryTests : IAsyncLifetime
         {
             Device = new DeviceObservation { Identity = identity, Name = identity.Key, Profile = TestData.Profile, SeenAt = seenAt },
         };
-        await _store.SaveIssuedAsync(transaction, certificate, CancellationToken.None);
+        await _stores.Enrolments.SaveIssuedAsync(transaction, certificate, CancellationToken.None);
         return certificate.Serial;
     }
 

@@ -20,17 +20,17 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     private readonly SqliteHarness _harness = new();
     private readonly FakeTimeProvider _clock = new(Issued);
     private readonly ScheduleOptions _schedule = new() { OverdueAfterHours = 72 };
-    private SqliteStore _store = null!;
+    private SqliteStores _stores = null!;
 
     public async Task InitializeAsync()
     {
         await _harness.CreateMigrator().MigrateAsync(CancellationToken.None);
-        _store = new SqliteStore(_harness.Options, NullLogger<SqliteStore>.Instance);
+        _stores = new SqliteStores(_harness.Options, NullLogger<SqliteDataSource>.Instance);
     }
 
     public async Task DisposeAsync()
     {
-        _store.Dispose();
+        _stores.Dispose();
         await _harness.DisposeAsync();
     }
 
@@ -57,7 +57,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         Assert.Equal(new RenewalSweepResult(0, 0, 0, 1), await sweep.SweepAsync(CancellationToken.None));
         Assert.Equal(RenewalState.Expired, await StateAsync(certificate));
 
-        IReadOnlyList<StoredAuditEvent> trail = await _store.ListAsync(new AuditQuery(), CancellationToken.None);
+        IReadOnlyList<StoredAuditEvent> trail = await _stores.Audit.ListAsync(new AuditQuery(), CancellationToken.None);
         string[] lifecycle = [.. trail.Select(e => e.Event).Where(e => e.Target == certificate.Serial).OrderBy(e => e.Time).Select(e => e.Action)];
         Assert.Equal([AuditActions.CertificateRenewalDue, AuditActions.CertificateRenewalOverdue, AuditActions.CertificateExpired], lifecycle);
     }
@@ -72,7 +72,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
 
         CertificateRecord renewed = await IssueAsync(dueAt: Issued.AddDays(300), notAfter: Issued.AddDays(400), renewalOf: old.Serial);
 
-        CertificateRecord stored = (await _store.FindBySerialAsync(old.Serial, CancellationToken.None))!;
+        CertificateRecord stored = (await _stores.Certificates.FindBySerialAsync(old.Serial, CancellationToken.None))!;
         Assert.Equal((RenewalState.Superseded, renewed.Serial), (stored.RenewalState, stored.SupersededBy));
         Assert.Equal($"renewed by {renewed.Serial}", stored.LastRenewalResult);
         _clock.Advance(TimeSpan.FromDays(30));
@@ -90,9 +90,9 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
             RenewalResult = "refused: CSR subject differs from that of signer certificate.",
         };
 
-        Assert.True(await _store.SaveTransactionAsync(refused, CancellationToken.None));
+        Assert.True(await _stores.Enrolments.SaveTransactionAsync(refused, CancellationToken.None));
 
-        CertificateRecord stored = (await _store.FindBySerialAsync(current.Serial, CancellationToken.None))!;
+        CertificateRecord stored = (await _stores.Certificates.FindBySerialAsync(current.Serial, CancellationToken.None))!;
         Assert.Equal(refused.RenewalResult, stored.LastRenewalResult);
         Assert.Equal(refused.UpdatedAt, stored.LastRenewalAttemptAt);
     }
@@ -106,7 +106,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         }
 
         _schedule.BatchSize = 10;
-        var counting = new CountingStore(_store);
+        var counting = new CountingStore(_stores.Renewal);
         _clock.Advance(TimeSpan.FromDays(2));
 
         RenewalSweepResult result = await Sweep(counting).SweepAsync(CancellationToken.None);
@@ -123,7 +123,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         RenewalSweepResult result = await Sweep().SweepAsync(CancellationToken.None);
 
         Assert.Equal(1, result.Scheduled);
-        DateTimeOffset due = (await _store.FindBySerialAsync(unplanned.Serial, CancellationToken.None))!.RenewalDueAt!.Value;
+        DateTimeOffset due = (await _stores.Certificates.FindBySerialAsync(unplanned.Serial, CancellationToken.None))!.RenewalDueAt!.Value;
         Assert.InRange(due, Issued.AddDays(78), Issued.AddDays(82));
     }
 
@@ -131,7 +131,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     public async Task SendAsync_CertificateCrossingThresholds_AlertsOncePerThresholdAndOnlyTheSmallestWhenSeveralAreCrossedAtOnce()
     {
         CertificateRecord certificate = await IssueAsync(dueAt: Issued.AddDays(20), notAfter: Issued.AddDays(40));
-        var alerts = new ExpiryAlerts(_store, Options.Create(_schedule), _clock);
+        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock);
 
         Assert.Equal(0, await alerts.SendAsync(CancellationToken.None));
         _clock.Advance(TimeSpan.FromDays(11));
@@ -141,7 +141,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         Assert.Equal(1, await alerts.SendAsync(CancellationToken.None));
         Assert.Equal(0, await alerts.SendAsync(CancellationToken.None));
 
-        IReadOnlyList<StoredAuditEvent> trail = await _store.ListAsync(new AuditQuery(), CancellationToken.None);
+        IReadOnlyList<StoredAuditEvent> trail = await _stores.Audit.ListAsync(new AuditQuery(), CancellationToken.None);
         string[] details = [.. trail.Select(e => e.Event).Where(e => e.Action == AuditActions.CertificateExpiryAlert && e.Target == certificate.Serial)
             .OrderBy(e => e.Time).Select(e => e.Details!)];
         Assert.Equal(2, details.Length);
@@ -158,12 +158,12 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         await IssueAsync(dueAt: null, notAfter: Issued.AddDays(365), challenge: usedLongAgo);
         long stillUsable = await ChallengeAsync("still-usable", expiresAt: Issued.AddDays(30));
 
-        int deleted = await _store.DeleteSpentAsync(cutOff, 100, CancellationToken.None);
+        int deleted = await _stores.Challenges.DeleteSpentAsync(cutOff, 100, CancellationToken.None);
 
         Assert.Equal(2, deleted);
-        Assert.Null(await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("expired-long-ago"), CancellationToken.None));
-        Assert.Null(await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("used-long-ago"), CancellationToken.None));
-        Assert.Equal(stillUsable, (await _store.FindByPasswordHashAsync(OneTimeChallenge.HashOf("still-usable"), CancellationToken.None))!.Id);
+        Assert.Null(await _stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf("expired-long-ago"), CancellationToken.None));
+        Assert.Null(await _stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf("used-long-ago"), CancellationToken.None));
+        Assert.Equal(stillUsable, (await _stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf("still-usable"), CancellationToken.None))!.Id);
     }
 
     private async Task<long> ChallengeAsync(string password, DateTimeOffset expiresAt)
@@ -176,8 +176,8 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
             CreatedAt = Issued,
             ExpiresAt = expiresAt,
         };
-        Assert.True(await _store.CreateAsync(challenge, 1000, Event(AuditActions.ChallengeIssued), CancellationToken.None));
-        return (await _store.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
+        Assert.True(await _stores.Challenges.CreateAsync(challenge, 1000, Event(AuditActions.ChallengeIssued), CancellationToken.None));
+        return (await _stores.Challenges.FindByPasswordHashAsync(challenge.PasswordSha256, CancellationToken.None))!.Id;
     }
 
     private static AuditEvent Event(string action) => new()
@@ -193,16 +193,16 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     {
         CertificateRecord first = await IssueAsync(dueAt: Issued.AddDays(10), notAfter: Issued.AddDays(40));
         CertificateRecord second = await IssueAsync(dueAt: Issued.AddDays(20), notAfter: Issued.AddDays(400));
-        long start = await _store.NewestPositionAsync(CancellationToken.None);
+        long start = await _stores.RenewalEvents.NewestPositionAsync(CancellationToken.None);
         _clock.Advance(TimeSpan.FromDays(11));
         await Sweep().SweepAsync(CancellationToken.None);
         // Other audit events between lifecycle events, even one naming the same certificate, are not among them.
-        await _store.AppendAsync(Event(AuditActions.ChallengeUsed) with { Target = first.Serial }, CancellationToken.None);
-        await new ExpiryAlerts(_store, Options.Create(_schedule), _clock).SendAsync(CancellationToken.None);
+        await _stores.Audit.AppendAsync(Event(AuditActions.ChallengeUsed) with { Target = first.Serial }, CancellationToken.None);
+        await new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock).SendAsync(CancellationToken.None);
         _clock.Advance(TimeSpan.FromDays(10));
         await Sweep().SweepAsync(CancellationToken.None);
 
-        IReadOnlyList<LoggedRenewalEvent> all = await _store.ReadAfterAsync(start, 100, CancellationToken.None);
+        IReadOnlyList<LoggedRenewalEvent> all = await _stores.RenewalEvents.ReadAfterAsync(start, 100, CancellationToken.None);
 
         Assert.Equal(
             [
@@ -213,23 +213,23 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         Assert.Equal(all.Select(e => e.Position).Order(), all.Select(e => e.Position));
         Assert.Equal((first.Subject, 30), (all[1].Event.Certificate.Subject, all[1].Event.Certificate.ThresholdDays));
         Assert.Null(all[0].Event.Certificate.ThresholdDays);
-        Assert.Equal(all.Skip(1), await _store.ReadAfterAsync(all[0].Position, 100, CancellationToken.None));
-        Assert.Single(await _store.ReadAfterAsync(start, 1, CancellationToken.None));
-        Assert.Empty(await _store.ReadAfterAsync(all[^1].Position, 100, CancellationToken.None));
+        Assert.Equal(all.Skip(1), await _stores.RenewalEvents.ReadAfterAsync(all[0].Position, 100, CancellationToken.None));
+        Assert.Single(await _stores.RenewalEvents.ReadAfterAsync(start, 1, CancellationToken.None));
+        Assert.Empty(await _stores.RenewalEvents.ReadAfterAsync(all[^1].Position, 100, CancellationToken.None));
     }
 
     [Fact]
     public async Task ReadAfterAsync_TwoAlertsForOneCertificateStillUnread_EachCarriesTheThresholdItFiredFor()
     {
         CertificateRecord certificate = await IssueAsync(dueAt: Issued.AddDays(300), notAfter: Issued.AddDays(40));
-        long start = await _store.NewestPositionAsync(CancellationToken.None);
-        var alerts = new ExpiryAlerts(_store, Options.Create(_schedule), _clock);
+        long start = await _stores.RenewalEvents.NewestPositionAsync(CancellationToken.None);
+        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock);
         _clock.Advance(TimeSpan.FromDays(11));
         await alerts.SendAsync(CancellationToken.None);
         _clock.Advance(TimeSpan.FromDays(16));
         await alerts.SendAsync(CancellationToken.None);
 
-        IReadOnlyList<LoggedRenewalEvent> read = await _store.ReadAfterAsync(start, 100, CancellationToken.None);
+        IReadOnlyList<LoggedRenewalEvent> read = await _stores.RenewalEvents.ReadAfterAsync(start, 100, CancellationToken.None);
 
         Assert.Equal(
             [(RenewalEventTypes.ExpiryAlert, 30), (RenewalEventTypes.ExpiryAlert, 14)],
@@ -240,18 +240,18 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     [Fact]
     public async Task SetPositionAsync_PerConsumer_IsKeptAndReplaced()
     {
-        Assert.Null(await _store.GetPositionAsync("webhook", CancellationToken.None));
+        Assert.Null(await _stores.RenewalEvents.GetPositionAsync("webhook", CancellationToken.None));
 
-        await _store.SetPositionAsync("webhook", 41, _clock.GetUtcNow(), CancellationToken.None);
-        await _store.SetPositionAsync("webhook", 42, _clock.GetUtcNow(), CancellationToken.None);
-        await _store.SetPositionAsync("other", 7, _clock.GetUtcNow(), CancellationToken.None);
+        await _stores.RenewalEvents.SetPositionAsync("webhook", 41, _clock.GetUtcNow(), CancellationToken.None);
+        await _stores.RenewalEvents.SetPositionAsync("webhook", 42, _clock.GetUtcNow(), CancellationToken.None);
+        await _stores.RenewalEvents.SetPositionAsync("other", 7, _clock.GetUtcNow(), CancellationToken.None);
 
-        Assert.Equal(42, await _store.GetPositionAsync("webhook", CancellationToken.None));
-        Assert.Equal(7, await _store.GetPositionAsync("other", CancellationToken.None));
+        Assert.Equal(42, await _stores.RenewalEvents.GetPositionAsync("webhook", CancellationToken.None));
+        Assert.Equal(7, await _stores.RenewalEvents.GetPositionAsync("other", CancellationToken.None));
     }
 
     private RenewalSweep Sweep(IRenewalStore? store = null) => new(
-        store ?? _store,
+        store ?? _stores.Renewal,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(_schedule),
         _clock,
@@ -270,11 +270,11 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
             IssuedAt = _clock.GetUtcNow(),
             RenewalDueAt = dueAt,
         };
-        return (await _store.SaveIssuedAsync(transaction, certificate, CancellationToken.None)).Certificate;
+        return (await _stores.Enrolments.SaveIssuedAsync(transaction, certificate, CancellationToken.None)).Certificate;
     }
 
     private async Task<RenewalState> StateAsync(CertificateRecord certificate) =>
-        (await _store.FindBySerialAsync(certificate.Serial, CancellationToken.None))!.RenewalState;
+        (await _stores.Certificates.FindBySerialAsync(certificate.Serial, CancellationToken.None))!.RenewalState;
 
     /// <summary>Passes through to the store and remembers the size of every Due batch.</summary>
     private sealed class CountingStore(IRenewalStore inner) : IRenewalStore

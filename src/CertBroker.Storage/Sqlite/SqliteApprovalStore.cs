@@ -9,13 +9,14 @@ namespace CertBroker.Storage.Sqlite;
 /// The approval queue: transactions with an expiry are the ones a Manual profile queued. Admin look-ups are rare,
 /// so their SQL is built per call rather than kept prepared.
 /// </summary>
-public sealed partial class SqliteStore : IApprovalStore
+public sealed class SqliteApprovalStore(SqliteDataSource source) : IApprovalStore
 {
+    private const long IssuedState = (long)TransactionState.Issued;
     private const long PendingState = (long)TransactionState.Pending;
     private const long FailedState = (long)TransactionState.Failed;
 
     public Task<EnrolmentTransaction?> FindRequestAsync(long id, CancellationToken cancellationToken) =>
-        ReadAsync(id, static (connection, id) =>
+        source.ReadAsync(id, static (connection, id) =>
         {
             var args = new Dictionary<string, object> { ["@Id"] = id };
             return QueryTransactions(connection, "id = @Id AND expires_at IS NOT NULL", args, limit: 1, "id").FirstOrDefault();
@@ -24,7 +25,7 @@ public sealed partial class SqliteStore : IApprovalStore
     public Task<IReadOnlyList<EnrolmentTransaction>> ListRequestsAsync(RequestQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync(query, static (connection, query) =>
+        return source.ReadAsync(query, static (connection, query) =>
         {
             var where = new List<string> { "expires_at IS NOT NULL" };
             var args = new Dictionary<string, object>();
@@ -66,14 +67,14 @@ public sealed partial class SqliteStore : IApprovalStore
     }
 
     public Task<IReadOnlyList<EnrolmentTransaction>> ListExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-        ReadAsync((Now: UnixMicroseconds.From(now), Limit: limit), static (connection, args) =>
+        source.ReadAsync((Now: UnixMicroseconds.From(now), Limit: limit), static (connection, args) =>
         {
             return (IReadOnlyList<EnrolmentTransaction>)QueryTransactions(
                 connection, $"expires_at IS NOT NULL AND expires_at <= @Now AND state = {PendingState}",
                 new Dictionary<string, object> { ["@Now"] = args.Now }, args.Limit, "expires_at, id");
         }, cancellationToken);
 
-    // Read with the hot path's column order and row reader, so a queued request maps exactly like FindTransactionAsync.
+    // Read with the hot path's columns and row reader, so a queued request maps exactly like FindTransactionAsync.
     private static List<EnrolmentTransaction> QueryTransactions(
         SqliteConnection connection, string where, Dictionary<string, object> args, int limit, string orderBy)
     {
@@ -86,12 +87,6 @@ public sealed partial class SqliteStore : IApprovalStore
 
         command.Parameters.AddWithValue("@Limit", (long)Math.Clamp(limit, 1, 100_000));
         using SqliteDataReader reader = command.ExecuteReader();
-        var results = new List<EnrolmentTransaction>();
-        while (reader.Read())
-        {
-            results.Add(RowMapping.ToRecord(SqliteRowReader.Transaction(reader)));
-        }
-
-        return results;
+        return SqliteRowReader.Transaction.ReadAll(reader).ConvertAll(RowMapping.ToRecord);
     }
 }

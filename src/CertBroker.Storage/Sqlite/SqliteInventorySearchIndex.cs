@@ -3,7 +3,7 @@ using Dapper;
 
 namespace CertBroker.Storage.Sqlite;
 
-public sealed partial class SqliteStore : IInventorySearchIndex
+public sealed class SqliteInventorySearchIndex(SqliteDataSource source) : IInventorySearchIndex
 {
     private const string ReadWatermark = "SELECT indexed_through FROM certificate_search_state";
 
@@ -27,7 +27,7 @@ public sealed partial class SqliteStore : IInventorySearchIndex
     public Task<int> IndexPendingAsync(int maxCertificates, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCertificates, 1);
-        return WriteAsync((long)maxCertificates, static (connection, max) =>
+        return source.WriteAsync((long)maxCertificates, static (connection, max) =>
         {
             long watermark = connection.ExecuteScalar<long>(ReadWatermark);
             (long count, long? through) = connection.QuerySingle<(long Count, long? Through)>(NextBatch, new { Watermark = watermark, Max = max });
@@ -41,5 +41,5 @@ public sealed partial class SqliteStore : IInventorySearchIndex
     }
 
     public Task<long> CountPendingAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>(CountPending), cancellationToken);
+        source.ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>(CountPending), cancellationToken);
 }

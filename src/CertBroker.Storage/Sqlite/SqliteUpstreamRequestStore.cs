@@ -4,7 +4,7 @@ using Dapper;
 
 namespace CertBroker.Storage.Sqlite;
 
-public sealed partial class SqliteStore : IUpstreamRequestStore
+public sealed class SqliteUpstreamRequestStore(SqliteDataSource source) : IUpstreamRequestStore
 {
     private const string UpstreamColumns =
         "profile AS Profile, transaction_id AS TransactionId, upstream_transaction_id AS UpstreamTransactionId, state AS State, "
@@ -15,7 +15,7 @@ public sealed partial class SqliteStore : IUpstreamRequestStore
     {
         ArgumentNullException.ThrowIfNull(request);
         UpstreamRow row = UpstreamRow.From(request);
-        return WriteAsync(row, static (connection, row) => connection.Execute(
+        return source.WriteAsync(row, static (connection, row) => connection.Execute(
             """
             INSERT INTO upstream_requests (profile, transaction_id, upstream_transaction_id, state, attempts, next_attempt_at,
                                            last_error, cipher, digest, created_at, updated_at)
@@ -33,13 +33,13 @@ public sealed partial class SqliteStore : IUpstreamRequestStore
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(transactionId);
-        return ReadAsync((profile, transactionId), static (connection, key) => connection.QuerySingleOrDefault<UpstreamRow>(
+        return source.ReadAsync((profile, transactionId), static (connection, key) => connection.QuerySingleOrDefault<UpstreamRow>(
             $"SELECT {UpstreamColumns} FROM upstream_requests WHERE profile = @Profile AND transaction_id = @TransactionId",
             new { Profile = key.profile, TransactionId = key.transactionId })?.ToRecord(), cancellationToken);
     }
 
     public Task<IReadOnlyList<UpstreamRequest>> ListDueUpstreamRequestsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-        ReadAsync((Now: UnixMicroseconds.From(now), Limit: limit), static (connection, args) => (IReadOnlyList<UpstreamRequest>)connection.Query<UpstreamRow>(
+        source.ReadAsync((Now: UnixMicroseconds.From(now), Limit: limit), static (connection, args) => (IReadOnlyList<UpstreamRequest>)connection.Query<UpstreamRow>(
             $"SELECT {UpstreamColumns} FROM upstream_requests WHERE state < 2 AND next_attempt_at <= @Now ORDER BY next_attempt_at LIMIT @Limit",
             new { args.Now, args.Limit }).Select(r => r.ToRecord()).ToList(), cancellationToken);
 

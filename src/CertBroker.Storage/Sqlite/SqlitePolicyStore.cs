@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>The weak-crypto policy's storage: re-scan batches, the <c>findings</c> table, imports, the settings hash.</summary>
-public sealed partial class SqliteStore : IPolicyStore
+public sealed class SqlitePolicyStore(SqliteDataSource source) : IPolicyStore
 {
     private const string PolicyHashKey = "weak-crypto-settings";
 
@@ -22,7 +22,7 @@ public sealed partial class SqliteStore : IPolicyStore
         """;
 
     public Task<IReadOnlyList<InventoryCertificate>> ListCertificatesAsync(long afterId, int limit, CancellationToken cancellationToken) =>
-        ReadAsync((afterId, limit), static (connection, page) =>
+        source.ReadAsync((afterId, limit), static (connection, page) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = "SELECT id, serial, profile, der, device_id FROM certificates WHERE id > @After ORDER BY id LIMIT @Limit";
@@ -42,7 +42,7 @@ public sealed partial class SqliteStore : IPolicyStore
     public Task ReplaceFindingsAsync(IReadOnlyList<CertificateFindings> batch, string? keepRuleId, DateTimeOffset foundAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync((batch, keepRuleId, At: UnixMicroseconds.From(foundAt)), static (connection, args) =>
+        return source.WriteAsync((batch, keepRuleId, At: UnixMicroseconds.From(foundAt)), static (connection, args) =>
         {
             foreach (CertificateFindings certificate in args.batch)
             {
@@ -60,7 +60,7 @@ public sealed partial class SqliteStore : IPolicyStore
     {
         ArgumentNullException.ThrowIfNull(ruleId);
         ArgumentNullException.ThrowIfNull(findings);
-        return WriteAsync((ruleId, findings, At: UnixMicroseconds.From(foundAt)), static (connection, args) =>
+        return source.WriteAsync((ruleId, findings, At: UnixMicroseconds.From(foundAt)), static (connection, args) =>
         {
             connection.Execute("DELETE FROM findings WHERE rule_id = @RuleId", new { RuleId = args.ruleId });
             foreach (CertificateFindings certificate in args.findings)
@@ -73,13 +73,13 @@ public sealed partial class SqliteStore : IPolicyStore
     }
 
     public Task<string?> GetPolicyHashAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) =>
+        source.ReadAsync(0, static (connection, _) =>
             connection.ExecuteScalar<string?>("SELECT value FROM policy_state WHERE key = @Key", new { Key = PolicyHashKey }), cancellationToken);
 
     public Task SetPolicyHashAsync(string hash, DateTimeOffset at, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        return WriteAsync((hash, At: UnixMicroseconds.From(at), auditEvent, _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((hash, At: UnixMicroseconds.From(at), auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             connection.Execute(
                 """
@@ -89,7 +89,7 @@ public sealed partial class SqliteStore : IPolicyStore
                 new { Key = PolicyHashKey, Value = args.hash, args.At });
             if (args.auditEvent is not null)
             {
-                SqliteAudit.Append(connection, args.auditEvent, args._auditMaxRecords);
+                SqliteAudit.Append(connection, args.auditEvent, args.AuditMaxRecords);
             }
 
             return true;
@@ -106,9 +106,9 @@ public sealed partial class SqliteStore : IPolicyStore
             certificate.Findings ?? [],
             UnixMicroseconds.From(certificate.IssuedAt),
             auditEvent,
-            _auditMaxRecords);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        (CertificateRow stored, bool present) = await _writer.WriteAsync(write, static (connection, write) =>
+            source.AuditMaxRecords);
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        (CertificateRow stored, bool present) = await source.Writer.WriteAsync(write, static (connection, write) =>
         {
             SqliteConnection underlying = connection.Underlying;
             string? existing = underlying.ExecuteScalar<string?>(

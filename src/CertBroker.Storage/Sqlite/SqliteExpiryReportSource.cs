@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CertBroker.Storage.Sqlite;
 
-public sealed partial class SqliteStore : IExpiryReportSource
+public sealed class SqliteExpiryReportSource(SqliteDataSource source) : IExpiryReportSource
 {
     public IAsyncEnumerable<ExpiryReportRow> ReadExpiryReportAsync(ExpiryReportQuery query, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ public sealed partial class SqliteStore : IExpiryReportSource
         DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> daysLeftBounds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(daysLeftBounds);
-        return ReadAsync((now, expiringWithin, daysLeftBounds), static (connection, args) =>
+        return source.ReadAsync((now, expiringWithin, daysLeftBounds), static (connection, args) =>
             SqliteReports.Statistics(connection, args.now, args.expiringWithin, args.daysLeftBounds), cancellationToken);
     }
 
@@ -30,8 +30,8 @@ public sealed partial class SqliteStore : IExpiryReportSource
     private async IAsyncEnumerable<ExpiryReportRow> StreamAsync(
         DateTimeOffset now, Func<SqliteConnection, SqliteCommand> prepare, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteConnection connection = _database.OpenForReading();
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        using SqliteConnection connection = source.Database.OpenForReading();
         using SqliteCommand command = prepare(connection);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())

@@ -7,20 +7,20 @@ using Microsoft.Data.Sqlite;
 
 namespace CertBroker.Storage.Sqlite;
 
-public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
+public sealed class SqliteDeviceStore(SqliteDataSource source) : IDeviceStore, ICertificateInventory
 {
     public Task<Device?> FindByIdentityAsync(DeviceIdentity identity, CancellationToken cancellationToken) =>
-        ReadAsync(identity, static (connection, identity) => SqliteDevices.Find(
+        source.ReadAsync(identity, static (connection, identity) => SqliteDevices.Find(
             connection, "d.identity_kind = @Kind AND d.identity_key = @Key", new { Kind = identity.Kind.ToString(), identity.Key })?.ToRecord(),
             cancellationToken);
 
     public Task<Device?> FindAsync(long id, CancellationToken cancellationToken) =>
-        ReadAsync(id, static (connection, id) => SqliteDevices.Find(connection, "d.id = @Id", new { Id = id })?.ToRecord(), cancellationToken);
+        source.ReadAsync(id, static (connection, id) => SqliteDevices.Find(connection, "d.id = @Id", new { Id = id })?.ToRecord(), cancellationToken);
 
     public Task<IReadOnlyList<DeviceListItem>> ListAsync(DeviceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync(query, static (connection, query) => (IReadOnlyList<DeviceListItem>)SqliteDevices.List(connection, query), cancellationToken);
+        return source.ReadAsync(query, static (connection, query) => (IReadOnlyList<DeviceListItem>)SqliteDevices.List(connection, query), cancellationToken);
     }
 
     public Task<IReadOnlyList<CertificateRecord>> ListCertificatesAsync(long deviceId, CancellationToken cancellationToken) =>
@@ -31,10 +31,10 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(auditEvent);
         DeviceRow row = DeviceRow.From(device);
-        return WriteAsync((row, device.Identity, auditEvent, _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((row, device.Identity, auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             long id = Unique(args.Identity, () => connection.ExecuteScalar<long>(SqliteDevices.Insert, args.row));
-            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(id) }, args._auditMaxRecords);
+            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(id) }, args.AuditMaxRecords);
             return SqliteDevices.Find(connection, "d.id = @Id", new { Id = id })!.ToRecord();
         }, cancellationToken);
     }
@@ -44,14 +44,14 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(auditEvent);
         DeviceRow row = DeviceRow.From(device);
-        return WriteAsync((row, device.Identity, auditEvent, _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((row, device.Identity, auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             if (Unique(args.Identity, () => connection.Execute(SqliteDevices.Update, args.row)) == 0)
             {
                 return null;
             }
 
-            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(args.row.Id) }, args._auditMaxRecords);
+            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(args.row.Id) }, args.AuditMaxRecords);
             return SqliteDevices.Find(connection, "d.id = @Id", new { args.row.Id })?.ToRecord();
         }, cancellationToken);
     }
@@ -59,7 +59,7 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
     public Task<bool> DeleteAsync(long id, AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        return WriteAsync((id, auditEvent, _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((id, auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             // Unlinked first: the foreign key refuses to delete a device certificates still point at.
             connection.Execute("UPDATE certificates SET device_id = NULL WHERE device_id = @Id", new { Id = args.id });
@@ -68,7 +68,7 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
                 return false;
             }
 
-            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(args.id) }, args._auditMaxRecords);
+            SqliteAudit.Append(connection, args.auditEvent with { Target = Target(args.id) }, args.AuditMaxRecords);
             return true;
         }, cancellationToken);
     }
@@ -78,7 +78,7 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(auditEvent);
         DeviceRow[] rows = devices.Select(DeviceRow.From).ToArray();
-        return WriteAsync((rows, auditEvent, _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((rows, auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             int created = 0;
             int updated = 0;
@@ -99,7 +99,7 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
                 }
             }
 
-            SqliteAudit.Append(connection, args.auditEvent with { Details = $"{created} created, {updated} updated." }, args._auditMaxRecords);
+            SqliteAudit.Append(connection, args.auditEvent with { Details = $"{created} created, {updated} updated." }, args.AuditMaxRecords);
             return new DeviceImportResult(created, updated);
         }, cancellationToken);
     }
@@ -107,7 +107,7 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
     public Task<IReadOnlyList<CertificateRecord>> ListCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return ReadAsync(query, static (connection, query) =>
+        return source.ReadAsync(query, static (connection, query) =>
             (IReadOnlyList<CertificateRecord>)SqliteDevices.ListCertificates(connection, query).ConvertAll(RowMapping.ToRecord), cancellationToken);
     }
 
@@ -122,15 +122,15 @@ public sealed partial class SqliteStore : IDeviceStore, ICertificateInventory
         }
 
         var revocation = (Serial: serial, Reason: (long)reason, RevokedAt: UnixMicroseconds.From(revokedAt));
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        CertificateRow? row = await _writer.WriteAsync((revocation, auditEvent, _auditMaxRecords), static (connection, args) =>
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        CertificateRow? row = await source.Writer.WriteAsync((revocation, auditEvent, source.AuditMaxRecords), static (connection, args) =>
         {
             if (connection.Revoke(args.revocation.Serial, args.revocation.Reason, args.revocation.RevokedAt) != 1)
             {
                 return null;
             }
 
-            SqliteAudit.Append(connection.Underlying, args.auditEvent, args._auditMaxRecords);
+            SqliteAudit.Append(connection.Underlying, args.auditEvent, args.AuditMaxRecords);
             return connection.FindCertificateBySerial(args.revocation.Serial);
         }, cancellationToken).ConfigureAwait(false);
         return row is null ? null : RowMapping.ToRecord(row);

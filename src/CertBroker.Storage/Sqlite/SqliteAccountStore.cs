@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>Admin accounts and API tokens (<c>accounts</c>, <c>api_tokens</c>; migration 0003).</summary>
-public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccountAdministration
+public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore, IApiTokenStore, IAccountAdministration
 {
     private const string AccountColumns = """
         user_name AS UserName, role AS Role, password_hash AS PasswordHash, password_set_at AS PasswordSetAt,
@@ -46,13 +46,13 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     public Task<AdminAccount?> FindAsync(string userName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
-        return ReadAsync(userName, static (connection, userName) =>
+        return source.ReadAsync(userName, static (connection, userName) =>
             connection.QuerySingleOrDefault<AccountRow>($"SELECT {AccountColumns} FROM accounts WHERE user_name = @userName", new { userName })?.ToRecord(),
             cancellationToken);
     }
 
     public Task<bool> AnyAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM accounts)") != 0, cancellationToken);
+        source.ReadAsync(0, static (connection, _) => connection.ExecuteScalar<long>("SELECT EXISTS (SELECT 1 FROM accounts)") != 0, cancellationToken);
 
     public async Task<bool> CreateAsync(AdminAccount account, AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
@@ -62,18 +62,18 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
             return await CreateAccountAsync(account, auditEvent, cancellationToken).ConfigureAwait(false) == AdministrationOutcome.Done;
         }
 
-        return await WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(InsertAccount, row) == 1, cancellationToken)
+        return await source.WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(InsertAccount, row) == 1, cancellationToken)
             .ConfigureAwait(false);
     }
 
     public Task<bool> UpdateAsync(AdminAccount account, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        return WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(UpdateAccount, row) == 1, cancellationToken);
+        return source.WriteAsync(AccountRow.From(account), static (connection, row) => connection.Execute(UpdateAccount, row) == 1, cancellationToken);
     }
 
     public Task<IReadOnlyList<AdminAccount>> ListAccountsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => (IReadOnlyList<AdminAccount>)connection
+        source.ReadAsync(0, static (connection, _) => (IReadOnlyList<AdminAccount>)connection
             .Query<AccountRow>($"SELECT {AccountColumns} FROM accounts ORDER BY user_name")
             .Select(row => row.ToRecord())
             .ToList(), cancellationToken);
@@ -91,7 +91,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
         ArgumentNullException.ThrowIfNull(auditEvent);
         try
         {
-            return await WriteAsync((Row: AccountRow.From(account), Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
+            return await source.WriteAsync((Row: AccountRow.From(account), Audit: auditEvent, Max: source.AuditMaxRecords), static (connection, args) =>
             {
                 if (connection.Execute(UpdateAccount, args.Row) != 1)
                 {
@@ -115,7 +115,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
         ArgumentNullException.ThrowIfNull(auditEvent);
         try
         {
-            return await WriteAsync((UserName: userName, Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
+            return await source.WriteAsync((UserName: userName, Audit: auditEvent, Max: source.AuditMaxRecords), static (connection, args) =>
             {
                 if (connection.Execute("DELETE FROM accounts WHERE user_name = @UserName", new { args.UserName }) != 1)
                 {
@@ -136,13 +136,13 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     public Task<ApiToken?> FindBySecretHashAsync(string secretHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(secretHash);
-        return ReadAsync(secretHash, static (connection, secretHash) =>
+        return source.ReadAsync(secretHash, static (connection, secretHash) =>
             connection.QuerySingleOrDefault<TokenRow>($"SELECT {TokenColumns} FROM api_tokens WHERE secret_hash = @secretHash", new { secretHash })?.ToRecord(),
             cancellationToken);
     }
 
     public Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken) =>
-        ReadAsync(0, static (connection, _) => (IReadOnlyList<ApiToken>)connection
+        source.ReadAsync(0, static (connection, _) => (IReadOnlyList<ApiToken>)connection
             .Query<TokenRow>($"SELECT {TokenColumns} FROM api_tokens ORDER BY name")
             .Select(row => row.ToRecord())
             .ToList(), cancellationToken);
@@ -150,13 +150,13 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     public Task<bool> CreateAsync(ApiToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return WriteAsync(TokenRow.From(token), static (connection, row) => connection.Execute(InsertToken, row) == 1, cancellationToken);
+        return source.WriteAsync(TokenRow.From(token), static (connection, row) => connection.Execute(InsertToken, row) == 1, cancellationToken);
     }
 
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return WriteAsync(name, static (connection, name) => connection.Execute("DELETE FROM api_tokens WHERE name = @name", new { name }) == 1, cancellationToken);
+        return source.WriteAsync(name, static (connection, name) => connection.Execute("DELETE FROM api_tokens WHERE name = @name", new { name }) == 1, cancellationToken);
     }
 
     public Task<AdministrationOutcome> CreateTokenAsync(ApiToken token, AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -170,7 +170,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(auditEvent);
-        return WriteAsync((Name: name, Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
+        return source.WriteAsync((Name: name, Audit: auditEvent, Max: source.AuditMaxRecords), static (connection, args) =>
         {
             if (connection.Execute("DELETE FROM api_tokens WHERE name = @Name", new { args.Name }) != 1)
             {
@@ -278,7 +278,7 @@ public sealed partial class SqliteStore : IAccountStore, IApiTokenStore, IAccoun
 
     /// <summary>Runs <paramref name="insert"/> (ON CONFLICT DO NOTHING on a unique name) and, when it added the row, its audit event in the same transaction.</summary>
     private Task<AdministrationOutcome> InsertAuditedAsync<TRow>(string insert, TRow row, AuditEvent auditEvent, CancellationToken cancellationToken) =>
-        WriteAsync((Insert: insert, Row: row, Audit: auditEvent, Max: _auditMaxRecords), static (connection, args) =>
+        source.WriteAsync((Insert: insert, Row: row, Audit: auditEvent, Max: source.AuditMaxRecords), static (connection, args) =>
         {
             if (connection.Execute(args.Insert, args.Row) != 1)
             {

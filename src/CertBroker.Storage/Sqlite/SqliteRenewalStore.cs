@@ -10,10 +10,11 @@ namespace CertBroker.Storage.Sqlite;
 /// indexes on open renewals (every query repeats <c>renewal_state &lt; 3</c> so SQLite can use them), change the
 /// rows, and append one audit event per change with a single prepared insert and one retention trim.
 /// </summary>
-public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
+public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
 {
     /// <summary>A certificate's columns as <see cref="ReadTransition"/> reads them, from <c>certificates</c> aliased <c>c</c>.</summary>
-    private const string TransitionColumns = "c.id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at";
+    internal const string TransitionColumns =
+        "c.id AS certificate_id, c.serial, c.profile, c.subject, c.device_id, c.not_after, c.renewal_due_at";
 
     public Task<IReadOnlyList<RenewalTransition>> MarkDueAsync(
         DateTimeOffset now, int batchSize, Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken) =>
@@ -65,7 +66,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
     }
 
     public Task<IReadOnlyList<UnscheduledCertificate>> ListUnscheduledAsync(int batchSize, CancellationToken cancellationToken) =>
-        ReadAsync(batchSize, static (connection, batch) =>
+        source.ReadAsync(batchSize, static (connection, batch) =>
         {
             using SqliteCommand select = connection.CreateCommand();
             select.CommandText = """
@@ -89,7 +90,7 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
     public Task SetRenewalDueAsync(IReadOnlyList<(long CertificateId, DateTimeOffset DueAt)> dueTimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dueTimes);
-        return WriteAsync(dueTimes, static (connection, dueTimes) =>
+        return source.WriteAsync(dueTimes, static (connection, dueTimes) =>
         {
             using SqliteCommand update = connection.CreateCommand();
             update.CommandText = "UPDATE certificates SET renewal_due_at = @DueAt WHERE id = @Id AND renewal_due_at IS NULL";
@@ -107,37 +108,22 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
         }, cancellationToken);
     }
 
-    public Task<int> DeleteSpentAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
-        WriteAsync((before: UnixMicroseconds.From(before), batchSize), static (connection, args) =>
-        {
-            using SqliteCommand delete = connection.CreateCommand();
-            delete.CommandText = """
-                DELETE FROM challenges WHERE id IN (
-                    SELECT id FROM challenges
-                    WHERE (consumed_at IS NOT NULL AND consumed_at < @Before) OR (consumed_at IS NULL AND expires_at < @Before)
-                    LIMIT @Batch)
-                """;
-            delete.Parameters.AddWithValue("@Before", args.before);
-            delete.Parameters.AddWithValue("@Batch", args.batchSize);
-            return delete.ExecuteNonQuery();
-        }, cancellationToken);
-
     private Task<IReadOnlyList<RenewalTransition>> TransitionAsync(
         string selectSql, string updateSql, RenewalState state, long cutoff, int batchSize,
         Func<RenewalTransition, AuditEvent> audit, CancellationToken cancellationToken, int? thresholdDays = null)
     {
         ArgumentNullException.ThrowIfNull(audit);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var batch = new TransitionBatch(selectSql, updateSql, state, cutoff, batchSize, audit, thresholdDays, _auditMaxRecords);
-        return WriteAsync(batch, static (connection, batch) => batch.Run(connection), cancellationToken);
+        var batch = new TransitionBatch(selectSql, updateSql, state, cutoff, batchSize, audit, thresholdDays, source.AuditMaxRecords);
+        return source.WriteAsync(batch, static (connection, batch) => batch.Run(connection), cancellationToken);
     }
 
-    /// <summary>A certificate read as the columns of <see cref="TransitionColumns"/>, starting at column <paramref name="first"/>.</summary>
-    private static RenewalTransition ReadTransition(SqliteDataReader reader, int first, RenewalState state, int? thresholdDays) => new(
-        reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4),
-        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(first + 5)),
-        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(first + 6) ? null : reader.GetInt64(first + 6)),
+    /// <summary>A certificate read by the names of <see cref="TransitionColumns"/>, ordinals from <see cref="TransitionOrdinals"/>.</summary>
+    internal static RenewalTransition ReadTransition(SqliteDataReader reader, TransitionOrdinals o, RenewalState state, int? thresholdDays) => new(
+        reader.GetInt64(o.Id), reader.GetString(o.Serial), reader.GetString(o.Profile), reader.GetString(o.Subject),
+        reader.IsDBNull(o.DeviceId) ? null : reader.GetInt64(o.DeviceId),
+        UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.NotAfter)),
+        UnixMicroseconds.ToDateTimeOffset(reader.IsDBNull(o.RenewalDueAt) ? null : reader.GetInt64(o.RenewalDueAt)),
         state, thresholdDays);
 
     private sealed record TransitionBatch(
@@ -153,9 +139,11 @@ public sealed partial class SqliteStore : IRenewalStore, IChallengeCleanup
                 select.Parameters.AddWithValue("@Cutoff", Cutoff);
                 select.Parameters.AddWithValue("@Batch", BatchSize);
                 using SqliteDataReader reader = select.ExecuteReader();
+                TransitionOrdinals? ordinals = null;
                 while (reader.Read())
                 {
-                    marked.Add(ReadTransition(reader, 0, State, ThresholdDays));
+                    ordinals ??= new TransitionOrdinals(reader);
+                    marked.Add(ReadTransition(reader, ordinals, State, ThresholdDays));
                 }
             }
 

@@ -7,42 +7,20 @@ using Microsoft.Extensions.Logging;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>
-/// Enrolment transactions and issued certificates in one SQLite file. Register as a singleton: it owns the
-/// connection all writes go through, and commits writes queued together in one transaction (see
-/// <see cref="SqliteWriter"/>). Reads use a few connections of their own and never wait for writes (write-ahead
-/// log). Every statement stays prepared on its connection. Run <see cref="SqliteMigrator"/> first; the store checks
-/// the schema version once and refuses a mismatch.
+/// Enrolment transactions and the certificates they issue: the PKCSReq hot path. Every statement it runs is kept
+/// prepared on the writer's and the readers' connections.
 /// </summary>
-public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, IDisposable
+public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentStore
 {
     private const long IssuedState = (long)TransactionState.Issued;
-
-    private readonly SqliteDatabase _database;
-    private readonly SqliteWriter _writer;
-    private readonly SqliteReaderPool _readers;
-    private readonly SemaphoreSlim _readyGate = new(1, 1);
-    private readonly int _auditMaxRecords;
-    private volatile bool _ready;
-
-    public SqliteStore(SqliteStoreOptions options, ILogger<SqliteStore> logger, AuditOptions? audit = null)
-    {
-        ArgumentNullException.ThrowIfNull(logger);
-        _auditMaxRecords = (audit ?? new AuditOptions()).MaxRecords;
-        _database = new SqliteDatabase(options, logger);
-        _writer = new SqliteWriter(_database, logger);
-        _readers = new SqliteReaderPool(_database);
-    }
-
-    /// <summary>The writer, for tests that hold it busy so that writes queue up behind it.</summary>
-    internal SqliteWriter Writer => _writer;
 
     public async Task<EnrolmentTransaction?> FindTransactionAsync(
         string profile, string transactionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(transactionId);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read((profile, transactionId), static (connection, key) => connection.FindTransaction(key.profile, key.transactionId));
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var row = source.Readers.Read((profile, transactionId), static (connection, key) => connection.FindTransaction(key.profile, key.transactionId));
         return row is null ? null : RowMapping.ToRecord(row);
     }
 
@@ -87,15 +65,15 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
                 CertificateSerial = certificate.Serial,
             }),
             transaction.Device is { } device ? DeviceObservationRow.From(device) : null,
-            transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, _auditMaxRecords) : null,
+            transaction.Challenge is { } challenge ? new ChallengeUse(challenge, transaction.TransactionId, source.AuditMaxRecords) : null,
             auditEvent,
-            _auditMaxRecords,
+            source.AuditMaxRecords,
             transaction.RenewalOf,
             certificate.Findings,
             UnixMicroseconds.From(certificate.IssuedAt));
 
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var (stored, alreadyIssued) = await _writer.WriteAsync(issued, static (connection, write) =>
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var (stored, alreadyIssued) = await source.Writer.WriteAsync(issued, static (connection, write) =>
         {
             if (connection.FindTransactionState(write.Transaction) is { State: IssuedState, CertificateSerial: var boundSerial })
             {
@@ -173,13 +151,13 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
         var row = RowMapping.ToRow(transaction);
         var challenge = transaction is { State: TransactionState.Pending, Challenge: { } redemption }
-            ? new ChallengeUse(redemption, transaction.TransactionId, _auditMaxRecords)
+            ? new ChallengeUse(redemption, transaction.TransactionId, source.AuditMaxRecords)
             : null;
         var renewalAttempt = transaction is { State: TransactionState.Failed, RenewalOf: { } renewed }
             ? (Serial: renewed, Result: transaction.RenewalResult ?? "refused", At: row.UpdatedAt)
             : ((string Serial, string Result, long At)?)null;
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync((row, challenge, auditEvent, _auditMaxRecords, renewalAttempt), static (connection, write) =>
+        await source.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await source.Writer.WriteAsync((row, challenge, auditEvent, source.AuditMaxRecords, renewalAttempt), static (connection, write) =>
         {
             if (connection.UpsertTransaction(write.row) != 1)
             {
@@ -198,130 +176,11 @@ public sealed partial class SqliteStore : IEnrolmentStore, ICertificateStore, ID
 
             if (write.auditEvent is not null)
             {
-                connection.AppendAuditEvent(write.auditEvent, write._auditMaxRecords);
+                connection.AppendAuditEvent(write.auditEvent, write.AuditMaxRecords);
             }
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<CertificateRecord?> FindBySerialAsync(string serial, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(serial);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read(serial, static (connection, serial) => connection.FindCertificateBySerial(serial));
-        return row is null ? null : RowMapping.ToRecord(row);
-    }
-
-    public async Task<CertificateRecord?> FindByThumbprintAsync(string thumbprintSha256, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(thumbprintSha256);
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var row = _readers.Read(thumbprintSha256, static (connection, thumbprint) => connection.FindCertificateByThumbprint(thumbprint));
-        return row is null ? null : RowMapping.ToRecord(row);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Includes certificates whose notAfter equals <paramref name="notExpiredAt"/>; ordered by revocation time.</remarks>
-    public async Task<IReadOnlyList<CertificateRecord>> ListRevokedAsync(
-        DateTimeOffset notExpiredAt, CancellationToken cancellationToken)
-    {
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var rows = _readers.Read(UnixMicroseconds.From(notExpiredAt), static (connection, notExpiredAt) => connection.ListRevoked(notExpiredAt));
-        return rows.ConvertAll(RowMapping.ToRecord);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Revoking again replaces the date and reason, so an operator can correct a mistaken entry.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is not an RFC 5280 CRLReason (0–10, not 7).</exception>
-    public async Task<bool> RevokeAsync(string serial, int reason, DateTimeOffset revokedAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(serial);
-        if (reason is < 0 or > 10 or 7)
-        {
-            throw new ArgumentOutOfRangeException(nameof(reason), reason, "RFC 5280 CRLReason codes are 0–10; 7 is unused.");
-        }
-
-        var revocation = (Serial: serial, Reason: (long)reason, RevokedAt: UnixMicroseconds.From(revokedAt));
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync(revocation, static (connection, revocation) =>
-            connection.Revoke(revocation.Serial, revocation.Reason, revocation.RevokedAt) == 1,
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Lets a batch of writes in progress commit, fails writes still queued with <see cref="ObjectDisposedException"/>,
-    /// then closes the writer and the idle read connections.
-    /// </summary>
-    public void Dispose()
-    {
-        _writer.Dispose();
-        _readers.Dispose();
-    }
-
-    /// <summary>
-    /// Runs <paramref name="read"/> on a pooled read connection, for statements of the admin and report look-ups
-    /// that are not worth keeping prepared (Dapper on the connection is fine).
-    /// </summary>
-    private async Task<TResult> ReadAsync<TState, TResult>(
-        TState state, Func<Microsoft.Data.Sqlite.SqliteConnection, TState, TResult> read, CancellationToken cancellationToken)
-    {
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return _readers.Read((state, read), static (connection, args) => args.read(connection.Underlying, args.state));
-    }
-
-    /// <summary>
-    /// Runs <paramref name="write"/> inside the writer's transaction (its own savepoint: an exception undoes
-    /// exactly its changes). Audited changes append their <see cref="AuditEvent"/> in the same call with
-    /// <see cref="SqliteAudit.Append"/>, so the change and its record commit together or not at all.
-    /// </summary>
-    private async Task<TResult> WriteAsync<TState, TResult>(
-        TState state, Func<Microsoft.Data.Sqlite.SqliteConnection, TState, TResult> write, CancellationToken cancellationToken)
-    {
-        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.WriteAsync((state, write), static (connection, args) => args.write(connection.Underlying, args.state), cancellationToken)
-            .ConfigureAwait(false);
-    }
-
-    /// <summary>Prepares the file and checks the schema once per store, not per call.</summary>
-    private async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
-    {
-        // A read runs synchronously once started, so this is where its cancellation is honoured.
-        cancellationToken.ThrowIfCancellationRequested();
-        if (_ready)
-        {
-            return;
-        }
-
-        await _readyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_ready)
-            {
-                return;
-            }
-
-            _database.EnsureFileExists();
-            var version = _readers.Read(0, static (connection, _) => connection.ReadSchemaVersion());
-            var expected = SqliteMigrator.LatestVersion;
-            if (version > expected)
-            {
-                throw new SchemaTooNewException(version, expected);
-            }
-
-            if (version < expected)
-            {
-                throw new InvalidOperationException(
-                    $"The database {_database.FilePath} is at schema version {version}, but this build needs version " +
-                    $"{expected}. Run {nameof(SqliteMigrator)}.{nameof(SqliteMigrator.MigrateAsync)} at start-up before using the store.");
-            }
-
-            _ready = true;
-        }
-        finally
-        {
-            _readyGate.Release();
-        }
     }
 
     /// <summary>What one SaveIssuedAsync call writes (and its audit event, if any), passed to the writer without a closure.</summary>
