@@ -17,24 +17,44 @@ internal sealed class InventoryProbe(Uri baseAddress, string monitoringToken, st
 {
     private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
 
-    public async Task RunAsync(string databasePath, int samples)
+    /// <param name="metricsOnly">Scrapes only, without the reports and searches.</param>
+    public async Task RunAsync(string databasePath, int samples, bool metricsOnly)
     {
-        (List<string> serials, List<string> names) = Sample(databasePath, samples);
-        string auditorToken = await CreateTokenAsync();
-
         output.WriteLine("| Measurement | Result |");
         output.WriteLine("|---|---|");
-        await ReportAsync("Expiry report, CSV, all certificates", "/api/v1/reports/expiry?format=csv");
-        await ReportAsync("Expiry report, JSON, all certificates", "/api/v1/reports/expiry?format=json");
-        await ReportAsync("Expiry report, CSV, within=30d", "/api/v1/reports/expiry?format=csv&within=30d");
+        if (!metricsOnly)
+        {
+            await ReportAsync("Expiry report, CSV, all certificates", "/api/v1/reports/expiry?format=csv");
+            await ReportAsync("Expiry report, JSON, all certificates", "/api/v1/reports/expiry?format=json");
+            await ReportAsync("Expiry report, CSV, within=30d", "/api/v1/reports/expiry?format=csv&within=30d");
+        }
 
+        await ScrapesAsync();
+        if (metricsOnly)
+        {
+            return;
+        }
+
+        (List<string> serials, List<string> names) = Sample(databasePath, samples);
+        string auditorToken = await CreateTokenAsync();
+        await LatencyAsync("Search by serial, GET /api/v1/certificates/{serial}", serials.Select(s => "/api/v1/certificates/" + s), auditorToken);
+        await LatencyAsync("Search by subject text, GET /api/v1/certificates?q=<device name>", names.Select(n => "/api/v1/certificates?q=" + Uri.EscapeDataString(n)), auditorToken);
+    }
+
+    /// <summary>
+    /// Scrapes with the broker's configured (by default, default) monitoring options: 11, the first a warm-up. Lines
+    /// that are not comments are the series a Prometheus server stores per scrape.
+    /// </summary>
+    private async Task ScrapesAsync()
+    {
         var scrapes = new List<double>();
         var scrapeCpu = new List<double>();
         long scrapeBytes = 0;
-        for (int i = 0; i < 6; i++)
+        long series = 0;
+        for (int i = 0; i < 11; i++)
         {
             double cpu = CpuSeconds();
-            (double seconds, long bytes, _) = await DownloadAsync("/metrics", monitoringToken);
+            (double seconds, long bytes, _, long samples) = await DownloadAsync("/metrics", monitoringToken);
             if (i > 0)
             {
                 scrapes.Add(seconds);
@@ -42,22 +62,21 @@ internal sealed class InventoryProbe(Uri baseAddress, string monitoringToken, st
             }
 
             scrapeBytes = bytes;
+            series = samples;
         }
 
         scrapes.Sort();
         scrapeCpu.Sort();
         output.WriteLine(
-            $"| Metrics scrape, 30-day window (5 after a warm-up) | median {scrapes[2]:F2} s (broker CPU {scrapeCpu[2]:F2} s), max {scrapes[^1]:F2} s, {scrapeBytes / 1_000_000.0:F1} MB |");
-
-        await LatencyAsync("Search by serial, GET /api/v1/certificates/{serial}", serials.Select(s => "/api/v1/certificates/" + s), auditorToken);
-        await LatencyAsync("Search by subject text, GET /api/v1/certificates?q=<device name>", names.Select(n => "/api/v1/certificates?q=" + Uri.EscapeDataString(n)), auditorToken);
+            $"| Metrics scrape ({scrapes.Count} after a warm-up), {series:N0} series | median {scrapes[scrapes.Count / 2] * 1000:F1} ms (broker CPU {scrapeCpu[scrapeCpu.Count / 2] * 1000:F0} ms), " +
+            $"max {scrapes[^1] * 1000:F1} ms, {scrapeBytes / 1000.0:N1} kB |");
     }
 
     private async Task ReportAsync(string label, string path)
     {
         ResetPeak();
         double cpu = CpuSeconds();
-        (double seconds, long bytes, long lines) = await DownloadAsync(path, monitoringToken);
+        (double seconds, long bytes, long lines, _) = await DownloadAsync(path, monitoringToken);
         cpu = CpuSeconds() - cpu;
         string records = path.Contains("format=csv", StringComparison.Ordinal) ? $", {lines - 1:N0} rows" : "";
         output.WriteLine($"| {label} | {seconds:F1} s (broker CPU {cpu:F1} s){records}, {bytes / 1_000_000.0:F0} MB, broker VmHWM {PeakMb():F0} MB |");
@@ -87,7 +106,8 @@ internal sealed class InventoryProbe(Uri baseAddress, string monitoringToken, st
             $"| {label} ({measured.Count} requests, {found}/{times.Count} found) | p50 {Percentile(measured, 0.5):F1} ms, p99 {Percentile(measured, 0.99):F1} ms, max {measured[^1]:F1} ms |");
     }
 
-    private async Task<(double Seconds, long Bytes, long Lines)> DownloadAsync(string path, string token)
+    /// <summary>Downloads a response, counting its bytes, its lines and the lines that do not start with <c>#</c>.</summary>
+    private async Task<(double Seconds, long Bytes, long Lines, long Samples)> DownloadAsync(string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -98,14 +118,21 @@ internal sealed class InventoryProbe(Uri baseAddress, string monitoringToken, st
         byte[] buffer = new byte[128 * 1024];
         long bytes = 0;
         long lines = 0;
+        long comments = 0;
+        bool lineStart = true;
         int read;
         while ((read = await body.ReadAsync(buffer)) > 0)
         {
             bytes += read;
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            foreach (byte b in buffer.AsSpan(0, read))
+            {
+                comments += lineStart && b == (byte)'#' ? 1 : 0;
+                lineStart = b == (byte)'\n';
+                lines += lineStart ? 1 : 0;
+            }
         }
 
-        return (Stopwatch.GetElapsedTime(started).TotalSeconds, bytes, lines);
+        return (Stopwatch.GetElapsedTime(started).TotalSeconds, bytes, lines, lines - comments);
     }
 
     private async Task<string> CreateTokenAsync()

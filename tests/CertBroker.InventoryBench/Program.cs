@@ -2,7 +2,7 @@ using System.Globalization;
 using CertBroker.InventoryBench;
 
 // certbroker-inventory-bench fill --database FILE [--count N] [--seed S]
-// certbroker-inventory-bench measure --database FILE --url URL --token SECRET --admin-password P --pid PID [--samples N]
+// certbroker-inventory-bench measure --database FILE --url URL --token SECRET --admin-password P --pid PID [--samples N] [--metrics-only 1]
 // A measurement tool for scripts/benchmark-inventory.sh, not a test.
 if (args.Length == 0 || args[0] is not ("fill" or "measure"))
 {
@@ -26,5 +26,5 @@ if (args[0] == "fill")
 }
 
 var probe = new InventoryProbe(new Uri(Required("url")), Required("token"), Required("admin-password"), int.Parse(Required("pid"), CultureInfo.InvariantCulture), Console.Out);
-await probe.RunAsync(Required("database"), Number("samples", 500));
+await probe.RunAsync(Required("database"), Number("samples", 500), Number("metrics-only", 0) == 1);
 return 0;

@@ -5,14 +5,22 @@ using Microsoft.Extensions.Options;
 namespace CertBroker.Server.Monitoring;
 
 /// <summary>
-/// Inventory figures: counts by state, by days left and by policy finding, and last renewal results, all counted
-/// by the database; then per-certificate series (notAfter, renewal due, key and signature attributes) for the
-/// certificates inside <see cref="MonitoringOptions.CertificateSeriesWindowDays"/>, read once from the database.
+/// Inventory figures: counts by state, by profile, state and days left, by policy finding, and last renewal results,
+/// all counted by the database; then per-certificate series (notAfter, renewal due, key and signature attributes)
+/// for the first <see cref="MonitoringOptions.CertificateSeriesLimit"/> certificates to end inside
+/// <see cref="MonitoringOptions.CertificateSeriesWindowDays"/>, read once from the database. The series count
+/// follows the number of profiles and the limit, never the fleet.
 /// </summary>
 internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOptions<MonitoringOptions> options, TimeProvider time) : IMetricsCollector
 {
     /// <summary>Days-left bounds of <c>certbroker_certificates_expiring</c>; 28 and 14 are the usual alert thresholds.</summary>
     public static readonly int[] DaysLeftBounds = [1, 7, 14, 28, 30, 60, 90];
+
+    /// <summary>
+    /// The <c>expires_in</c> buckets of <c>certbroker_certificates_by_expiry</c> beside <c>expired</c> and <c>later</c>:
+    /// each holds the certificates ending after the previous bound and within its own.
+    /// </summary>
+    public static readonly (int Days, string Label)[] ExpiryBuckets = [(1, "1d"), (7, "7d"), (30, "30d"), (90, "90d")];
 
     /// <summary>At most this many distinct renewal results get their own series; the rest count as <c>other</c>.</summary>
     private const int MaxRenewalResults = 20;
@@ -22,7 +30,9 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         DateTimeOffset now = time.GetUtcNow();
         MonitoringOptions settings = options.Value;
         TimeSpan expiring = TimeSpan.FromDays(settings.ExpiringDays);
-        InventoryStatistics statistics = await source.ReadStatisticsAsync(now, expiring, DaysLeftBounds, cancellationToken).ConfigureAwait(false);
+        // One pass of the database for every bound in use: the window's end is a bound so its certificates are counted.
+        int[] bounds = [.. DaysLeftBounds.Concat(ExpiryBuckets.Select(b => b.Days)).Append(settings.CertificateSeriesWindowDays).Distinct().Order()];
+        InventoryStatistics statistics = await source.ReadStatisticsAsync(now, expiring, bounds, cancellationToken).ConfigureAwait(false);
 
         await writer.FamilyAsync("certbroker_certificates", "gauge",
             "Certificates in the inventory by state: valid, renewal_due, expiring, expired, revoked, superseded (docs/monitoring.md defines them).").ConfigureAwait(false);
@@ -33,9 +43,16 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
 
         await writer.FamilyAsync("certbroker_certificates_expiring", "gauge",
             "Unexpired certificates, neither revoked nor superseded, that end within the given number of days (cumulative).").ConfigureAwait(false);
-        foreach ((int days, long count) in statistics.ExpiringWithinDays)
+        foreach ((int days, long count) in statistics.ExpiringWithinDays.Where(e => DaysLeftBounds.Contains(e.Days)))
         {
             await writer.SampleAsync("certbroker_certificates_expiring", [("within_days", days.ToString(CultureInfo.InvariantCulture))], count).ConfigureAwait(false);
+        }
+
+        await writer.FamilyAsync("certbroker_certificates_by_expiry", "gauge",
+            "Certificates neither revoked nor superseded by profile, state and when they end: expired, within 1d, 7d, 30d, 90d (each after the previous bucket) or later.").ConfigureAwait(false);
+        foreach (((string profile, ExpiryState state, string bucket), long count) in ByExpiry(statistics.ByExpiry, bounds))
+        {
+            await writer.SampleAsync("certbroker_certificates_by_expiry", [("profile", profile), ("state", ExpiryStates.NameOf(state)), ("expires_in", bucket)], count).ConfigureAwait(false);
         }
 
         await writer.FamilyAsync("certbroker_policy_findings", "gauge", "Weak-crypto policy findings on inventory certificates, by rule and severity.").ConfigureAwait(false);
@@ -51,7 +68,55 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
             await writer.SampleAsync("certbroker_renewal_last_result_certificates", [("result", result)], count).ConfigureAwait(false);
         }
 
-        await WindowSeriesAsync(writer, now, TimeSpan.FromDays(settings.CertificateSeriesWindowDays), expiring, cancellationToken).ConfigureAwait(false);
+        int windowBucket = Array.IndexOf(bounds, settings.CertificateSeriesWindowDays);
+        long inWindow = statistics.ByExpiry.Where(c => c.Bucket >= 0 && c.Bucket <= windowBucket).Sum(c => c.Count);
+        int written = await WindowSeriesAsync(writer, now, TimeSpan.FromDays(settings.CertificateSeriesWindowDays), expiring, settings.CertificateSeriesLimit, cancellationToken)
+            .ConfigureAwait(false);
+
+        // Counted and read in two statements: a certificate enrolled in between must not make the figure negative.
+        await writer.FamilyAsync("certbroker_certificate_series_omitted", "gauge",
+            "Certificates inside the series window left without per-certificate series by CertBroker:Monitoring:CertificateSeriesLimit; 0 when none.").ConfigureAwait(false);
+        await writer.SampleAsync("certbroker_certificate_series_omitted", Math.Max(0, inWindow - written)).ConfigureAwait(false);
+    }
+
+    /// <summary>The store's fine buckets summed into the exported ones, in the store's order (profile, bucket, state).</summary>
+    private static List<((string Profile, ExpiryState State, string Bucket) Key, long Count)> ByExpiry(IReadOnlyList<ExpiryCount> counts, int[] bounds)
+    {
+        var sums = new List<((string, ExpiryState, string) Key, long Count)>();
+        var positions = new Dictionary<(string, ExpiryState, string), int>();
+        foreach (ExpiryCount count in counts)
+        {
+            (string, ExpiryState, string) key = (count.Profile, count.State, BucketLabel(count.Bucket, bounds));
+            if (positions.TryGetValue(key, out int position))
+            {
+                sums[position] = (key, sums[position].Count + count.Count);
+            }
+            else
+            {
+                positions[key] = sums.Count;
+                sums.Add((key, count.Count));
+            }
+        }
+
+        return sums;
+    }
+
+    private static string BucketLabel(int bucket, int[] bounds)
+    {
+        if (bucket < 0)
+        {
+            return "expired";
+        }
+
+        foreach ((int days, string label) in ExpiryBuckets)
+        {
+            if (bucket < bounds.Length && bounds[bucket] <= days)
+            {
+                return label;
+            }
+        }
+
+        return "later";
     }
 
     /// <summary>
@@ -59,12 +124,13 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
     /// cost as much again). The notAfter family is written as rows arrive; the other two families are written from
     /// the few fields kept per certificate, so memory follows the window, never the fleet.
     /// </summary>
-    private async Task WindowSeriesAsync(PrometheusTextWriter writer, DateTimeOffset now, TimeSpan window, TimeSpan expiring, CancellationToken cancellationToken)
+    private async Task<int> WindowSeriesAsync(
+        PrometheusTextWriter writer, DateTimeOffset now, TimeSpan window, TimeSpan expiring, int limit, CancellationToken cancellationToken)
     {
         const string NotAfter = "certbroker_certificate_not_after_timestamp_seconds";
         await writer.FamilyAsync(NotAfter, "gauge", "notAfter of each certificate inside the series window, as a Unix timestamp.").ConfigureAwait(false);
         var kept = new List<WindowCertificate>();
-        await foreach (ExpiryReportRow row in source.ReadWindowAsync(now, window, expiring, cancellationToken).ConfigureAwait(false))
+        await foreach (ExpiryReportRow row in source.ReadWindowAsync(now, window, expiring, limit, cancellationToken).ConfigureAwait(false))
         {
             var certificate = new WindowCertificate(row);
             kept.Add(certificate);
@@ -87,6 +153,8 @@ internal sealed class InventoryMetricsCollector(IExpiryReportSource source, IOpt
         {
             await writer.SampleAsync(Info, certificate.Info, 1).ConfigureAwait(false);
         }
+
+        return kept.Count;
     }
 
     private static IEnumerable<(string Result, long Count)> RenewalResults(IReadOnlyList<(string Result, long Count)> results)

@@ -12,10 +12,16 @@ public sealed class MonitoringOptions
     public string? Token { get; set; }
 
     /// <summary>
-    /// Per-certificate series cover the certificates ending within this many days (default 30), so a large fleet
-    /// does not explode the number of series; counts cover every certificate.
+    /// Per-certificate series cover the certificates ending within this many days (default 7, 0 to 3650); counts
+    /// by profile, state and days left cover every certificate whatever the window.
     /// </summary>
-    public int CertificateSeriesWindowDays { get; set; } = 30;
+    public int CertificateSeriesWindowDays { get; set; } = 7;
+
+    /// <summary>
+    /// At most this many certificates inside the window get per-certificate series, the first to end first (default
+    /// 500, 0 to 10,000; each is three series). The rest are counted in <c>certbroker_certificate_series_omitted</c>.
+    /// </summary>
+    public int CertificateSeriesLimit { get; set; } = 500;
 
     /// <summary>A certificate ending within this many days is in the <c>expiring</c> state (default 14).</summary>
     public int ExpiringDays { get; set; } = 14;

@@ -7,6 +7,9 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
 {
     public const int MinimumTokenLength = 32;
 
+    /// <summary>Ten thousand certificates are 30,000 series, about 5 MB a scrape: past that, read the expiry report.</summary>
+    public const int MaximumCertificateSeries = 10_000;
+
     public ValidateOptionsResult Validate(string? name, MonitoringOptions options)
     {
         var failures = new List<string>();
@@ -18,6 +21,11 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
         if (options.CertificateSeriesWindowDays is < 0 or > 3650)
         {
             failures.Add($"{MonitoringOptions.SectionName}:{nameof(MonitoringOptions.CertificateSeriesWindowDays)} must be 0 to 3650 days, not {options.CertificateSeriesWindowDays}.");
+        }
+
+        if (options.CertificateSeriesLimit is < 0 or > MaximumCertificateSeries)
+        {
+            failures.Add($"{MonitoringOptions.SectionName}:{nameof(MonitoringOptions.CertificateSeriesLimit)} must be 0 to {MaximumCertificateSeries} certificates, not {options.CertificateSeriesLimit}.");
         }
 
         if (options.ExpiringDays is < 0 or > 3650)

@@ -12,8 +12,12 @@ public sealed class SqliteExpiryReportSource(SqliteDataSource source) : IExpiryR
         return StreamAsync(query.Now, connection => SqliteReports.ExpiryReport(connection, query), cancellationToken);
     }
 
-    public IAsyncEnumerable<ExpiryReportRow> ReadWindowAsync(DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin, CancellationToken cancellationToken) =>
-        StreamAsync(now, connection => SqliteReports.Window(connection, now, window, expiringWithin), cancellationToken);
+    public IAsyncEnumerable<ExpiryReportRow> ReadWindowAsync(
+        DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return StreamAsync(now, connection => SqliteReports.Window(connection, now, window, expiringWithin, limit), cancellationToken);
+    }
 
     public Task<InventoryStatistics> ReadStatisticsAsync(
         DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> daysLeftBounds, CancellationToken cancellationToken)

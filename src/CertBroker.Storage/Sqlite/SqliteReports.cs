@@ -21,19 +21,6 @@ internal static class SqliteReports
         END
         """;
 
-    /// <summary>
-    /// <see cref="StateCase"/> for certificates known to be in use (the partial index's condition): it names only
-    /// columns of that index, so counting never fetches a row.
-    /// </summary>
-    private const string InUseStateCase = """
-        CASE
-            WHEN c.not_after < @Now THEN 3
-            WHEN c.not_after <= @ExpiringBy THEN 2
-            WHEN c.renewal_due_at IS NOT NULL AND c.renewal_due_at <= @Now THEN 1
-            ELSE 0
-        END
-        """;
-
     private const string RowColumns = $"""
         c.device_id, coalesce(d.name, d.identity_key), c.profile, c.subject, c.subject_alt_names, c.serial, c.issuer,
         c.thumbprint_sha256, c.not_before, c.not_after, c.renewal_due_at, c.last_renewal_attempt_at, c.last_renewal_result,
@@ -91,16 +78,18 @@ internal static class SqliteReports
         return command;
     }
 
-    public static SqliteCommand Window(SqliteConnection connection, DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin)
+    public static SqliteCommand Window(SqliteConnection connection, DateTimeOffset now, TimeSpan window, TimeSpan expiringWithin, int limit)
     {
         SqliteCommand command = connection.CreateCommand();
         AddClock(command, now, expiringWithin);
         command.Parameters.AddWithValue("@WindowEnd", UnixMicroseconds.From(now + window));
+        command.Parameters.AddWithValue("@Limit", limit);
         command.CommandText = $"""
             SELECT {RowColumns}
             FROM certificates c INDEXED BY ix_certificates_current LEFT JOIN devices d ON d.id = c.device_id
             WHERE c.not_after >= @Now AND c.not_after <= @WindowEnd AND c.revoked_at IS NULL AND c.superseded_by IS NULL
             ORDER BY c.not_after, c.id
+            LIMIT @Limit
             """;
         return command;
     }
@@ -133,46 +122,25 @@ internal static class SqliteReports
     }
 
     /// <summary>
-    /// Counts without reading rows: the total (b-tree count), revoked certificates (partial index), and one pass over
-    /// the covering index of certificates in use, grouped by state and by the first days-left bound they fall under
-    /// (-1 when expired, the bound count when beyond the last). Superseded certificates are what remains.
+    /// Counts without reading rows: the total (b-tree count), revoked certificates (partial index), and the
+    /// certificates in use by profile, state and days-left bucket (<see cref="SqliteExpiryCounts"/>), which give the
+    /// states in use and the cumulative days-left counts. Superseded certificates are what remains.
     /// </summary>
     public static InventoryStatistics Statistics(SqliteConnection connection, DateTimeOffset now, TimeSpan expiringWithin, IReadOnlyList<int> bounds)
     {
         var byState = ExpiryStates.All.ToDictionary(state => state, _ => 0L);
         long total = Count(connection, "SELECT count(*) FROM certificates");
         byState[ExpiryState.Revoked] = Count(connection, "SELECT count(*) FROM certificates WHERE revoked_at IS NOT NULL");
-
-        using SqliteCommand command = connection.CreateCommand();
-        AddClock(command, now, expiringWithin);
-        var buckets = new List<string> { "WHEN c.not_after < @Now THEN -1" };
-        for (int i = 0; i < bounds.Count; i++)
-        {
-            buckets.Add($"WHEN c.not_after <= @Bound{i} THEN {i}");
-            command.Parameters.AddWithValue($"@Bound{i}", UnixMicroseconds.From(now.AddDays(bounds[i])));
-        }
-
-        command.CommandText = $"""
-            SELECT {InUseStateCase} AS state, CASE {string.Join(" ", buckets)} ELSE {bounds.Count} END AS bucket, count(*)
-            FROM certificates c INDEXED BY ix_certificates_current
-            WHERE c.revoked_at IS NULL AND c.superseded_by IS NULL
-            GROUP BY state, bucket
-            """;
+        List<ExpiryCount> byExpiry = SqliteExpiryCounts.Read(connection, now, expiringWithin, bounds);
         long[] perBucket = new long[bounds.Count + 1];
         long inUse = 0;
-        using (SqliteDataReader reader = command.ExecuteReader())
+        foreach (ExpiryCount count in byExpiry)
         {
-            while (reader.Read())
+            byState[count.State] += count.Count;
+            inUse += count.Count;
+            if (count.Bucket >= 0)
             {
-                var state = (ExpiryState)reader.GetInt64(0);
-                int bucket = reader.GetInt32(1);
-                long count = reader.GetInt64(2);
-                byState[state] += count;
-                inUse += count;
-                if (bucket >= 0)
-                {
-                    perBucket[bucket] += count;
-                }
+                perBucket[count.Bucket] += count.Count;
             }
         }
 
@@ -185,7 +153,7 @@ internal static class SqliteReports
             cumulative.Add((bounds[i], running));
         }
 
-        return new InventoryStatistics(byState, cumulative, Findings(connection), RenewalResults(connection));
+        return new InventoryStatistics(byState, cumulative, Findings(connection), RenewalResults(connection), byExpiry);
     }
 
     private static long Count(SqliteConnection connection, string sql)
