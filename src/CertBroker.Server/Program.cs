@@ -1,4 +1,4 @@
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
 using CertBroker.Server.Admin;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Enrolment;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
@@ -138,16 +138,16 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
     {
         var options = new NdesOptions { RetryDelaySeconds = 10, MaxRetryDelaySeconds = 3600 };
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), UpstreamRelay.RetryDelay(options, attempts));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), UpstreamBackend.RetryDelay(options, attempts));
     }
 
     [Fact]
     public void UpstreamTransactionId_SameDeviceTransaction_IsStableAndDiffersPerProfile()
     {
-        string once = UpstreamRelay.UpstreamTransactionId("mfd", "ABC");
+        string once = UpstreamBackend.UpstreamTransactionId("mfd", "ABC");
 
-        Assert.Equal(once, UpstreamRelay.UpstreamTransactionId("MFD", "ABC"));
-        Assert.NotEqual(once, UpstreamRelay.UpstreamTransactionId("router", "ABC"));
+        Assert.Equal(once, UpstreamBackend.UpstreamTransactionId("MFD", "ABC"));
+        Assert.NotEqual(once, UpstreamBackend.UpstreamTransactionId("router", "ABC"));
         Assert.Matches("^[0-9A-F]{64}$", once);
     }
 
@@ -164,11 +164,8 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
 
     private static (ScepResponder Responder, UpstreamPoller Poller) Build(ScepHarness scep, ScriptedUpstream upstream)
     {
-        var backends = new ProfileBackends(scep.Ra, scep.Issuer, [upstream]);
-        var relay = new UpstreamRelay(scep.Stores.Enrolments, scep.Stores.Upstream, backends, scep.Time, scep.Audit, scep.Policy);
-        var locks = new TransactionLocks();
-        var responder = new ScepResponder(scep.Ra, scep.Issuer, scep.Issuer, scep.Stores.Enrolments, scep.Stores.Certificates, scep.Time, locks, scep.Devices, scep.Audit, null, scep.Policy, backends, relay);
-        return (responder, new UpstreamPoller(scep.Stores.Upstream, scep.Stores.Enrolments, relay, scep.Catalog, locks, scep.Time, scep.Audit));
+        ScepHarness.Broker broker = scep.Compose([upstream]);
+        return (broker.Responder, broker.Poller);
     }
 
     private static Task<ScepResult> Send(ScepResponder responder, ScepHarness scep, ClientMessage message) =>
@@ -183,7 +180,7 @@ public sealed class UpstreamRelayTests(CaFixture ca) : IClassFixture<CaFixture>
 
         public string ProfileName => BrokerOptions.DefaultProfileName;
 
-        public UpstreamIdentity? Identity => new(scep.Ra, scep.Issuer.CaChain);
+        public BackendIdentity? Identity => new(scep.Ra, scep.Issuer.CaChain);
 
         public async Task<UpstreamReply> SendAsync(UpstreamSubmission submission, bool poll, CancellationToken cancellationToken)
         {

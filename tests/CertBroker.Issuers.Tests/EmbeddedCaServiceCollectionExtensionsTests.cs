@@ -1,4 +1,4 @@
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Storage;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Issuers.Tests.Support;

@@ -58,7 +58,7 @@ public sealed class KeyMaterialProviderGenerationTests
     public async Task LoadOrCreateAsync_DevCa_IsRootCaWithCertificateAndCrlSigningOnly()
     {
         using var data = new TempDirectory();
-        var time = new FakeTimeProvider();
+        var time = TestClock.StartingNow();
         using var material = await TestPki.Provider(new EmbeddedCaOptions(), data.Path, time).LoadOrCreateAsync(CancellationToken.None);
         var ca = material.CaCertificate;
 
@@ -83,7 +83,7 @@ public sealed class KeyMaterialProviderGenerationTests
     public async Task LoadOrCreateAsync_DevRaCertificates_ChainToCaWithExactKeyUsages()
     {
         using var data = new TempDirectory();
-        var time = new FakeTimeProvider();
+        var time = TestClock.StartingNow();
         using var material = await TestPki.Provider(new EmbeddedCaOptions(), data.Path, time).LoadOrCreateAsync(CancellationToken.None);
 
         Assert.False(material.IsDualUseRa);

@@ -10,6 +10,7 @@
 // A measurement, not a test: it prints the figures and exits 0.
 using System.Diagnostics;
 using System.Globalization;
+using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
 using CertBroker.Storage.Sqlite;
@@ -39,7 +40,9 @@ using (var stores = new SqliteStores(options, NullLogger<SqliteDataSource>.Insta
         stores.Renewal,
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(new ScheduleOptions { BatchSize = batch }),
-        new FixedClock(now));
+        new FixedClock(now),
+        new AuditRecorder(stores.Audit, NullAuditForwarder.Instance),
+        NullRenewalNotifier.Instance);
 
     // The first call opens the store's connections and checks the schema; not part of a sweep's cost.
     await stores.Certificates.FindBySerialAsync("00", CancellationToken.None);

@@ -16,7 +16,7 @@ namespace CertBroker.Server.Tests;
 public sealed class PendingExpiryJobTests : IAsyncLifetime
 {
     private readonly BrokerFactory _factory = new();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.StartingNow();
     private WebApplicationFactory<Program>? _host;
 
     public Task InitializeAsync()

@@ -1,31 +1,5 @@
 namespace CertBroker.Core.Accounts;
 
-/// <summary>Why an API token was refused, for the log only; the caller is told only that it was.</summary>
-public enum ApiTokenFailure
-{
-    /// <summary>Not shaped like a token at all: wrong prefix or length.</summary>
-    Malformed = 1,
-
-    /// <summary>No such token, or it was revoked.</summary>
-    Unknown,
-
-    Expired,
-}
-
-/// <summary>The outcome of presenting an API token: the token and its role, or why it was refused.</summary>
-public sealed record ApiTokenAuthentication
-{
-    /// <summary>The stored token when found, also when refused as expired so the log can name it.</summary>
-    public ApiToken? Token { get; init; }
-
-    public ApiTokenFailure? Failure { get; init; }
-
-    public bool Succeeded => Token is not null && Failure is null;
-
-    /// <summary>The token's role when it was accepted.</summary>
-    public Role? Role => Succeeded ? Token!.Role : null;
-}
-
 /// <summary>Checks a presented API token against the stored hashes.</summary>
 public sealed class ApiTokenAuthenticator(IApiTokenStore store, TimeProvider timeProvider)
 {

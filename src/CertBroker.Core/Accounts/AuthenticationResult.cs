@@ -1,25 +1,5 @@
 namespace CertBroker.Core.Accounts;
 
-public enum AuthenticationStatus
-{
-    Succeeded,
-    Failed,
-
-    /// <summary>The account is locked after too many failed sign-ins; <see cref="AuthenticationResult.LockedUntil"/> says until when.</summary>
-    LockedOut,
-}
-
-/// <summary>Why a sign-in failed, for the log and audit trail; the caller is told only that it failed.</summary>
-public enum AuthenticationFailure
-{
-    UnknownUser = 1,
-    WrongPassword,
-    AccountDisabled,
-
-    /// <summary>The outcome could not be recorded because other sign-ins kept changing the account at the same time.</summary>
-    Contention,
-}
-
 /// <summary>The outcome of one sign-in with user name and password.</summary>
 public sealed record AuthenticationResult
 {

@@ -1,17 +1,5 @@
 namespace CertBroker.Core.Accounts;
 
-public enum BootstrapOutcome
-{
-    /// <summary>Accounts existed already; nothing was done.</summary>
-    AccountsExist,
-
-    /// <summary><c>admin</c> was created with the configured bootstrap password.</summary>
-    CreatedWithConfiguredPassword,
-
-    /// <summary><c>admin</c> was created with a generated password, written to a file and returned for the log.</summary>
-    CreatedWithGeneratedPassword,
-}
-
 /// <summary>What first-start bootstrap did, for the host to log.</summary>
 public sealed record BootstrapResult
 {

@@ -11,11 +11,3 @@ public interface IDeviceMatcher
     /// <returns>The matching device's ID, or null when none matches.</returns>
     Task<long?> FindDeviceAsync(string profile, CertificationRequest csr, CancellationToken cancellationToken);
 }
-
-/// <summary>The matcher while no inventory is configured: no request matches a device.</summary>
-public sealed class NoDeviceMatcher : IDeviceMatcher
-{
-    public static readonly NoDeviceMatcher Instance = new();
-
-    public Task<long?> FindDeviceAsync(string profile, CertificationRequest csr, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-}

@@ -8,11 +8,8 @@ namespace CertBroker.Core.Approvals;
 /// forwards the event. Callers hold the transaction's lock (<see cref="Enrolment.TransactionLocks"/>) and pass the
 /// request as read under it, so no approval can slip in between.
 /// </summary>
-internal sealed class QueueDecisions(IEnrolmentStore enrolments, AuditRecorder? audit)
+public sealed class QueueDecisions(IEnrolmentStore enrolments, AuditRecorder audit)
 {
-    /// <summary>The audit actor for what the broker decides by itself.</summary>
-    public const string SystemActor = "system";
-
     /// <summary>The failInfo a rejected or expired request answers with (RFC 8894 §3.2.1.4.5).</summary>
     public const string FailInfoName = "badRequest";
 
@@ -28,12 +25,12 @@ internal sealed class QueueDecisions(IEnrolmentStore enrolments, AuditRecorder? 
             Time = now,
             Action = AuditActions.RequestExpired,
             Outcome = AuditOutcome.Success,
-            Actor = SystemActor,
+            Actor = Backends.IssuanceCaller.SystemActor,
             Target = request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Profile = request.Profile,
             Details = $"transactionID {request.TransactionId}, subject {request.Subject}: {reason}",
         };
-        return FailAsync(request, RequestDecision.Expired, SystemActor, reason, auditEvent, cancellationToken);
+        return FailAsync(request, RequestDecision.Expired, Backends.IssuanceCaller.SystemActor, reason, auditEvent, cancellationToken);
     }
 
     /// <returns>False when the request was no longer pending, or was issued meanwhile; nothing is written then.</returns>
@@ -58,7 +55,7 @@ internal sealed class QueueDecisions(IEnrolmentStore enrolments, AuditRecorder? 
         bool written = await enrolments.SaveTransactionAsync(failed, auditEvent, cancellationToken).ConfigureAwait(false);
         if (written)
         {
-            audit?.Committed(auditEvent);
+            audit.Committed(auditEvent);
         }
 
         return written;

@@ -2,15 +2,6 @@ using CertBroker.Core.Inventory;
 
 namespace CertBroker.Core.Challenges;
 
-/// <summary>The device value a one-time password is bound to, in the API's spelling.</summary>
-public enum ChallengeBindingKind
-{
-    CommonName,
-    San,
-    MacAddress,
-    SerialNumber,
-}
-
 /// <summary>
 /// Restricts a one-time password to requests naming one device: its subject CN, one of its SANs (DNS name or IP
 /// address), or the MAC address or serial number in its subject. Compared case-insensitively; MAC addresses in any

@@ -5,25 +5,21 @@ using CertBroker.Core.Profiles;
 
 namespace CertBroker.Core.Challenges;
 
-/// <summary>The outcome of asking for a one-time password.</summary>
-/// <param name="Password">The password, shown once; null when <paramref name="CapReached"/>.</param>
-public sealed record ChallengeIssue(string? Password, DateTimeOffset ExpiresAt, bool CapReached);
-
 /// <summary>
 /// Hands out one-time passwords for a profile, as NDES's admin page does: 8 random bytes as 16 upper-case hex
 /// characters, the format MFD input fields and NDES scrapers expect. Only the hash is stored; issuance is audited
 /// as <c>challenge.issued</c> in the same transaction.
-/// For a <c>Backend=Ndes</c> profile the password is fetched from the upstream's admin page instead, and recorded
+/// For a profile whose CA hands out its own (an upstream NDES) the password is fetched from there instead, and recorded
 /// here as well: the broker checks it (once, with its lockout and audit) before the upstream redeems it again.
 /// </summary>
-public sealed class OneTimeChallengeIssuer(IChallengeStore store, AuditRecorder audit, TimeProvider time, Issuing.ProfileBackends? backends = null)
+public sealed class OneTimeChallengeIssuer(IChallengeStore store, AuditRecorder audit, TimeProvider time, Backends.BackendCatalog backends)
 {
     public const int PasswordBytes = 8;
 
     /// <param name="lifetimeMinutes">Null for the profile's <see cref="ProfileOptions.ChallengeLifetimeMinutes"/>.</param>
     /// <param name="requestedBy">An audit event naming the caller (actor, source address); its action and details are set here.</param>
     /// <exception cref="ArgumentException">The profile does not use one-time challenges.</exception>
-    /// <exception cref="Issuing.UpstreamChallengeException">The upstream's admin page gave no password.</exception>
+    /// <exception cref="Backends.UpstreamChallengeException">The upstream's admin page gave no password.</exception>
     public async Task<ChallengeIssue> IssueAsync(
         ScepProfile profile, ChallengeBinding? binding, int? lifetimeMinutes, AuditEvent requestedBy, CancellationToken cancellationToken)
     {
@@ -36,8 +32,8 @@ public sealed class OneTimeChallengeIssuer(IChallengeStore store, AuditRecorder 
 
         DateTimeOffset now = time.GetUtcNow();
         DateTimeOffset expiresAt = now.AddMinutes(lifetimeMinutes ?? profile.Options.ChallengeLifetimeMinutes);
-        string password = backends?.Upstream(profile.Name) is { } upstream
-            ? await upstream.FetchChallengeAsync(cancellationToken).ConfigureAwait(false)
+        string password = backends.For(profile) is Backends.IChallengeSource source
+            ? await source.FetchChallengeAsync(cancellationToken).ConfigureAwait(false)
             : Convert.ToHexString(RandomNumberGenerator.GetBytes(PasswordBytes));
         var challenge = new OneTimeChallenge
         {

@@ -6,30 +6,11 @@ using CertBroker.Scep;
 namespace CertBroker.Core.Enrolment;
 
 /// <summary>
-/// The decision on whether a request may be issued, and on what grounds. <paramref name="Renewal"/> says it was
-/// authorised by a still-valid certificate this CA issued, which a Manual profile may let skip the queue.
-/// </summary>
-/// <param name="Challenge">The one-time password that allowed it, to be marked used with the decision.</param>
-/// <param name="RenewalOf">The serial of the certificate being renewed: superseded when the new one is issued, and
-/// where a refused renewal is recorded.</param>
-internal readonly record struct Authorization(
-    bool Allowed, string Reason, bool Renewal = false, ChallengeRedemption? Challenge = null, string? RenewalOf = null)
-{
-    public static Authorization Allow(string reason, ChallengeRedemption? challenge = null) => new(true, reason, Challenge: challenge);
-
-    public static Authorization AllowRenewal(string reason, string serial) => new(true, reason, Renewal: true, RenewalOf: serial);
-
-    public static Authorization RefuseRenewal(string reason, string serial) => new(false, reason, RenewalOf: serial);
-
-    public static Authorization Refuse(string reason) => new(false, reason);
-}
-
-/// <summary>
 /// Decides whether a PKCSReq or RenewalReq may be issued: as a renewal, by a still-valid certificate this CA issued
-/// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge. Without a
-/// <see cref="ChallengeGuard"/> only static challenges work, with no lockout.
+/// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge behind the
+/// per-source lockout.
 /// </summary>
-internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? challenges = null)
+public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challenges)
 {
     /// <param name="signerCertificate">The store's record of the request's signer, when this CA issued it.</param>
     public async ValueTask<Authorization> AuthorizeAsync(
@@ -132,13 +113,6 @@ internal sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard? chall
             return ValueTask.FromResult(Authorization.Allow("Profile requires no challenge."));
         }
 
-        if (challenges is not null)
-        {
-            return new ValueTask<Authorization>(challenges.CheckAsync(profile, csr, context.Key.Value, context.RequesterAddress, cancellationToken));
-        }
-
-        return ValueTask.FromResult(profile.Options.Challenge == ChallengeMode.Static
-            ? StaticChallenge.Check(profile, csr)
-            : Authorization.Refuse($"Profile {profile.Name} uses one-time challenges, but none can be checked here."));
+        return new ValueTask<Authorization>(challenges.CheckAsync(profile, csr, context.Key.Value, context.RequesterAddress, cancellationToken));
     }
 }

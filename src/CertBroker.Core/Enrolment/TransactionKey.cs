@@ -12,7 +12,7 @@ namespace CertBroker.Core.Enrolment;
 /// transactionID and the serial of the certificate being renewed, so its re-sends find it and it never returns the
 /// certificate it replaces.
 /// </summary>
-internal readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
+public readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
 {
     /// <param name="request">The message.</param>
     /// <param name="issuingCa">Our CA: only a signer it issued can be in the store, so other signers (the throwaway

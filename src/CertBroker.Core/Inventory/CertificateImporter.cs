@@ -13,7 +13,7 @@ namespace CertBroker.Core.Inventory;
 /// the chosen profile would be, and is checked by the weak-crypto rules. Importing the same certificate
 /// again changes nothing (by SHA-256 thumbprint).
 /// </summary>
-public sealed class CertificateImporter(IPolicyStore store, WeakCryptoPolicy policy, TimeProvider time, AuditRecorder? audit = null)
+public sealed class CertificateImporter(IPolicyStore store, WeakCryptoPolicy policy, TimeProvider time, AuditRecorder audit)
 {
     /// <summary>Imports every certificate of <paramref name="der"/> into <paramref name="profile"/>, one transaction each.</summary>
     /// <param name="auditTemplate">Who imports (actor, source address); action, target and details are filled in.</param>
@@ -44,7 +44,7 @@ public sealed class CertificateImporter(IPolicyStore store, WeakCryptoPolicy pol
                 .ConfigureAwait(false);
             if (!outcome.AlreadyPresent)
             {
-                audit?.Committed(auditEvent with { Target = outcome.Certificate.Serial });
+                audit.Committed(auditEvent with { Target = outcome.Certificate.Serial });
             }
 
             outcomes.Add(outcome);

@@ -42,5 +42,3 @@ public interface IDeviceStore
     /// </summary>
     Task<DeviceImportResult> ImportAsync(IReadOnlyList<Device> devices, AuditEvent auditEvent, CancellationToken cancellationToken);
 }
-
-public sealed record DeviceImportResult(int Created, int Updated);

@@ -4,18 +4,6 @@ using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Policy;
 
-/// <summary>A certificate as the re-scan reads it: just what the rules and WC-KEY-04 need.</summary>
-/// <param name="Id">The row id, the re-scan's paging key.</param>
-public sealed record InventoryCertificate(long Id, string Serial, string Profile, byte[] Der, long? DeviceId);
-
-/// <summary>The findings of one certificate, to store in place of its earlier ones.</summary>
-public sealed record CertificateFindings(long CertificateId, IReadOnlyList<Finding> Findings);
-
-/// <summary>The result of importing one certificate.</summary>
-/// <param name="Certificate">The stored certificate: the new one, or the one already stored with the same thumbprint.</param>
-/// <param name="AlreadyPresent">True when the thumbprint was already in the inventory and nothing was written.</param>
-public sealed record ImportOutcome(CertificateRecord Certificate, bool AlreadyPresent);
-
 /// <summary>The storage the weak-crypto policy needs beyond the issue write: re-scans, imports and the settings hash.</summary>
 public interface IPolicyStore
 {

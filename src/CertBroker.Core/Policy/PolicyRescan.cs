@@ -7,12 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Core.Policy;
 
-/// <summary>What one re-scan did.</summary>
-/// <param name="Certificates">Certificates checked.</param>
-/// <param name="WithFindings">Certificates left with at least one finding.</param>
-/// <param name="SharedPrimesChecked">False when the inventory had more RSA keys than the shared-prime limit.</param>
-public sealed record RescanSummary(int Certificates, int WithFindings, bool SharedPrimesChecked);
-
 /// <summary>
 /// Runs the weak-crypto rules over every certificate in the inventory, in batches of
 /// <see cref="WeakCryptoOptions.RescanBatchSize"/> (one read and one write each), then WC-KEY-04 across all keys.
@@ -26,7 +20,7 @@ public sealed partial class PolicyRescan(
     ProfileCatalog profiles,
     TimeProvider time,
     ILogger<PolicyRescan> logger,
-    AuditRecorder? audit = null) : IPolicyRescan
+    AuditRecorder audit) : IPolicyRescan
 {
     /// <summary>The audit actor of the broker's own policy decisions.</summary>
     public const string SystemActor = "system";
@@ -93,7 +87,7 @@ public sealed partial class PolicyRescan(
         await store.SetPolicyHashAsync(policy.SettingsHash(profiles.All), now, auditEvent, cancellationToken).ConfigureAwait(false);
         if (auditEvent is not null)
         {
-            audit?.Committed(auditEvent);
+            audit.Committed(auditEvent);
         }
 
         LogRescanned(checkedCount, withFindings, sharedFindings.Count);

@@ -3,13 +3,6 @@ using System.Numerics;
 
 namespace CertBroker.Core.Policy;
 
-/// <summary>Whether the rules look at a certification request (with its SCEP envelope) or at a certificate.</summary>
-public enum SubjectKind
-{
-    Request,
-    Certificate,
-}
-
 /// <summary>
 /// What the rules check, decoded once: the public key, the signature algorithm and, for a SCEP request, the
 /// envelope's cipher and the message digest. Rules that have nothing to look at (no envelope for an imported

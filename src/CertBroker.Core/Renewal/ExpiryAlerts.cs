@@ -12,8 +12,8 @@ public sealed class ExpiryAlerts(
     IRenewalStore store,
     IOptions<ScheduleOptions> options,
     TimeProvider time,
-    AuditRecorder? audit = null,
-    IRenewalNotifier? notifier = null)
+    AuditRecorder audit,
+    IRenewalNotifier notifier)
 {
     /// <returns>How many alerts were sent.</returns>
     public async Task<int> SendAsync(CancellationToken cancellationToken)
@@ -38,10 +38,10 @@ public sealed class ExpiryAlerts(
                 {
                     foreach (AuditEvent e in written)
                     {
-                        audit?.Committed(e);
+                        audit.Committed(e);
                     }
 
-                    notifier?.Notify(batch.Select(t => new RenewalEvent(RenewalEventTypes.ExpiryAlert, now, t)).ToList());
+                    notifier.Notify(batch.Select(t => new RenewalEvent(RenewalEventTypes.ExpiryAlert, now, t)).ToList());
                 }
 
                 if (batch.Count < settings.BatchSize)

@@ -1,8 +1,5 @@
 namespace CertBroker.Core.Renewal;
 
-/// <summary>A lifecycle event read back from the audit trail; <see cref="Position"/> is its audit event's id.</summary>
-public sealed record LoggedRenewalEvent(long Position, RenewalEvent Event);
-
 /// <summary>
 /// The lifecycle events (renewal due, overdue, expired, expiry alerts) as the audit trail holds them, and how far each
 /// consumer has passed them on. A sweep writes each event in the same transaction as the change it reports, so a

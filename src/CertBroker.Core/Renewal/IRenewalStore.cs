@@ -3,25 +3,6 @@ using CertBroker.Core.Audit;
 namespace CertBroker.Core.Renewal;
 
 /// <summary>
-/// A certificate whose renewal state a sweep changed, or for which an expiry alert was sent: the facts an event
-/// needs, read in the same statement that changed it.
-/// </summary>
-/// <param name="ThresholdDays">For expiry alerts, the threshold that fired; null otherwise.</param>
-public sealed record RenewalTransition(
-    long CertificateId,
-    string Serial,
-    string Profile,
-    string Subject,
-    long? DeviceId,
-    DateTimeOffset NotAfter,
-    DateTimeOffset? RenewalDueAt,
-    RenewalState State,
-    int? ThresholdDays = null);
-
-/// <summary>A certificate with no renewal due time yet (issued before scheduling existed, or imported).</summary>
-public sealed record UnscheduledCertificate(long CertificateId, string Profile, DateTimeOffset NotBefore, DateTimeOffset NotAfter);
-
-/// <summary>
 /// The renewal sweep's view of the certificates table. Every method works on at most <c>batchSize</c> certificates,
 /// found through the partial indexes on the due time and notAfter of certificates whose renewal is still open, and
 /// writes the state change together with its audit events (from <c>audit</c>) in one transaction.

@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace CertBroker.Core.Renewal;
 
-/// <summary>What one sweep changed.</summary>
-public sealed record RenewalSweepResult(int Scheduled, int Due, int Overdue, int Expired);
-
 /// <summary>
 /// Moves certificates along Valid → Due → Overdue → Expired, in batches from the due-time index, and emits an event
 /// for each change: an audit event written with the change, forwarded to syslog once committed, and the webhook.
@@ -18,8 +15,8 @@ public sealed class RenewalSweep(
     ProfileCatalog profiles,
     IOptions<ScheduleOptions> options,
     TimeProvider time,
-    AuditRecorder? audit = null,
-    IRenewalNotifier? notifier = null,
+    AuditRecorder audit,
+    IRenewalNotifier notifier,
     Random? random = null)
 {
     private readonly Random _random = random ?? Random.Shared;
@@ -99,15 +96,12 @@ public sealed class RenewalSweep(
             return;
         }
 
-        if (audit is not null)
+        foreach (AuditEvent e in written)
         {
-            foreach (AuditEvent e in written)
-            {
-                audit.Committed(e);
-            }
+            audit.Committed(e);
         }
 
-        notifier?.Notify(marked.Select(t => new RenewalEvent(type, now, t)).ToList());
+        notifier.Notify(marked.Select(t => new RenewalEvent(type, now, t)).ToList());
     }
 
     internal static AuditEvent Audit(RenewalTransition transition, DateTimeOffset now, string action) => new()
@@ -115,7 +109,7 @@ public sealed class RenewalSweep(
         Time = now,
         Action = action,
         Outcome = AuditOutcome.Success,
-        Actor = QueueDecisions.SystemActor,
+        Actor = Backends.IssuanceCaller.SystemActor,
         Target = transition.Serial,
         Profile = transition.Profile,
         Details = RenewalEventText.Describe(transition, action),

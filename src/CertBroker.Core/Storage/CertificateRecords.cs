@@ -19,7 +19,7 @@ public static class CertificateRecords
     }
 
     /// <summary>The record of a certificate an issuer just signed, from what the issuer and the request already know.</summary>
-    public static CertificateRecord From(Issuing.IssuedCertificate issued, Issuing.IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
+    public static CertificateRecord From(Backends.IssuedCertificate issued, Backends.IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
     {
         (string algorithm, int size) = KeyOf(request.PublicKey);
         return new CertificateRecord

@@ -1,4 +1,4 @@
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

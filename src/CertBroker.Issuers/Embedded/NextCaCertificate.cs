@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 
 namespace CertBroker.Issuers.Embedded;
 

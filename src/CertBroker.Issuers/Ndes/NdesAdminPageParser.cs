@@ -11,13 +11,13 @@ namespace CertBroker.Issuers.Ndes;
 public static partial class NdesAdminPageParser
 {
     /// <returns>The password, or null when the page carries none.</returns>
-    /// <exception cref="Core.Issuing.UpstreamChallengeException">The page says the password cache is full.</exception>
+    /// <exception cref="Core.Backends.UpstreamChallengeException">The page says the password cache is full.</exception>
     public static string? ReadPassword(byte[] body)
     {
         string text = Decode(body);
         if (text.Contains("password cache is full", StringComparison.OrdinalIgnoreCase))
         {
-            throw new Core.Issuing.UpstreamChallengeException("The upstream's password cache is full: wait until an unused password is used or expires.");
+            throw new Core.Backends.UpstreamChallengeException("The upstream's password cache is full: wait until an unused password is used or expires.");
         }
 
         Match match = PasswordPattern().Match(text);

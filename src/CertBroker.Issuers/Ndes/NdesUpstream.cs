@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Scep;
@@ -28,7 +28,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile UpstreamCertificates? _upstream;
     private volatile BrokerRa? _ra;
-    private volatile UpstreamIdentity? _identity;
+    private volatile BackendIdentity? _identity;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public NdesUpstream(string profileName, NdesOptions options, string dataDirectory, TimeProvider time, ILogger logger, HttpMessageHandler? handler = null)
@@ -46,7 +46,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
 
     public NdesOptions Options => _options;
 
-    public UpstreamIdentity? Identity => _identity;
+    public BackendIdentity? Identity => _identity;
 
     /// <summary>The upstream's capabilities and certificates as last fetched; null before the first success.</summary>
     public UpstreamCertificates? Upstream => _upstream;
@@ -261,7 +261,7 @@ public sealed class NdesUpstream : IUpstreamCa, IDisposable
         if (_upstream is { } upstream && _ra is { } ra
             && (_identity is not { } current || current.Ra != ra || !ReferenceEquals(current.CaChain, upstream.CaChain)))
         {
-            _identity = new UpstreamIdentity(ra, upstream.CaChain);
+            _identity = new BackendIdentity(ra, upstream.CaChain);
         }
     }
 }

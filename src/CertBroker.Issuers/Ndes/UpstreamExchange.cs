@@ -5,32 +5,6 @@ using CertBroker.Scep.Cms;
 
 namespace CertBroker.Issuers.Ndes;
 
-/// <summary>A CertRep the broker cannot trust or open: wrong signer, bad signature, wrong transaction or nonce, no decryption.</summary>
-public sealed class UpstreamReplyException(string message, Exception? innerException = null) : Exception(message, innerException);
-
-/// <summary>One checked CertRep from the upstream, and the algorithms the request used.</summary>
-/// <param name="Status">pkiStatus.</param>
-/// <param name="FailInfo">failInfo of a FAILURE.</param>
-/// <param name="Certificates">Certificates of a SUCCESS.</param>
-/// <param name="Cipher">Content-encryption algorithm of the request.</param>
-/// <param name="Digest">Digest of the request's signature.</param>
-public sealed record UpstreamCertRep(PkiStatus Status, FailInfo? FailInfo, IReadOnlyList<X509Certificate2> Certificates, string Cipher, string Digest)
-{
-    /// <summary>The issued certificate: the one holding <paramref name="subjectPublicKeyInfo"/>.</summary>
-    public X509Certificate2? IssuedFor(ReadOnlySpan<byte> subjectPublicKeyInfo)
-    {
-        foreach (X509Certificate2 certificate in Certificates)
-        {
-            if (certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(subjectPublicKeyInfo))
-            {
-                return certificate;
-            }
-        }
-
-        return null;
-    }
-}
-
 /// <summary>
 /// The client side of one PKIOperation towards the upstream: the message is enveloped to the upstream's recipient
 /// with the strongest cipher it advertises, signed with the strongest digest (RFC 8894 §3.5.2), and the CertRep is

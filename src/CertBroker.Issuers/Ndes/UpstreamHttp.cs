@@ -1,19 +1,12 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;
 
 namespace CertBroker.Issuers.Ndes;
-
-/// <summary>The upstream could not be asked: network error, timeout, or an HTTP status other than 200.</summary>
-public sealed class UpstreamUnreachableException(string message, Exception? innerException = null) : Exception(message, innerException)
-{
-    /// <summary>A 401 that offers Negotiate or NTLM.</summary>
-    public bool OffersWindowsAuthentication { get; init; }
-}
 
 /// <summary>
 /// The SCEP HTTP binding towards an upstream CA (RFC 8894 §4): GetCACaps, GetCACert, PKIOperation by POST or GET,

@@ -4,22 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CertBroker.Scep.Cms;
 
-/// <summary>A KeyTransRecipientInfo (RFC 5652 §6.2.1).</summary>
-public sealed record KeyTransRecipient(
-    IssuerAndSerial? IssuerAndSerial,
-    ReadOnlyMemory<byte>? SubjectKeyIdentifier,
-    AlgorithmIdentifier KeyEncryptionAlgorithm,
-    byte[] EncryptedKey);
-
-/// <summary>A parsed EnvelopedData (RFC 5652 §6.1).</summary>
-public sealed record EnvelopedDataContent(
-    IReadOnlyList<KeyTransRecipient> Recipients,
-    AlgorithmIdentifier ContentEncryptionAlgorithm,
-    byte[] EncryptedContent);
-
-/// <summary>What came out of an envelope and how it was protected.</summary>
-public sealed record DecryptedContent(byte[] Content, ContentEncryptionAlgorithm Algorithm, X509Certificate2 Recipient);
-
 /// <summary>Reads and decrypts ContentInfo-wrapped EnvelopedData.</summary>
 public static class EnvelopedDataReader
 {

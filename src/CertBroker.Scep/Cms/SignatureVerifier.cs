@@ -4,11 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CertBroker.Scep.Cms;
 
-/// <summary>How a SignerInfo was signed, for logs, the store and the weak-crypto policy.</summary>
-/// <param name="Digest">The SignerInfo digestAlgorithm.</param>
-/// <param name="Scheme">"RSA-PKCS1", "RSA-PSS" or "ECDSA".</param>
-public readonly record struct SignatureInfo(HashAlgorithmName Digest, string Scheme);
-
 /// <summary>Verifies a SignerInfo (RFC 5652 §5.4, §5.6) against the signer's certificate.</summary>
 public static class SignatureVerifier
 {

@@ -2,60 +2,6 @@ using System.Formats.Asn1;
 
 namespace CertBroker.Scep.Cms;
 
-/// <summary>One attribute of a SignerInfo, values kept encoded.</summary>
-public sealed record CmsAttribute(string Oid, IReadOnlyList<ReadOnlyMemory<byte>> Values);
-
-/// <summary>A SignerInfo (RFC 5652 §5.3) as sent.</summary>
-public sealed record SignerInfoData
-{
-    /// <summary>The signer's IssuerAndSerialNumber, when the sid uses that form.</summary>
-    public IssuerAndSerial? IssuerAndSerial { get; init; }
-
-    /// <summary>The signer's subjectKeyIdentifier, when the sid uses that form.</summary>
-    public ReadOnlyMemory<byte>? SubjectKeyIdentifier { get; init; }
-
-    public required AlgorithmIdentifier DigestAlgorithm { get; init; }
-
-    /// <summary>The signedAttrs field as received, starting with its [0] tag.</summary>
-    public required ReadOnlyMemory<byte> SignedAttributesEncoded { get; init; }
-
-    public required IReadOnlyList<CmsAttribute> SignedAttributes { get; init; }
-
-    public required AlgorithmIdentifier SignatureAlgorithm { get; init; }
-
-    public required byte[] Signature { get; init; }
-
-    public CmsAttribute? FindAttribute(string oid)
-    {
-        foreach (CmsAttribute attribute in SignedAttributes)
-        {
-            if (attribute.Oid == oid)
-            {
-                return attribute;
-            }
-        }
-
-        return null;
-    }
-}
-
-/// <summary>A parsed SignedData (RFC 5652 §5.1).</summary>
-public sealed record SignedDataContent
-{
-    public required string EncapsulatedContentType { get; init; }
-
-    /// <summary>The eContent octets, or null when the content is absent (FAILURE, PENDING, degenerate).</summary>
-    public byte[]? Content { get; init; }
-
-    /// <summary>Certificates in the certificates field, DER as sent.</summary>
-    public required IReadOnlyList<ReadOnlyMemory<byte>> Certificates { get; init; }
-
-    /// <summary>CRLs in the crls field, DER as sent.</summary>
-    public required IReadOnlyList<ReadOnlyMemory<byte>> Crls { get; init; }
-
-    public required IReadOnlyList<SignerInfoData> Signers { get; init; }
-}
-
 /// <summary>
 /// Reads ContentInfo-wrapped SignedData. BER is accepted (Apple sends indefinite lengths); anything that does not
 /// parse becomes a <see cref="ScepFormatException"/>.
@@ -170,39 +116,5 @@ public static class SignedDataReader
             SignatureAlgorithm = signatureAlgorithm,
             Signature = signature,
         };
-    }
-}
-
-/// <summary>ContentInfo (RFC 5652 §3).</summary>
-public static class ContentInfo
-{
-    /// <summary>Checks the content type and returns a reader positioned inside the [0] EXPLICIT content.</summary>
-    public static AsnReader ReadContent(ReadOnlyMemory<byte> encoded, string expectedContentType)
-    {
-        var reader = new AsnReader(encoded, AsnEncodingRules.BER);
-        AsnReader contentInfo = reader.ReadSequence();
-        string contentType = contentInfo.ReadObjectIdentifier();
-        if (contentType != expectedContentType)
-        {
-            throw new AsnContentException($"Expected content type {expectedContentType}, found {contentType}.");
-        }
-
-        AsnReader explicitContent = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
-        return explicitContent.ReadSequence();
-    }
-
-    public static byte[] Wrap(string contentType, ReadOnlySpan<byte> encodedContent)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier(contentType);
-            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
-            {
-                writer.WriteEncodedValue(encodedContent);
-            }
-        }
-
-        return writer.Encode();
     }
 }

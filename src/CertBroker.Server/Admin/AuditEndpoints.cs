@@ -61,7 +61,7 @@ internal static class AuditEndpoints
             http.AuditBy(time.GetUtcNow(), AuditActions.AuditExported) with { Details = $"CSV export; filters: {filter.Describe()}." },
             cancellationToken).ConfigureAwait(false);
         string fileName = $"certbroker-audit-{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.csv";
-        return TypedResults.Stream(stream => WriteCsvAsync(stream, filter, trail, cancellationToken), AuditCsv.ContentType, fileName);
+        return TypedResults.Stream(stream => WriteCsvAsync(stream, filter, trail, cancellationToken), Csv.ContentType, fileName);
     }
 
     /// <summary>Streams the matching events page by page, so the size of the trail never decides the memory used.</summary>

@@ -1,7 +1,7 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;

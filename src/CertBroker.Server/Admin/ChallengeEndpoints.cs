@@ -58,7 +58,7 @@ internal static class ChallengeEndpoints
         {
             issue = await issuer.IssueAsync(profile!, binding, body?.LifetimeMinutes, http.AuditBy(time.GetUtcNow(), ""), cancellationToken);
         }
-        catch (Core.Issuing.UpstreamChallengeException ex)
+        catch (Core.Backends.UpstreamChallengeException ex)
         {
             return NdesAdminPage.UpstreamChallengeProblem(ex);
         }

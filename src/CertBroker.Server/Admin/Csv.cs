@@ -1,37 +1,59 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
 
 namespace CertBroker.Server.Admin;
 
 /// <summary>
-/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF between records. Cells
-/// that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) are written with a leading
-/// apostrophe, as OWASP advises against CSV injection; the reader takes that apostrophe off again.
+/// The broker's one CSV dialect, read and written with CsvHelper: RFC 4180, CRLF between records, fields quoted only
+/// when they hold a comma, quote or line break. Cells a spreadsheet would run as a formula (starting with =, +, -, @,
+/// tab or CR; CWE-1236) get a leading apostrophe, as OWASP advises, and the reader takes it off again: device
+/// subjects and user names tried come from clients.
 /// </summary>
 internal static class Csv
 {
+    public const string ContentType = "text/csv; charset=utf-8";
+
+    // The apostrophe is ours (Defuse), not CsvHelper's injection escape, so that the reader can undo exactly it.
+    private static readonly CsvWriterOptions WriterOptions = new()
+    {
+        NewLine = "\r\n",
+        HasHeader = false,
+        Quoting = CsvQuoting.WhenNeeded,
+        Injection = CsvInjection.None,
+        ValidateFieldCount = false,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    private static readonly CsvReaderOptions ReaderOptions = new()
+    {
+        HasHeader = false,
+        AllowLineBreaksInQuotes = true,
+        SkipEmptyLines = true,
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    /// <summary>One record, CRLF-terminated.</summary>
+    public static string Record(IEnumerable<string?> fields)
+    {
+        var output = new StringBuilder();
+        WriteRecord(output, fields);
+        return output.ToString();
+    }
+
     public static void WriteRecord(StringBuilder output, IEnumerable<string?> fields)
     {
-        bool first = true;
+        using var text = new StringWriter(output, CultureInfo.InvariantCulture);
+        using CsvWriter writer = CsvWriter.Create(text, WriterOptions, true);
         foreach (string? field in fields)
         {
-            if (!first)
-            {
-                output.Append(',');
-            }
-
-            first = false;
-            string value = Defuse(field ?? "");
-            if (value.AsSpan().IndexOfAny(",\"\r\n") >= 0)
-            {
-                output.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                output.Append(value);
-            }
+            writer.WriteField(Defuse(field ?? ""));
         }
 
-        output.Append("\r\n");
+        writer.EndRecord();
+        writer.Flush();
     }
 
     /// <summary>Reads records; a quoted field may hold commas, doubled quotes and line breaks.</summary>
@@ -39,88 +61,13 @@ internal static class Csv
     public static List<string[]> Read(string text)
     {
         var records = new List<string[]>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        int i = 0;
-        bool quoted = false;
-        bool fieldStarted = false;
-        while (i < text.Length)
+        using CsvReader reader = CsvReader.FromText(text, ReaderOptions);
+        while (reader.Read())
         {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i += 2;
-                    continue;
-                }
-
-                if (c == '"')
-                {
-                    quoted = false;
-                    i++;
-                    if (i < text.Length && text[i] is not (',' or '\r' or '\n'))
-                    {
-                        throw new FormatException($"Text after a closing quote in record {records.Count + 1}.");
-                    }
-
-                    continue;
-                }
-
-                field.Append(c);
-                i++;
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    fieldStarted = true;
-                    break;
-                case ',':
-                    fields.Add(Undefuse(field.ToString()));
-                    field.Clear();
-                    fieldStarted = true;
-                    break;
-                case '\r' or '\n':
-                    if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                    {
-                        i++;
-                    }
-
-                    EndRecord();
-                    break;
-                default:
-                    field.Append(c);
-                    fieldStarted = true;
-                    break;
-            }
-
-            i++;
+            records.Add([.. reader.Current.ToArray().Select(Undefuse)]);
         }
 
-        if (quoted)
-        {
-            throw new FormatException($"A quoted field in record {records.Count + 1} is not closed.");
-        }
-
-        EndRecord();
         return records;
-
-        void EndRecord()
-        {
-            if (fieldStarted || fields.Count > 0 || field.Length > 0)
-            {
-                fields.Add(Undefuse(field.ToString()));
-                records.Add([.. fields]);
-            }
-
-            fields.Clear();
-            field.Clear();
-            fieldStarted = false;
-        }
     }
 
     private static bool IsFormulaStart(char c) => c is '=' or '+' or '-' or '@' or '\t' or '\r';

@@ -12,7 +12,7 @@ namespace CertBroker.Server.Admin;
 /// </summary>
 internal static class ExpiryReportWriter
 {
-    public const string CsvContentType = "text/csv; charset=utf-8";
+    public const string CsvContentType = Csv.ContentType;
 
     private const int FlushBytes = 32 * 1024;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Challenges;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 
 namespace CertBroker.Server.Admin;
@@ -31,7 +31,7 @@ internal static class NdesAdminPage
     }
 
     private static async Task<IResult> ServeAsync(
-        HttpContext http, ProfileCatalog profiles, OneTimeChallengeIssuer issuer, ProfileBackends backends, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, ProfileCatalog profiles, OneTimeChallengeIssuer issuer, BackendCatalog backends, TimeProvider time, CancellationToken cancellationToken)
     {
         string name = http.Request.Query["profile"].ToString() is { Length: > 0 } given ? given : BrokerOptions.DefaultProfileName;
         ScepProfile? profile = profiles.Find(name);
@@ -53,7 +53,7 @@ internal static class NdesAdminPage
             return UpstreamChallengeProblem(ex);
         }
 
-        X509Certificate2? ca = backends.Identity(profile)?.CaChain[0] ?? backends.Upstream(profile.Name)?.Identity?.CaChain[0];
+        X509Certificate2? ca = backends.For(profile).Identity?.CaChain[0];
         string body = issue.CapReached
             ? $"<P> The password cache is full. <P> Unused passwords are kept for {profile.Options.ChallengeLifetimeMinutes} minutes; "
               + "wait until one is used or expires. </P>"

@@ -18,7 +18,7 @@ internal static class RequestEndpoints
     {
         RouteGroupBuilder requests = api.MapGroup("/requests").WithTags("Requests");
 
-        requests.MapGet("/", async (string? status, string? profile, string? q, IApprovalStore store, UpstreamRelay relay, CancellationToken cancellationToken) =>
+        requests.MapGet("/", async (string? status, string? profile, string? q, IApprovalStore store, IUpstreamRequestStore upstreamRequests, CancellationToken cancellationToken) =>
         {
             if (!TryParseStatus(status, out RequestStatus? parsed))
             {
@@ -33,7 +33,7 @@ internal static class RequestEndpoints
             var views = new List<RequestView>(found.Count);
             foreach (EnrolmentTransaction request in found)
             {
-                views.Add(await RequestView.FromAsync(request, relay, cancellationToken).ConfigureAwait(false));
+                views.Add(await RequestView.FromAsync(request, upstreamRequests, cancellationToken).ConfigureAwait(false));
             }
 
             return Results.Ok(views);
@@ -44,9 +44,9 @@ internal static class RequestEndpoints
         .ProducesValidationProblem()
         .RequirePermission(Permission.ReadInventory);
 
-        requests.MapGet("/{id:long}", async (long id, IApprovalStore store, UpstreamRelay relay, CancellationToken cancellationToken) =>
+        requests.MapGet("/{id:long}", async (long id, IApprovalStore store, IUpstreamRequestStore upstreamRequests, CancellationToken cancellationToken) =>
             await store.FindRequestAsync(id, cancellationToken).ConfigureAwait(false) is { } request
-                ? Results.Ok(await RequestView.FromAsync(request, relay, cancellationToken).ConfigureAwait(false))
+                ? Results.Ok(await RequestView.FromAsync(request, upstreamRequests, cancellationToken).ConfigureAwait(false))
                 : NoSuchRequest(id))
         .WithName("GetRequest")
         .Produces<RequestView>()

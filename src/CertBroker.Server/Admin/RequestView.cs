@@ -55,11 +55,11 @@ internal sealed record RequestView(
             request.CertificateSerial);
     }
 
-    /// <summary>The view with its upstream request, for a <c>Backend=Ndes</c> profile's request that went upstream.</summary>
-    public static async Task<RequestView> FromAsync(EnrolmentTransaction request, Core.Enrolment.UpstreamRelay relay, CancellationToken cancellationToken)
+    /// <summary>The view with its upstream request, for a request that went to an upstream CA.</summary>
+    public static async Task<RequestView> FromAsync(EnrolmentTransaction request, IUpstreamRequestStore upstreamRequests, CancellationToken cancellationToken)
     {
         RequestView view = From(request);
-        return relay.Serves(request.Profile) && await relay.FindAsync(request.Profile, request.TransactionId, cancellationToken).ConfigureAwait(false) is { } upstream
+        return await upstreamRequests.FindUpstreamRequestAsync(request.Profile, request.TransactionId, cancellationToken).ConfigureAwait(false) is { } upstream
             ? view with { Upstream = UpstreamView.From(upstream) }
             : view;
     }

@@ -1,68 +1,53 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
+using CertBroker.Core.Profiles;
 using CertBroker.Scep.Cms;
 
 namespace CertBroker.Server.Endpoints;
 
 /// <summary>
-/// GetCACert and GetNextCACert bodies (RFC 8894 §4.2, §4.3), built once at start-up: they only change with the key
-/// material, which needs a restart anyway.
+/// GetCACert and GetNextCACert bodies (RFC 8894 §4.2, §4.3) of each profile, built once per backend identity: they
+/// change only when the key material does (a restart) or an upstream CA presents new certificates.
 /// </summary>
-internal sealed class CaCertificateResponses
+internal sealed class CaCertificateResponses(BackendCatalog backends, TimeProvider time)
 {
     public const string CaRaContentType = "application/x-x509-ca-ra-cert";
     public const string NextCaContentType = "application/x-x509-next-ca-cert";
 
-    private readonly ProfileBackends? _backends;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UpstreamIdentity Identity, byte[] Body)> _upstream = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<ICaBackend, Bodies> _bodies = new();
 
-    public CaCertificateResponses(IRegistrationAuthority ra, ICertificateIssuer issuer, INextCaSource nextCa, TimeProvider time, ProfileBackends? backends = null)
+    /// <summary>Degenerate SignedData with the RA and CA certificates of <paramref name="profile"/>; null while its CA is not ready.</summary>
+    public byte[]? For(ScepProfile profile) => BodiesFor(profile)?.CaCertificates;
+
+    /// <summary>SignedData over the successor CA certificate of <paramref name="profile"/>, or null when none is announced.</summary>
+    public byte[]? NextCa(ScepProfile profile) => BodiesFor(profile)?.NextCa;
+
+    private Bodies? BodiesFor(ScepProfile profile)
     {
-        _backends = backends;
-        CaCertificates = Build(ra, issuer.CaChain);
-
-        if (nextCa.NextCaCertificate is X509Certificate2 next)
-        {
-            byte[] degenerate = SignedDataWriter.WriteDegenerate([next.RawData]);
-            var signer = new CmsSigner(ra.SigningCertificate, ra.SigningKey, HashAlgorithmName.SHA256);
-            NextCaCertificates = SignedDataWriter.WriteSigned(degenerate, signer, [], time.GetUtcNow());
-        }
-    }
-
-    /// <summary>Degenerate SignedData with the RA and CA certificates.</summary>
-    public byte[] CaCertificates { get; }
-
-    /// <summary>SignedData over the successor CA certificate, or null when none is configured.</summary>
-    public byte[]? NextCaCertificates { get; }
-
-    public bool HasNextCa => NextCaCertificates is not null;
-
-    /// <summary>
-    /// The GetCACert body of <paramref name="profile"/>: the broker's RA and the upstream CA chain for an upstream
-    /// profile, rebuilt when either changes; null while the upstream is not ready.
-    /// </summary>
-    public byte[]? For(Core.Profiles.ScepProfile profile)
-    {
-        if (_backends?.Upstream(profile.Name) is null)
-        {
-            return CaCertificates;
-        }
-
-        if (_backends.Identity(profile) is not (IRegistrationAuthority ra, IReadOnlyList<X509Certificate2> caChain))
+        ICaBackend backend = backends.For(profile);
+        if (backend.Identity is not { } identity)
         {
             return null;
         }
 
-        var identity = new UpstreamIdentity(ra, caChain);
-        if (_upstream.TryGetValue(profile.Name, out var cached) && cached.Identity == identity)
+        if (_bodies.TryGetValue(backend, out Bodies? cached) && cached.Identity == identity)
         {
-            return cached.Body;
+            return cached;
         }
 
-        byte[] body = Build(identity.Ra, identity.CaChain);
-        _upstream[profile.Name] = (identity, body);
-        return body;
+        X509Certificate2? next = (backend as INextCaSource)?.NextCaCertificate;
+        var bodies = new Bodies(identity, Build(identity.Ra, identity.CaChain), next is null ? null : SignNextCa(identity.Ra, next));
+        _bodies[backend] = bodies;
+        return bodies;
+    }
+
+    private byte[] SignNextCa(IRegistrationAuthority ra, X509Certificate2 next)
+    {
+        byte[] degenerate = SignedDataWriter.WriteDegenerate([next.RawData]);
+        var signer = new CmsSigner(ra.SigningCertificate, ra.SigningKey, HashAlgorithmName.SHA256);
+        return SignedDataWriter.WriteSigned(degenerate, signer, [], time.GetUtcNow());
     }
 
     // RA certificates first (signing, then encryption), then the CA chain: the order NDES uses.
@@ -77,4 +62,6 @@ internal sealed class CaCertificateResponses
         certificates.AddRange(caChain.Select(c => (ReadOnlyMemory<byte>)c.RawData));
         return SignedDataWriter.WriteDegenerate(certificates);
     }
+
+    private sealed record Bodies(BackendIdentity Identity, byte[] CaCertificates, byte[]? NextCa);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CertBroker.Core.Enrolment;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
@@ -57,7 +57,7 @@ internal sealed partial class ScepHandler(
     private IEnumerable<string> AdvertisedCapabilities(ScepProfile profile)
     {
         IReadOnlySet<string> forbidden = policy.ForbiddenCapabilities(profile);
-        IReadOnlyList<string> capabilities = profile.Capabilities(caResponses.HasNextCa && profile.Options.Backend == ProfileBackend.Embedded);
+        IReadOnlyList<string> capabilities = profile.Capabilities(caResponses.NextCa(profile) is not null);
         return forbidden.Count == 0 ? capabilities : capabilities.Where(c => !forbidden.Contains(c));
     }
 
@@ -92,7 +92,7 @@ internal sealed partial class ScepHandler(
 
                     break;
                 case "GETNEXTCACERT":
-                    if (profile.Options.Backend == ProfileBackend.Embedded && caResponses.NextCaCertificates is { } next)
+                    if (caResponses.NextCa(profile) is { } next)
                     {
                         await WriteBytesAsync(http, StatusCodes.Status200OK, CaCertificateResponses.NextCaContentType, next, entry).ConfigureAwait(false);
                     }

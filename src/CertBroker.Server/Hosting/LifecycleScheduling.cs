@@ -38,13 +38,13 @@ internal static class LifecycleScheduling
             provider.GetRequiredService<Core.Profiles.ProfileCatalog>(),
             provider.GetRequiredService<IOptions<ScheduleOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<Core.Audit.AuditRecorder>(),
+            provider.GetRequiredService<Core.Audit.AuditRecorder>(),
             provider.GetRequiredService<IRenewalNotifier>()));
         services.AddSingleton(provider => new ExpiryAlerts(
             provider.GetRequiredService<IRenewalStore>(),
             provider.GetRequiredService<IOptions<ScheduleOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<Core.Audit.AuditRecorder>(),
+            provider.GetRequiredService<Core.Audit.AuditRecorder>(),
             provider.GetRequiredService<IRenewalNotifier>()));
 
         services.AddQuartz(quartz =>

@@ -1,8 +1,9 @@
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
+using CertBroker.Issuers.Ndes;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Monitoring;
@@ -36,18 +37,18 @@ internal static class ServiceRegistration
             .ValidateOnStart();
         services.AddSqliteStore();
         services.AddEmbeddedCa(configuration);
-        services.AddUpstreamBackends(dataDirectory);
+        services.AddNdesUpstreams(dataDirectory);
 
-        // The inventory matches queued requests to devices (IDeviceMatcher). The audit recorder and forwarder come
-        // with AddAdminAccess.
+        // The inventory matches queued requests to devices (IDeviceMatcher).
         services.AddInventoryAndChallenges();
         // One lock table for the SCEP pipeline and the approval queue: see TransactionLocks.
         services.AddSingleton<TransactionLocks>();
+        services.AddSingleton<QueueDecisions>();
         services.AddSingleton<RequestQueue>();
         services.AddLifecycleJobs();
 
         services.AddWeakCryptoPolicy();
-        services.AddSingleton<ScepResponder>();
+        services.AddEnrolmentPipeline();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();
         services.AddMonitoring();

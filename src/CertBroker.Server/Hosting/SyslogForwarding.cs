@@ -1,5 +1,5 @@
 using CertBroker.Core.Audit;
-using CertBroker.Core.Audit.Syslog;
+using CertBroker.Server.Syslog;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

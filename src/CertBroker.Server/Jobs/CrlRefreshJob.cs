@@ -1,4 +1,4 @@
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using Quartz;
 
 namespace CertBroker.Server.Jobs;

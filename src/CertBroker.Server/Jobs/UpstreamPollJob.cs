@@ -1,4 +1,4 @@
-using CertBroker.Core.Enrolment;
+using CertBroker.Core.Backends;
 using Quartz;
 
 namespace CertBroker.Server.Jobs;

@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 
 namespace CertBroker.Server.Monitoring;
 

@@ -57,7 +57,7 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
     [Fact]
     public void RecordFailure_FailuresSpreadWiderThanThePeriod_DoNotLockOut()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.StartingNow();
         var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
 
         bool locked = false;
@@ -74,7 +74,7 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
     [Fact]
     public void RecordFailure_OtherSource_IsNotLockedOut()
     {
-        var time = new FakeTimeProvider();
+        var time = TestClock.StartingNow();
         var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 2, PeriodMinutes = 10 }), time);
 
         lockout.RecordFailure("203.0.113.9");

@@ -82,7 +82,8 @@ public sealed class RenewalLifecycleTests(CaFixture ca) : IClassFixture<CaFixtur
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(new ScheduleOptions()),
         scep.Time,
-        scep.Audit);
+        scep.Audit,
+        NullRenewalNotifier.Instance);
 
     private static async Task<X509Certificate2> EnrolAsync(ScepHarness scep, Device device)
     {

@@ -2,7 +2,9 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Enrolment.Steps;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
@@ -55,6 +57,8 @@ internal sealed class ScepHarness : IAsyncDisposable
     public const string Challenge = "correct horse battery staple";
 
     private readonly TempDirectory _directory;
+    private readonly Lazy<Broker> _broker;
+    private readonly Lazy<OneTimeChallengeIssuer> _challenges;
 
     private ScepHarness(CaKeyMaterial material, TempDirectory directory, SqliteStores stores, ProfileOptions defaultProfile)
     {
@@ -62,8 +66,7 @@ internal sealed class ScepHarness : IAsyncDisposable
         Stores = stores;
         Audit = new AuditRecorder(stores.Audit, Forwarded);
         Lockout = new ChallengeLockout(Options.Create(LockoutOptions), Time);
-        Challenges = new OneTimeChallengeIssuer(stores.Challenges, Audit, Time);
-        var guard = new ChallengeGuard(stores.Challenges, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
+        Guard = new ChallengeGuard(stores.Challenges, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
         Issuer = new EmbeddedCertificateIssuer(
             material,
             stores.Certificates,
@@ -72,13 +75,53 @@ internal sealed class ScepHarness : IAsyncDisposable
             Time,
             NullLogger<EmbeddedCertificateIssuer>.Instance);
         Ra = new RegistrationAuthority(material);
-        var locks = new TransactionLocks();
-        Responder = new ScepResponder(Ra, Issuer, Issuer, stores.Enrolments, stores.Certificates, Time, locks, Devices, Audit, guard, Policy);
         Client = new ScepClient(Ra.EncryptionCertificate, Time);
         Profile = new ScepProfile(BrokerOptions.DefaultProfileName, defaultProfile);
         Catalog = new ProfileCatalog(Options.Create(new BrokerOptions { Profiles = { [BrokerOptions.DefaultProfileName] = defaultProfile } }));
-        Queue = new RequestQueue(stores.Approvals, stores.Enrolments, Issuer, Catalog, locks, Time, Audit, Policy);
+        // Made on first use: a test of an upstream profile composes its own broker with its upstream.
+        _broker = new Lazy<Broker>(() => Compose([]));
+        _challenges = new Lazy<OneTimeChallengeIssuer>(() => new OneTimeChallengeIssuer(stores.Challenges, Audit, Time, Backends));
     }
+
+    /// <summary>The parts the pipeline, the queue and the upstream job are made of, wired as the host wires them.</summary>
+    public sealed record Broker(ScepResponder Responder, RequestQueue Queue, UpstreamPoller Poller, BackendCatalog Backends);
+
+    /// <summary>
+    /// The broker's composition over this harness's stores, CA, clock and policy, with
+    /// <paramref name="upstreams"/> for the profiles with <c>Backend=Ndes</c>; every part gets its own locks.
+    /// </summary>
+    public Broker Compose(IEnumerable<IUpstreamCa> upstreams)
+    {
+        var locks = new TransactionLocks();
+        var recorder = new IssuanceRecorder(Stores.Enrolments, Audit, Time);
+        var decisions = new QueueDecisions(Stores.Enrolments, Audit);
+        var backends = new BackendCatalog(Catalog, [
+            new EmbeddedBackendProvider(new EmbeddedBackend(Ra, Issuer, Issuer, new NextCaCertificate(null), recorder)),
+            new UpstreamBackendProvider(upstreams, Stores.Enrolments, Stores.Upstream, recorder, Devices, Audit, Policy, Time),
+        ]);
+        var pipeline = new EnrolmentPipeline(
+            new ReplayStep(Stores.Enrolments, Stores.Certificates, decisions, Time),
+            new ProofOfPossessionStep(),
+            new AuthorizationStep(new RequestAuthorizer(Time, Guard)),
+            new KeyAndAlgorithmPolicyStep(Policy),
+            new ApprovalGateStep(Stores.Enrolments, Devices, Audit, Guard, Time),
+            new BackendStep(Guard, Time),
+            locks,
+            Stores.Enrolments,
+            Audit,
+            Time);
+        return new Broker(
+            new ScepResponder(backends, pipeline, Stores.Enrolments, Stores.Certificates, locks, decisions, Time),
+            new RequestQueue(Stores.Approvals, backends, Catalog, locks, decisions, Audit, Policy, Time),
+            new UpstreamPoller(Stores.Upstream, Stores.Enrolments, backends, Catalog, locks, decisions, Time),
+            backends);
+    }
+
+    /// <summary>Checks challenges behind the lockout.</summary>
+    public ChallengeGuard Guard { get; }
+
+    /// <summary>The backend of every profile.</summary>
+    public BackendCatalog Backends => _broker.Value.Backends;
 
     /// <summary>The weak-crypto policy with its default thresholds and no blocklist.</summary>
     public WeakCryptoPolicy Policy { get; } = new(new WeakCryptoOptions(), KeyBlocklist.Empty);
@@ -87,7 +130,7 @@ internal sealed class ScepHarness : IAsyncDisposable
     public ProfileCatalog Catalog { get; }
 
     /// <summary>The approval queue over the same store, locks and clock as <see cref="Responder"/>.</summary>
-    public RequestQueue Queue { get; }
+    public RequestQueue Queue => _broker.Value.Queue;
 
     /// <summary>Audit events passed on after their change committed, in order.</summary>
     public CollectingForwarder Forwarded { get; } = new();
@@ -95,7 +138,7 @@ internal sealed class ScepHarness : IAsyncDisposable
     /// <summary>The device matcher the responder asks; matches nothing until a test sets a result.</summary>
     public FixedDeviceMatcher Devices { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = TestClock.StartingNow();
 
     /// <summary>The lockout settings every harness uses: 5 failures within 15 minutes, the defaults.</summary>
     public static ChallengeLockoutOptions LockoutOptions { get; } = new();
@@ -105,7 +148,7 @@ internal sealed class ScepHarness : IAsyncDisposable
     public ChallengeLockout Lockout { get; }
 
     /// <summary>Hands out one-time passwords for profiles with Challenge=OneTime.</summary>
-    public OneTimeChallengeIssuer Challenges { get; }
+    public OneTimeChallengeIssuer Challenges => _challenges.Value;
 
     /// <summary>Every store over the test's database file.</summary>
     public SqliteStores Stores { get; }
@@ -114,7 +157,7 @@ internal sealed class ScepHarness : IAsyncDisposable
 
     public RegistrationAuthority Ra { get; }
 
-    public ScepResponder Responder { get; }
+    public ScepResponder Responder => _broker.Value.Responder;
 
     public ScepClient Client { get; }
 

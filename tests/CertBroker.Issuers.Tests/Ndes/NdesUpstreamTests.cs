@@ -1,4 +1,4 @@
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Ndes;
 using CertBroker.Issuers.Tests.Support;
@@ -24,7 +24,7 @@ public sealed class NdesUpstreamTests : IDisposable
 
         Assert.True(await upstream.RefreshAsync(CancellationToken.None));
 
-        UpstreamIdentity identity = upstream.Identity!;
+        BackendIdentity identity = upstream.Identity!;
         Assert.Matches("^CN=CertBroker RA mfd [0-9A-F]{8}$", identity.Ra.SigningCertificate.Subject);
         Assert.Equal(_ca.Ca.Subject, identity.Ra.SigningCertificate.Issuer);
         Assert.Equal(_ca.Ca.RawData, identity.CaChain[0].RawData);

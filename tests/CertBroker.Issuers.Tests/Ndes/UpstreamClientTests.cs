@@ -142,7 +142,7 @@ public sealed class UpstreamClientTests : IDisposable
     {
         byte[] page = Encoding.Unicode.GetBytes("<P> The password cache is full. </P>");
 
-        Assert.Throws<Core.Issuing.UpstreamChallengeException>(() => NdesAdminPageParser.ReadPassword(page));
+        Assert.Throws<Core.Backends.UpstreamChallengeException>(() => NdesAdminPageParser.ReadPassword(page));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class DevCaFixture : IAsyncLifetime
 {
     private readonly TempDirectory directory = new();
 
-    internal FakeTimeProvider Time { get; } = new();
+    internal FakeTimeProvider Time { get; } = TestClock.StartingNow();
 
     public string DataDirectory => directory.Path;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Issuers.Tests.Support;

@@ -11,7 +11,7 @@ namespace CertBroker.Issuers.Tests.Support;
 internal static class TestPki
 {
     public static KeyMaterialProvider Provider(EmbeddedCaOptions options, string dataDirectory, TimeProvider? time = null) =>
-        new(Options.Create(options), dataDirectory, time ?? new FakeTimeProvider(), NullLogger<KeyMaterialProvider>.Instance);
+        new(Options.Create(options), dataDirectory, time ?? TestClock.StartingNow(), NullLogger<KeyMaterialProvider>.Instance);
 
     /// <summary>A self-signed CA certificate with its key (not attached).</summary>
     public static (X509Certificate2 Certificate, RSA Key) CreateCa(string commonName, bool markAsCa = true)

@@ -13,7 +13,7 @@ namespace CertBroker.Server.Tests.Admin;
 public sealed class AuthenticationTests : IAsyncLifetime
 {
     private readonly BrokerFactory _factory = new();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.StartingNow();
     private WebApplicationFactoryWithClock? _host;
 
     private IServiceProvider Services => _host!.Services;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
-using CertBroker.Core.Issuing;
+using CertBroker.Core.Backends;
 using CertBroker.Scep;
 using CertBroker.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

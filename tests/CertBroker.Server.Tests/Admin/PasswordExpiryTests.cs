@@ -12,7 +12,7 @@ namespace CertBroker.Server.Tests.Admin;
 public sealed class PasswordExpiryTests : IAsyncLifetime
 {
     private readonly BrokerFactory _factory = new();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.StartingNow();
     private WebApplicationFactory<Program> _host = null!;
     private HttpClient _client = null!;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
-using CertBroker.Core.Audit.Syslog;
+using CertBroker.Server.Syslog;
 using CertBroker.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

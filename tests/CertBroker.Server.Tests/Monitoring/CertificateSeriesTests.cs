@@ -4,7 +4,7 @@ namespace CertBroker.Server.Tests.Monitoring;
 
 /// <summary>
 /// Expiry counts by profile, state and bucket, and the per-certificate series window with its cap, as a scraper reads
-/// them. The clock moves in one test only, and is put back before it ends (tests of a class run one at a time).
+/// them. The test that moves the clock gets a broker of its own: a fake clock only goes forward.
 /// </summary>
 public sealed class CertificateSeriesTests(SeriesBroker broker) : IClassFixture<SeriesBroker>
 {
@@ -50,10 +50,12 @@ public sealed class CertificateSeriesTests(SeriesBroker broker) : IClassFixture<
     [Fact]
     public async Task Scrape_ClockMovesOnEightDays_CertificatesMoveToNearerBucketsAndTheWindowFollows()
     {
-        broker.Clock.Advance(TimeSpan.FromDays(8));
+        var own = new SeriesBroker();
+        await own.InitializeAsync();
         try
         {
-            PrometheusText metrics = await ScrapeAsync();
+            own.Clock.Advance(TimeSpan.FromDays(8));
+            PrometheusText metrics = await ScrapeAsync(own);
 
             Dictionary<string, double> byDefault = ByExpiry(metrics, "default");
             Assert.Equal(3, byDefault["expired/expired"]);
@@ -69,7 +71,7 @@ public sealed class CertificateSeriesTests(SeriesBroker broker) : IClassFixture<
         }
         finally
         {
-            broker.Clock.Advance(TimeSpan.FromDays(-8));
+            await own.DisposeAsync();
         }
     }
 
@@ -78,9 +80,11 @@ public sealed class CertificateSeriesTests(SeriesBroker broker) : IClassFixture<
             .Where(s => s.Label("profile") == profile)
             .ToDictionary(s => s.Label("state") + "/" + s.Label("expires_in"), s => s.Value);
 
-    private async Task<PrometheusText> ScrapeAsync()
+    private Task<PrometheusText> ScrapeAsync() => ScrapeAsync(broker);
+
+    private static async Task<PrometheusText> ScrapeAsync(SeriesBroker from)
     {
-        using HttpClient client = broker.Host.CreateClient();
+        using HttpClient client = from.Host.CreateClient();
         client.DefaultRequestHeaders.Authorization = AdminHttp.Bearer(SeriesBroker.MonitoringTokenSecret);
         HttpResponseMessage response = await client.GetAsync("/metrics");
         response.EnsureSuccessStatusCode();

@@ -55,8 +55,8 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
         Assert.NotNull(inFront);
         Assert.Equal(UpstreamBrokers.StaticProfile, inFront.Profile);
         Assert.NotNull(inFront.RenewalDueAt);
-        UpstreamRequest? relayed = await brokers.Front.Services.GetRequiredService<UpstreamRelay>()
-            .FindAsync(UpstreamBrokers.StaticProfile, request.TransactionId, CancellationToken.None);
+        UpstreamRequest? relayed = await brokers.Front.Services.GetRequiredService<IUpstreamRequestStore>()
+            .FindUpstreamRequestAsync(UpstreamBrokers.StaticProfile, request.TransactionId, CancellationToken.None);
         Assert.Equal(UpstreamRequestState.Issued, relayed?.State);
         Assert.Equal("AES-128-CBC", relayed?.Cipher);
         Assert.Equal("SHA-512", relayed?.Digest);
@@ -91,8 +91,8 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
         CertRepContent reply = request.Open(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(PkiStatus.Failure, reply.Message.Status);
         Assert.Equal(FailInfo.BadRequest, reply.Message.FailInfo);
-        Assert.Null(await brokers.Front.Services.GetRequiredService<UpstreamRelay>()
-            .FindAsync(UpstreamBrokers.StaticProfile, request.TransactionId, CancellationToken.None));
+        Assert.Null(await brokers.Front.Services.GetRequiredService<IUpstreamRequestStore>()
+            .FindUpstreamRequestAsync(UpstreamBrokers.StaticProfile, request.TransactionId, CancellationToken.None));
         Assert.Equal(0, await UpstreamCertificatesForAsync("CN=printer-wrong-password"));
     }
 
@@ -113,9 +113,9 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
         Assert.Equal(PkiStatus.Pending, request.Open(await response.Content.ReadAsByteArrayAsync()).Message.Status);
 
         Assert.Equal(1, await brokers.ApprovePendingAsync("CN=router-upstream-approval"));
-        UpstreamRelay relay = brokers.Front.Services.GetRequiredService<UpstreamRelay>();
+        IUpstreamRequestStore relay = brokers.Front.Services.GetRequiredService<IUpstreamRequestStore>();
         await brokers.RunUpstreamJobUntilAsync(async () =>
-            (await relay.FindAsync(UpstreamBrokers.OneTimeProfile, request.TransactionId, CancellationToken.None))?.State == UpstreamRequestState.Issued);
+            (await relay.FindUpstreamRequestAsync(UpstreamBrokers.OneTimeProfile, request.TransactionId, CancellationToken.None))?.State == UpstreamRequestState.Issued);
 
         HttpResponseMessage polled = await front.PostAsync(
             $"/scep/{UpstreamBrokers.OneTimeProfile}?{PkiOperation}", new ByteArrayContent(UpstreamBrokers.CertPoll(ca, request, "CN=router-upstream-approval")));
@@ -141,8 +141,8 @@ public sealed class NdesBackendTests(UpstreamBrokers brokers) : IClassFixture<Up
 
         Assert.Equal(PkiStatus.Pending, used.Open(await one.Content.ReadAsByteArrayAsync()).Message.Status);
         Assert.Equal(PkiStatus.Failure, reused.Open(await two.Content.ReadAsByteArrayAsync()).Message.Status);
-        Assert.Null(await brokers.Front.Services.GetRequiredService<UpstreamRelay>()
-            .FindAsync(UpstreamBrokers.OneTimeProfile, reused.TransactionId, CancellationToken.None));
+        Assert.Null(await brokers.Front.Services.GetRequiredService<IUpstreamRequestStore>()
+            .FindUpstreamRequestAsync(UpstreamBrokers.OneTimeProfile, reused.TransactionId, CancellationToken.None));
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     public async Task SendAsync_CertificateCrossingThresholds_AlertsOncePerThresholdAndOnlyTheSmallestWhenSeveralAreCrossedAtOnce()
     {
         CertificateRecord certificate = await IssueAsync(dueAt: Issued.AddDays(20), notAfter: Issued.AddDays(40));
-        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock);
+        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock, new AuditRecorder(_stores.Audit, NullAuditForwarder.Instance), NullRenewalNotifier.Instance);
 
         Assert.Equal(0, await alerts.SendAsync(CancellationToken.None));
         _clock.Advance(TimeSpan.FromDays(11));
@@ -198,7 +198,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         await Sweep().SweepAsync(CancellationToken.None);
         // Other audit events between lifecycle events, even one naming the same certificate, are not among them.
         await _stores.Audit.AppendAsync(Event(AuditActions.ChallengeUsed) with { Target = first.Serial }, CancellationToken.None);
-        await new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock).SendAsync(CancellationToken.None);
+        await new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock, new AuditRecorder(_stores.Audit, NullAuditForwarder.Instance), NullRenewalNotifier.Instance).SendAsync(CancellationToken.None);
         _clock.Advance(TimeSpan.FromDays(10));
         await Sweep().SweepAsync(CancellationToken.None);
 
@@ -223,7 +223,7 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
     {
         CertificateRecord certificate = await IssueAsync(dueAt: Issued.AddDays(300), notAfter: Issued.AddDays(40));
         long start = await _stores.RenewalEvents.NewestPositionAsync(CancellationToken.None);
-        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock);
+        var alerts = new ExpiryAlerts(_stores.Renewal, Options.Create(_schedule), _clock, new AuditRecorder(_stores.Audit, NullAuditForwarder.Instance), NullRenewalNotifier.Instance);
         _clock.Advance(TimeSpan.FromDays(11));
         await alerts.SendAsync(CancellationToken.None);
         _clock.Advance(TimeSpan.FromDays(16));
@@ -255,7 +255,9 @@ public sealed class SqliteRenewalTests : IAsyncLifetime
         new ProfileCatalog(Options.Create(new BrokerOptions())),
         Options.Create(_schedule),
         _clock,
-        random: new Random(7));
+        new AuditRecorder(_stores.Audit, NullAuditForwarder.Instance),
+        NullRenewalNotifier.Instance,
+        new Random(7));
 
     private async Task<CertificateRecord> IssueAsync(DateTimeOffset? dueAt, DateTimeOffset notAfter, string? renewalOf = null, long? challenge = null)
     {

@@ -1,0 +1,32 @@
+using CertBroker.Core.Policy;
+using CertBroker.Core.Profiles;
+using CertBroker.Core.Storage;
+using CertBroker.Scep;
+
+namespace CertBroker.Core.Approvals;
+
+/// <summary>What a waiting request (for an admin or an upstream CA) stores for the admin's queue view.</summary>
+public static class PendingRequest
+{
+    /// <param name="transaction">The Pending transaction as first written.</param>
+    /// <param name="csr">Its CSR.</param>
+    /// <param name="profile">Its profile: the challenge mode and how long it may wait.</param>
+    /// <param name="findings">Its weak-crypto findings.</param>
+    /// <param name="deviceId">The inventory device it matched, if any.</param>
+    public static EnrolmentTransaction Describe(
+        EnrolmentTransaction transaction, CertificationRequest csr, ScepProfile profile, IReadOnlyList<Finding>? findings, long? deviceId)
+    {
+        (string keyAlgorithm, int keySize) = CertificateRecords.KeyOf(csr.GetPublicKey());
+        return transaction with
+        {
+            SubjectAlternativeNames = CertificateRecords.SubjectAlternativeNames(csr.SubjectAlternativeName),
+            KeyAlgorithm = keyAlgorithm,
+            KeySize = keySize,
+            // Renewals are authorised by the certificate they renew; never the challenge value.
+            ChallengeMode = transaction.RenewalOf is null ? profile.Options.Challenge.ToString() : "Renewal",
+            Findings = findings?.Select(f => f.ToString()).ToList() ?? [],
+            DeviceId = deviceId,
+            ExpiresAt = transaction.CreatedAt.AddDays(profile.Options.PendingExpiryDays),
+        };
+    }
+}

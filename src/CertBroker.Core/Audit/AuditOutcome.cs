@@ -1,0 +1,7 @@
+namespace CertBroker.Core.Audit;
+
+public enum AuditOutcome
+{
+    Success = 0,
+    Failure = 1,
+}

@@ -1,0 +1,36 @@
+using CertBroker.Core.Policy;
+using CertBroker.Core.Profiles;
+using CertBroker.Core.Storage;
+using CertBroker.Scep;
+
+namespace CertBroker.Core.Backends;
+
+/// <summary>An authorised request on its way to a backend.</summary>
+/// <param name="Profile">The profile it was made for.</param>
+/// <param name="Transaction">The device's transaction, with the one-time password and the renewed serial that
+/// authorised it (<see cref="EnrolmentTransaction.Challenge"/>, <see cref="EnrolmentTransaction.RenewalOf"/>).</param>
+/// <param name="Csr">The transaction's CSR.</param>
+/// <param name="Caller">Who submits: the device, an approving admin, or the broker's own job.</param>
+/// <param name="Findings">The weak-crypto findings of the request, recorded with the certificate.</param>
+/// <param name="Stored">Whether <paramref name="Transaction"/> is already stored (queued or waiting for the backend).</param>
+/// <param name="Note">Why it was allowed, for the audit trail.</param>
+public sealed record BackendSubmission(
+    ScepProfile Profile,
+    EnrolmentTransaction Transaction,
+    CertificationRequest Csr,
+    IssuanceCaller Caller,
+    IReadOnlyList<Finding>? Findings,
+    bool Stored,
+    string? Note = null)
+{
+    /// <summary>A stored transaction (a queued request, one waiting for an upstream), its CSR read back.</summary>
+    public static BackendSubmission ForStored(ScepProfile profile, EnrolmentTransaction transaction, IssuanceCaller caller, IReadOnlyList<Finding>? findings)
+    {
+        byte[] csr = transaction.CertificationRequest
+            ?? throw new InvalidOperationException($"Transaction {transaction.TransactionId} has no stored CSR.");
+        return new BackendSubmission(profile, transaction, CertificationRequest.Parse(csr), caller, findings, Stored: true);
+    }
+
+    /// <summary>The certificate a stored renewal renews: the store keeps it only in the transaction's key.</summary>
+    public string? RenewalOf => Transaction.RenewalOf ?? (Stored ? StoredTransactionId.Split(Transaction.TransactionId).RenewedSerial : null);
+}

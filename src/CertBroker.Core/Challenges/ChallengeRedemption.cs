@@ -1,0 +1,13 @@
+using System.Security.Cryptography;
+using System.Text;
+using CertBroker.Core.Audit;
+
+namespace CertBroker.Core.Challenges;
+
+/// <summary>
+/// A one-time password that authorised a request, to be marked used in the same database transaction that records
+/// the decision (issued or pending). Set on <see cref="Storage.EnrolmentTransaction.Challenge"/>.
+/// </summary>
+/// <param name="ChallengeId">The challenge row.</param>
+/// <param name="UsedEvent">The <c>challenge.used</c> audit event, written with it.</param>
+public sealed record ChallengeRedemption(long ChallengeId, AuditEvent UsedEvent);

@@ -1,0 +1,70 @@
+using CertBroker.Core.Backends;
+using CertBroker.Core.Policy;
+using CertBroker.Core.Profiles;
+using CertBroker.Core.Storage;
+using CertBroker.Scep;
+using CertBroker.Scep.Cms;
+
+namespace CertBroker.Core.Enrolment;
+
+/// <summary>One PKCSReq or RenewalReq on its way through the <see cref="EnrolmentPipeline"/>.</summary>
+public sealed class EnrolmentContext
+{
+    public required ScepProfile Profile { get; init; }
+
+    public required PkiMessage Request { get; init; }
+
+    public required DecryptedContent Content { get; init; }
+
+    public required CertificationRequest Csr { get; init; }
+
+    public required TransactionKey Key { get; init; }
+
+    public required string? RequesterAddress { get; init; }
+
+    /// <summary>The profile's CA.</summary>
+    public required ICaBackend Backend { get; init; }
+
+    /// <summary>The RA and CA chain the device sees.</summary>
+    public required BackendIdentity Identity { get; init; }
+
+    /// <summary>On what grounds the request may be issued; set by <see cref="Steps.AuthorizationStep"/>.</summary>
+    public Authorization Authorization { get; set; }
+
+    /// <summary>The weak-crypto findings; set by <see cref="Steps.KeyAndAlgorithmPolicyStep"/>.</summary>
+    public IReadOnlyList<Finding>? Findings { get; set; }
+
+    /// <summary>The transaction this request makes, as first written.</summary>
+    public EnrolmentTransaction Transaction(TransactionState state, FailInfo? failInfo, DateTimeOffset now) => new()
+    {
+        Profile = Profile.Name,
+        TransactionId = Key.Value,
+        MessageType = (int)Request.MessageType,
+        State = state,
+        PublicKeySha256 = Csr.PublicKeySha256,
+        Subject = Csr.Subject.Name,
+        RequesterAddress = RequesterAddress,
+        ContentEncryptionAlgorithm = Content.Algorithm.Name,
+        DigestAlgorithm = DigestAlgorithms.DisplayName(Request.Signature.Digest),
+        SignatureAlgorithm = Request.Signature.Scheme,
+        FailInfo = failInfo?.ToRfcName(),
+        CertificationRequest = Csr.Encoded,
+        CreatedAt = now,
+        UpdatedAt = now,
+        Challenge = Authorization.Challenge,
+        RenewalOf = Authorization.RenewalOf,
+    };
+
+    /// <summary>An audit event about this request, by the device.</summary>
+    public Audit.AuditEvent Audit(DateTimeOffset now, string action, Audit.AuditOutcome outcome, string details) => new()
+    {
+        Time = now,
+        Action = action,
+        Outcome = outcome,
+        Actor = IssuanceCaller.DeviceActor,
+        SourceAddress = RequesterAddress,
+        Target = Key.Value,
+        Profile = Profile.Name,
+        Details = details,
+    };
+}

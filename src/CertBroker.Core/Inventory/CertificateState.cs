@@ -1,0 +1,12 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Storage;
+
+namespace CertBroker.Core.Inventory;
+
+/// <summary>Where a certificate stands at a given time.</summary>
+public enum CertificateState
+{
+    Valid,
+    Expired,
+    Revoked,
+}

@@ -1,0 +1,6 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Storage;
+
+namespace CertBroker.Core.Inventory;
+
+public sealed record DeviceImportResult(int Created, int Updated);

@@ -1,0 +1,8 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Inventory;
+using CertBroker.Core.Storage;
+
+namespace CertBroker.Core.Policy;
+
+/// <summary>The findings of one certificate, to store in place of its earlier ones.</summary>
+public sealed record CertificateFindings(long CertificateId, IReadOnlyList<Finding> Findings);

@@ -1,0 +1,9 @@
+using CertBroker.Core.Approvals;
+using CertBroker.Core.Audit;
+using CertBroker.Core.Profiles;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Core.Renewal;
+
+/// <summary>What one sweep changed.</summary>
+public sealed record RenewalSweepResult(int Scheduled, int Due, int Overdue, int Expired);

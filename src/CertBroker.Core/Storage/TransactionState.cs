@@ -1,0 +1,9 @@
+namespace CertBroker.Core.Storage;
+
+/// <summary>Where one SCEP transaction stands.</summary>
+public enum TransactionState
+{
+    Pending = 0,
+    Issued = 1,
+    Failed = 2,
+}
