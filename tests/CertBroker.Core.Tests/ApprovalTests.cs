@@ -4,6 +4,7 @@ using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

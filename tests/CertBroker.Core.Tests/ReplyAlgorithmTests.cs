@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

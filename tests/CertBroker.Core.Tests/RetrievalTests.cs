@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

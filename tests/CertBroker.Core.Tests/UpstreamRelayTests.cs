@@ -3,6 +3,7 @@ using CertBroker.Core.Enrolment;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

@@ -1,4 +1,5 @@
 using CertBroker.Core.Backends;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Issuers.Tests.Support;

@@ -59,7 +59,7 @@ public sealed class RequestEndpointTests(ApprovalBrokerFactory factory) : IClass
         await AssertProblemAsync(again, HttpStatusCode.Conflict);
         CertRepContent reply = request.Open(resent);
         Assert.Equal(PkiStatus.Success, reply.Message.Status);
-        Assert.Equal(body.GetProperty("certificateSerial").GetString(), CertBroker.Core.Storage.CertificateRecords.SerialHex(reply.Certificates[0].SerialNumberBytes.Span));
+        Assert.Equal(body.GetProperty("certificateSerial").GetString(), CertBroker.Core.Model.CertificateRecords.SerialHex(reply.Certificates[0].SerialNumberBytes.Span));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Reports;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Tests;

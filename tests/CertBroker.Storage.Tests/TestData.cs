@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Tests;

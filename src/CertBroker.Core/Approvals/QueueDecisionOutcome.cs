@@ -4,6 +4,7 @@ using CertBroker.Core.Backends;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 

@@ -1,5 +1,6 @@
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 

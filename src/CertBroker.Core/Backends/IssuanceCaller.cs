@@ -1,5 +1,6 @@
 using System.Globalization;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Backends;

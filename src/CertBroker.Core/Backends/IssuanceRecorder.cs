@@ -1,6 +1,7 @@
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Backends;

@@ -1,6 +1,7 @@
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 

@@ -1,6 +1,7 @@
 using CertBroker.Core.Backends;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;

@@ -1,5 +1,6 @@
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 

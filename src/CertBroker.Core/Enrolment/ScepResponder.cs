@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;

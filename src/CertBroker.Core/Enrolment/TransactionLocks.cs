@@ -10,7 +10,7 @@ public sealed class TransactionLocks
     private readonly KeyedLock _locks = new();
 
     /// <param name="profile">The profile name.</param>
-    /// <param name="transactionKey">The transaction's stored key (<see cref="Storage.EnrolmentTransaction.TransactionId"/>).</param>
+    /// <param name="transactionKey">The transaction's stored key (<see cref="Model.EnrolmentTransaction.TransactionId"/>).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     public Task<IDisposable> AcquireAsync(string profile, string transactionKey, CancellationToken cancellationToken) =>
         _locks.AcquireAsync($"{profile}\n{transactionKey}", cancellationToken);

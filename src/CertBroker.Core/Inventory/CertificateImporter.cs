@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Inventory;

@@ -1,5 +1,6 @@
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Policy;

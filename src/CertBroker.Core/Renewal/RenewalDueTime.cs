@@ -33,7 +33,7 @@ public static class RenewalDueTime
     }
 
     /// <summary>The record with its due time planned, as the issue paths write it.</summary>
-    public static Storage.CertificateRecord Plan(Storage.CertificateRecord record, ProfileOptions options, Random random)
+    public static Model.CertificateRecord Plan(Model.CertificateRecord record, ProfileOptions options, Random random)
     {
         ArgumentNullException.ThrowIfNull(record);
         return record with { RenewalDueAt = Compute(options, record.NotBefore, record.NotAfter, random) };

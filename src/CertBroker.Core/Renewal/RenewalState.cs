@@ -18,6 +18,6 @@ public enum RenewalState
     /// <summary>Past notAfter without a renewal.</summary>
     Expired = 3,
 
-    /// <summary>Renewed: <see cref="Storage.CertificateRecord.SupersededBy"/> names the successor.</summary>
+    /// <summary>Renewed: <see cref="Model.CertificateRecord.SupersededBy"/> names the successor.</summary>
     Superseded = 4,
 }

@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 namespace CertBroker.Core.Storage;
 
 /// <summary>Brings a database schema to the version this build expects; run once at start-up.</summary>

@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 namespace CertBroker.Core.Storage;
 
 /// <summary>The upstream requests of <c>Backend=Ndes</c> profiles.</summary>

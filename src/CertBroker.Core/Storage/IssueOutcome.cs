@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 namespace CertBroker.Core.Storage;
 
 /// <summary>The result of recording an issued certificate for a transaction.</summary>

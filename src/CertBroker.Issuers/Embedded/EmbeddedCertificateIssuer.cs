@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Backends;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Backends;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;

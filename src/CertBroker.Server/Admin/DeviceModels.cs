@@ -1,6 +1,7 @@
 using System.Net;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;

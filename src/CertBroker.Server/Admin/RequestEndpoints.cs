@@ -1,6 +1,7 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;

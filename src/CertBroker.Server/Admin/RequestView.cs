@@ -1,4 +1,5 @@
 using CertBroker.Core.Enrolment;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Server.Admin;

@@ -52,7 +52,7 @@ internal sealed class CertificateRow
 
     public string? SupersededBy { get; set; }
 
-    /// <summary><see cref="Core.Storage.CertificateSource"/> as a number.</summary>
+    /// <summary><see cref="Core.Model.CertificateSource"/> as a number.</summary>
     public long Source { get; set; }
 
     /// <summary>Read only: the certificate's rows of <c>findings</c> as a JSON array.</summary>

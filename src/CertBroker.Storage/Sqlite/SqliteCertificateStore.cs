@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Migrations;
 using CertBroker.Storage.Rows;

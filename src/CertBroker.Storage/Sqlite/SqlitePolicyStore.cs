@@ -1,6 +1,7 @@
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Rows;
 using Dapper;

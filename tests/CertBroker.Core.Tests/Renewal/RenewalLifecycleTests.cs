@@ -4,6 +4,7 @@ using CertBroker.Core.Inventory;
 using Device = CertBroker.Core.Tests.Support.Device;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Issuers.Tests.Support;

@@ -1,5 +1,6 @@
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

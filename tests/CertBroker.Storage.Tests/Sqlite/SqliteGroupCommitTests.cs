@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Data.Sqlite;

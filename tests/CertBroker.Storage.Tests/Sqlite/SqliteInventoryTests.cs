@@ -1,6 +1,7 @@
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

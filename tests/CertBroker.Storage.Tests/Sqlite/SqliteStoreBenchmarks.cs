@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using Xunit.Abstractions;
 

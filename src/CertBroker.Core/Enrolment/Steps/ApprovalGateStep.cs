@@ -2,6 +2,7 @@ using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Profiles;
+using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>Where a request to the upstream CA stands.</summary>
 public enum UpstreamRequestState

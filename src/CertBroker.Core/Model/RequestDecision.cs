@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>How a queued request was settled.</summary>
 public enum RequestDecision

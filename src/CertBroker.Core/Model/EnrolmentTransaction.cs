@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// One SCEP transaction: every message with the same profile and transactionID belongs to it (RFC 8894 §3.2.1.1).

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>Where one SCEP transaction stands.</summary>
 public enum TransactionState

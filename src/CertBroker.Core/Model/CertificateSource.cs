@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>Where a certificate in the inventory came from; the numbers are what <c>certificates.source</c> stores.</summary>
 public enum CertificateSource

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>A certificate the broker issued (or, later, imported), with the facts reports need.</summary>
 public sealed record CertificateRecord

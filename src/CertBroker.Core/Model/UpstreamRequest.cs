@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// One device request relayed to a profile's upstream CA. The device's transaction stays Pending while this is

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Storage;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// How a renewal's transaction is keyed in the store: the client's transactionID, <c>#renewal:</c> and the serial of
