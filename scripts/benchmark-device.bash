@@ -194,7 +194,7 @@ device_table() {
     -v parallel="$device_parallel" -v cold_n="$device_cold" -v calls="$device_calls" \
     -v found="$device_found" -v issued="$device_issued" -v rows_in_store="$device_rows" -v dups="$device_duplicates" \
     -v header="$started_at, $cores cores ($cpu_model), commit $commit" -v quiet="${QUIET_WAIT:-120}" \
-    -v load="scepclient 2.1.0 processes, each with a fresh RSA-2048 key, $device_parallel at a time and one at a time, in batches of $device_batch alternated between the servers; CertBroker warmed up with $device_warmup enrolments first; $device_calls GetCACaps and GetCACert on fresh connections per server and round; $device_rounds rounds" \
+    -v load="scepclient 2.1.0 processes, each with a fresh RSA-2048 key, $device_parallel at a time and one at a time, in batches of $device_batch alternated between the servers; CertBroker warmed up with $device_warmup enrolments first; $device_calls GetCACaps and $device_calls GetCACert per server and round, each from its own curl process on a new connection; $device_rounds rounds" \
     "$device_awk" "$device_dir/device.tsv"
 }
 
