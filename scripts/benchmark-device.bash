@@ -10,7 +10,7 @@
 # serve both servers, each of which sees them for the first time, since scepclient derives the transactionID from
 # the key.
 #
-# Uses from benchmark.sh: $results, $challenge, $server_dir, free_port, wait_for_quiet, stop_pid.
+# Uses from benchmark.sh: $results, $challenge, $server_dir, $server_env, free_port, wait_for_quiet, stop_pid.
 
 device_dir=""
 device_cb_pid=""
@@ -117,7 +117,7 @@ run_device_mode() {
 
   cb_port="$(free_port 18080)"
   cb_url="http://127.0.0.1:$cb_port/scep"
-  (cd "$server_dir" && exec dotnet certbroker.dll --urls "http://127.0.0.1:$cb_port" "--CertBroker:DataDir=$cb_data" \
+  (cd "$server_dir" && exec env "${server_env[@]}" dotnet certbroker.dll --urls "http://127.0.0.1:$cb_port" "--CertBroker:DataDir=$cb_data" \
     "--CertBroker:Profiles:default:ChallengePassword=$challenge" >"$cb_data/console.log" 2>&1) &
   device_cb_pid=$!
   wait_ready_pid "$device_cb_pid" "$cb_url" "$cb_data/console.log"

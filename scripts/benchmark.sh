@@ -24,7 +24,8 @@
 #                before the rounds CertBroker gets 960 enrolments (--device-warmup), 4 at a time, of which the
 #                first 100 after its start (--device-cold) are reported apart as its cold start
 # Environment:
-#   QUIET_WAIT   seconds to wait, before each run, for the machine to be nearly idle (default 120; 0 = do not wait)
+#   QUIET_WAIT   seconds to wait, before each run (device mode: each batch), for the machine to be nearly idle
+#                (default 120; 0 = do not wait)
 #   MAX_OTHER_CORES, RETRIES  a run in which other processes kept more than MAX_OTHER_CORES busy on average (default
 #                0.25) is repeated with a fresh server, at most RETRIES times (default 2); the least disturbed
 #                attempt counts
@@ -32,13 +33,18 @@
 #   SETTLE_BATCH, SETTLE_MIN, SETTLE_MAX  before its timed run CertBroker gets batches of SETTLE_BATCH requests
 #                (default 1000) until its CPU per PKCSReq settles after .NET's tiered compilation, at least
 #                SETTLE_MIN (default 3) and at most SETTLE_MAX batches (default 8; 0 = none); see settle_jit
+#   SERVER_ENV   extra environment for CertBroker in both modes, as NAME=value words, to try runtime settings
+#                without a rebuild (e.g. SERVER_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0")
+#   SERVER_DIR   the CertBroker build to run (default src/CertBroker.Server/bin/Release/net10.0; the directory of a
+#                `dotnet publish`, ReadyToRun or not, works too)
 #
 # Runs as root (apt-get when the scep package is missing, and a private network namespace so that scepserver, which
 # listens on every interface, only has a loopback interface to listen on).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-server_dir="$repo_root/src/CertBroker.Server/bin/Release/net10.0"
+server_dir="${SERVER_DIR:-$repo_root/src/CertBroker.Server/bin/Release/net10.0}"
+read -r -a server_env <<<"${SERVER_ENV:-}"
 loadgen="$repo_root/tests/CertBroker.LoadGen/bin/Release/net10.0/certbroker-loadgen"
 
 # Keep-alive targets (issue #3), judged on the medians over the rounds (errors, duplicates and the store on every
@@ -69,7 +75,7 @@ device_calls=1000
 original_args=("$@")
 
 usage() {
-  sed -n '/^# Usage:/,/^#   RESULTS_DIR/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '/^# Usage:/,/^#$/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
   exit "$1"
 }
 
@@ -317,7 +323,7 @@ run_certbroker() {
   local data="$1" port found rows
   mkdir -p "$data"
   port="$(free_port 18080)"
-  (cd "$server_dir" && exec dotnet certbroker.dll --urls "http://127.0.0.1:$port" "--CertBroker:DataDir=$data" \
+  (cd "$server_dir" && exec env "${server_env[@]}" dotnet certbroker.dll --urls "http://127.0.0.1:$port" "--CertBroker:DataDir=$data" \
     "--CertBroker:Profiles:default:ChallengePassword=$challenge" >"$data/console.log" 2>&1) &
   server_pid=$!
   wait_ready "http://127.0.0.1:$port/scep" "$data/console.log"
@@ -384,6 +390,8 @@ cores="$(nproc)"
 cpu_model="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -z "$(git -C "$repo_root" status --porcelain -- src 2>/dev/null)" ]] || commit="$commit with uncommitted changes in src/"
+[[ -z "${SERVER_ENV:-}" ]] || commit="$commit, CertBroker run with $SERVER_ENV"
+[[ -z "${SERVER_DIR:-}" ]] || commit="$commit, CertBroker from $SERVER_DIR"
 echo "== $started_at, $cores cores ($cpu_model), commit $commit, mode $mode, results in $results"
 
 run_keepalive_mode() {
