@@ -2,7 +2,7 @@
 #
 # A device enrols the way micromdm's scepclient does: a new process, a key it has never used, a new TCP connection
 # (scepclient sends its GetCACert, GetCACaps and PKIOperation on that one connection; strace shows one connect()),
-# and no warm client state. This mode runs real scepclient processes, DEVICE_PARALLEL at a time and then one at a
+# and no warm client state. This mode runs real scepclient processes, --device-parallel at a time and then one at a
 # time, against CertBroker (embedded default CA) and scepserver 2.1.0, both running for the whole mode, in batches
 # of --device-batch enrolments alternated between the two servers. Server CPU is the utime + stime delta of the
 # server process over a batch (/proc/PID/stat, all threads), divided by the batch's enrolments. Device keys (RSA-2048,
