@@ -35,15 +35,15 @@
 #                SETTLE_MIN (default 3) and at most SETTLE_MAX batches (default 8; 0 = none); see settle_jit
 #   SERVER_ENV   extra environment for CertBroker in both modes, as NAME=value words, to try runtime settings
 #                without a rebuild (e.g. SERVER_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0")
-#   SERVER_DIR   the CertBroker build to run (default src/CertBroker.Server/bin/Release/net10.0; the directory of a
-#                `dotnet publish`, ReadyToRun or not, works too)
+#   SERVER_DIR   the CertBroker build to run (default src/CertBroker.Server/bin/Release/publish: the ReadyToRun
+#                `dotnet publish` for linux-x64 this script makes, as deployed; bin/Release/net10.0 runs the plain build)
 #
 # Runs as root (apt-get when the scep package is missing, and a private network namespace so that scepserver, which
 # listens on every interface, only has a loopback interface to listen on).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-server_dir="${SERVER_DIR:-$repo_root/src/CertBroker.Server/bin/Release/net10.0}"
+server_dir="${SERVER_DIR:-$repo_root/src/CertBroker.Server/bin/Release/publish}"
 read -r -a server_env <<<"${SERVER_ENV:-}"
 loadgen="$repo_root/tests/CertBroker.LoadGen/bin/Release/net10.0/certbroker-loadgen"
 
@@ -128,7 +128,10 @@ if [[ -z "${CERTBROKER_BENCHMARK_NETNS:-}" ]]; then
   if ((build)); then
     echo "== dotnet build CertBroker.sln -c Release"
     build_log="$(mktemp -t certbroker-benchmark-build.XXXXXX)"
-    if ! dotnet build "$repo_root/CertBroker.sln" -c Release -nologo >"$build_log" 2>&1; then
+    # The server runs as it is deployed: published ReadyToRun for linux-x64 (deploy/Containerfile).
+    if ! dotnet build "$repo_root/CertBroker.sln" -c Release -nologo >"$build_log" 2>&1 \
+      || ! dotnet publish "$repo_root/src/CertBroker.Server/CertBroker.Server.csproj" -c Release -r linux-x64 --self-contained false \
+        -nologo -o "$repo_root/src/CertBroker.Server/bin/Release/publish" >>"$build_log" 2>&1; then
       tail -40 "$build_log" >&2
       echo "benchmark.sh: build failed (log: $build_log)" >&2
       exit 2

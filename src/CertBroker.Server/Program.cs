@@ -95,8 +95,12 @@ app.UseSerilogRequestLogging(options => RequestLogging.Configure(options, serilo
 // Problem details for admin errors wrap routing, so unknown admin routes and wrong methods get them too.
 app.UseAdminProblemDetails();
 app.UseRouting();
-app.UseAuthentication();
-app.UseAuthorization();
+// Devices never authenticate: their endpoints skip the admin authentication and authorization middleware.
+app.UseWhen(http => !DeviceEndpointMetadata.IsDeviceRequest(http), admin =>
+{
+    admin.UseAuthentication();
+    admin.UseAuthorization();
+});
 app.MapScep(catalog);
 app.MapAdminApi();
 app.MapAdminOpenApi();

@@ -19,12 +19,13 @@ internal static class ScepEndpoints
     public static void MapScep(this IEndpointRouteBuilder app, ProfileCatalog catalog)
     {
         app.MapMethods("/scep", ["GET", "POST"], (HttpContext http, ScepHandler handler) =>
-            handler.HandleAsync(http, BrokerOptions.DefaultProfileName));
+            handler.HandleAsync(http, BrokerOptions.DefaultProfileName)).WithMetadata(DeviceEndpointMetadata.Instance);
         app.MapMethods("/scep/{profile}", ["GET", "POST"], (HttpContext http, string profile, ScepHandler handler) =>
-            handler.HandleAsync(http, profile));
+            handler.HandleAsync(http, profile)).WithMetadata(DeviceEndpointMetadata.Instance);
         foreach ((string path, string profile) in catalog.PathProfiles)
         {
-            app.MapMethods(path, ["GET", "POST"], (HttpContext http, ScepHandler handler) => handler.HandleAsync(http, profile));
+            app.MapMethods(path, ["GET", "POST"], (HttpContext http, ScepHandler handler) => handler.HandleAsync(http, profile))
+                .WithMetadata(DeviceEndpointMetadata.Instance);
         }
 
         // The CRL over plain HTTP, for CertBroker:Ca:CrlDistributionPointUrl (RFC 5280 §4.2.1.13) and relying parties.
@@ -34,7 +35,7 @@ internal static class ScepEndpoints
             http.Response.ContentType = "application/pkix-crl";
             http.Response.ContentLength = crl.Length;
             await http.Response.Body.WriteAsync(crl, http.RequestAborted).ConfigureAwait(false);
-        });
+        }).WithMetadata(DeviceEndpointMetadata.Instance);
     }
 
     /// <summary>Where the current CRL is served, DER-encoded.</summary>
