@@ -30,7 +30,7 @@ internal static class SqliteExpiryCounts
         var counts = new List<ExpiryCount>();
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT count(*), coalesce(sum(renewal_due_at <= @Now), 0)
+            SELECT count(*) AS in_segment, coalesce(sum(renewal_due_at <= @Now), 0) AS due
             FROM {CurrentByProfile}
             WHERE {InUse} AND profile = @Profile AND not_after >= @From AND not_after < @Until
             """;
@@ -38,6 +38,7 @@ internal static class SqliteExpiryCounts
         SqliteParameter profileParameter = command.Parameters.Add("@Profile", SqliteType.Text);
         SqliteParameter from = command.Parameters.Add("@From", SqliteType.Integer);
         SqliteParameter until = command.Parameters.Add("@Until", SqliteType.Integer);
+        (int InSegment, int Due)? ordinals = null;
         foreach (string profile in Profiles(connection))
         {
             profileParameter.Value = profile;
@@ -48,8 +49,9 @@ internal static class SqliteExpiryCounts
                 until.Value = segment.Until;
                 using SqliteDataReader reader = command.ExecuteReader();
                 reader.Read();
-                long count = reader.GetInt64(0);
-                long due = reader.GetInt64(1);
+                ordinals ??= (reader.GetOrdinal("in_segment"), reader.GetOrdinal("due"));
+                long count = reader.GetInt64(ordinals.Value.InSegment);
+                long due = reader.GetInt64(ordinals.Value.Due);
                 if (segment.Bucket < 0)
                 {
                     Add(byKey, ExpiryState.Expired, segment.Bucket, count);

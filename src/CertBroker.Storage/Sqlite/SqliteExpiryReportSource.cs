@@ -38,10 +38,12 @@ public sealed class SqliteExpiryReportSource(SqliteDataSource source) : IExpiryR
         using SqliteConnection connection = source.Database.OpenForReading();
         using SqliteCommand command = prepare(connection);
         using SqliteDataReader reader = command.ExecuteReader();
+        ExpiryReportOrdinals? ordinals = null;
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return SqliteReports.Row(reader, now);
+            ordinals ??= new ExpiryReportOrdinals(reader);
+            yield return SqliteReports.Row(reader, ordinals, now);
         }
     }
 }

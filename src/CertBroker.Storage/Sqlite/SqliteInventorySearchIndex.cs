@@ -1,5 +1,6 @@
 using CertBroker.Core.Inventory;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace CertBroker.Storage.Sqlite;
 
@@ -30,7 +31,7 @@ public sealed class SqliteInventorySearchIndex(SqliteDataSource source) : IInven
         return source.WriteAsync((long)maxCertificates, static (connection, max) =>
         {
             long watermark = connection.ExecuteScalar<long>(ReadWatermark);
-            (long count, long? through) = connection.QuerySingle<(long Count, long? Through)>(NextBatch, new { Watermark = watermark, Max = max });
+            (long count, long? through) = ReadNextBatch(connection, watermark, max);
             if (count > 0)
             {
                 connection.Execute(IndexBatch, new { Watermark = watermark, Through = through });
@@ -38,6 +39,19 @@ public sealed class SqliteInventorySearchIndex(SqliteDataSource source) : IInven
 
             return (int)count;
         }, cancellationToken);
+    }
+
+    // By column name: a tuple mapped by Dapper would take the columns by position.
+    private static (long Count, long? Through) ReadNextBatch(SqliteConnection connection, long watermark, long max)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = NextBatch;
+        command.Parameters.AddWithValue("@Watermark", watermark);
+        command.Parameters.AddWithValue("@Max", max);
+        using SqliteDataReader reader = command.ExecuteReader();
+        reader.Read();
+        int count = reader.GetOrdinal("count"), through = reader.GetOrdinal("through");
+        return (reader.GetInt64(count), reader.IsDBNull(through) ? null : reader.GetInt64(through));
     }
 
     public Task<long> CountPendingAsync(CancellationToken cancellationToken) =>

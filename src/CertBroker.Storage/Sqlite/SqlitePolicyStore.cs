@@ -30,11 +30,14 @@ public sealed class SqlitePolicyStore(SqliteDataSource source) : IPolicyStore
             command.Parameters.AddWithValue("@After", page.afterId);
             command.Parameters.AddWithValue("@Limit", (long)Math.Max(page.limit, 1));
             using SqliteDataReader reader = command.ExecuteReader();
+            int id = reader.GetOrdinal("id"), serial = reader.GetOrdinal("serial"), profile = reader.GetOrdinal("profile");
+            int der = reader.GetOrdinal("der"), deviceId = reader.GetOrdinal("device_id");
             var certificates = new List<InventoryCertificate>();
             while (reader.Read())
             {
                 certificates.Add(new InventoryCertificate(
-                    reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+                    reader.GetInt64(id), reader.GetString(serial), reader.GetString(profile), reader.GetFieldValue<byte[]>(der),
+                    reader.IsDBNull(deviceId) ? null : reader.GetInt64(deviceId)));
             }
 
             return (IReadOnlyList<InventoryCertificate>)certificates;

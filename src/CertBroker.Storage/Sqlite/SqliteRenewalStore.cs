@@ -77,11 +77,13 @@ public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
             select.Parameters.AddWithValue("@Batch", batch);
             var list = new List<UnscheduledCertificate>();
             using SqliteDataReader reader = select.ExecuteReader();
+            int id = reader.GetOrdinal("id"), profile = reader.GetOrdinal("profile");
+            int notBefore = reader.GetOrdinal("not_before"), notAfter = reader.GetOrdinal("not_after");
             while (reader.Read())
             {
                 list.Add(new UnscheduledCertificate(
-                    reader.GetInt64(0), reader.GetString(1),
-                    UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(2)), UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(3))));
+                    reader.GetInt64(id), reader.GetString(profile),
+                    UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(notBefore)), UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(notAfter))));
             }
 
             return (IReadOnlyList<UnscheduledCertificate>)list;

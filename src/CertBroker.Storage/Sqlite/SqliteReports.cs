@@ -22,11 +22,11 @@ internal static class SqliteReports
         """;
 
     private const string RowColumns = $"""
-        c.device_id, coalesce(d.name, d.identity_key), c.profile, c.subject, c.subject_alt_names, c.serial, c.issuer,
-        c.thumbprint_sha256, c.not_before, c.not_after, c.renewal_due_at, c.last_renewal_attempt_at, c.last_renewal_result,
-        c.key_algorithm, c.key_size, c.signature_algorithm,
-        (SELECT group_concat(rule_id, ',') FROM (SELECT rule_id FROM findings WHERE certificate_id = c.id ORDER BY rule_id)),
-        {StateCase}
+        c.device_id, coalesce(d.name, d.identity_key) AS device_name, c.profile, c.subject, c.subject_alt_names, c.serial,
+        c.issuer, c.thumbprint_sha256, c.not_before, c.not_after, c.renewal_due_at, c.last_renewal_attempt_at,
+        c.last_renewal_result, c.key_algorithm, c.key_size, c.signature_algorithm,
+        (SELECT group_concat(rule_id, ',') FROM (SELECT rule_id FROM findings WHERE certificate_id = c.id ORDER BY rule_id)) AS finding_rules,
+        {StateCase} AS state
         """;
 
     private static readonly string[] SeverityNames = ["info", "warn", "fail"];
@@ -94,30 +94,31 @@ internal static class SqliteReports
         return command;
     }
 
-    public static ExpiryReportRow Row(SqliteDataReader reader, DateTimeOffset now)
+    /// <summary>One report row, read by the column names of <see cref="RowColumns"/>.</summary>
+    public static ExpiryReportRow Row(SqliteDataReader reader, ExpiryReportOrdinals o, DateTimeOffset now)
     {
-        DateTimeOffset notAfter = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(9));
+        DateTimeOffset notAfter = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.NotAfter));
         return new ExpiryReportRow
         {
-            DeviceId = reader.IsDBNull(0) ? null : reader.GetInt64(0),
-            Device = reader.IsDBNull(1) ? null : reader.GetString(1),
-            Profile = reader.GetString(2),
-            Subject = reader.GetString(3),
-            SubjectAlternativeNames = JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [],
-            Serial = reader.GetString(5),
-            Issuer = reader.GetString(6),
-            ThumbprintSha256 = reader.GetString(7),
-            NotBefore = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(8)),
+            DeviceId = reader.IsDBNull(o.DeviceId) ? null : reader.GetInt64(o.DeviceId),
+            Device = reader.IsDBNull(o.DeviceName) ? null : reader.GetString(o.DeviceName),
+            Profile = reader.GetString(o.Profile),
+            Subject = reader.GetString(o.Subject),
+            SubjectAlternativeNames = JsonSerializer.Deserialize<string[]>(reader.GetString(o.SubjectAltNames)) ?? [],
+            Serial = reader.GetString(o.Serial),
+            Issuer = reader.GetString(o.Issuer),
+            ThumbprintSha256 = reader.GetString(o.ThumbprintSha256),
+            NotBefore = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.NotBefore)),
             NotAfter = notAfter,
             DaysRemaining = (long)Math.Floor((notAfter - now).TotalDays),
-            RenewalDueAt = reader.IsDBNull(10) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(10)),
-            LastRenewalAttemptAt = reader.IsDBNull(11) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(11)),
-            LastRenewalResult = reader.IsDBNull(12) ? null : reader.GetString(12),
-            KeyAlgorithm = reader.GetString(13),
-            KeySize = reader.GetInt32(14),
-            SignatureAlgorithm = reader.GetString(15),
-            Findings = reader.IsDBNull(16) ? [] : reader.GetString(16).Split(','),
-            State = (ExpiryState)reader.GetInt64(17),
+            RenewalDueAt = reader.IsDBNull(o.RenewalDueAt) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.RenewalDueAt)),
+            LastRenewalAttemptAt = reader.IsDBNull(o.LastRenewalAttemptAt) ? null : UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.LastRenewalAttemptAt)),
+            LastRenewalResult = reader.IsDBNull(o.LastRenewalResult) ? null : reader.GetString(o.LastRenewalResult),
+            KeyAlgorithm = reader.GetString(o.KeyAlgorithm),
+            KeySize = reader.GetInt32(o.KeySize),
+            SignatureAlgorithm = reader.GetString(o.SignatureAlgorithm),
+            Findings = reader.IsDBNull(o.FindingRules) ? [] : reader.GetString(o.FindingRules).Split(','),
+            State = (ExpiryState)reader.GetInt64(o.State),
         };
     }
 
@@ -166,14 +167,17 @@ internal static class SqliteReports
     private static List<(string, string, long)> Findings(SqliteConnection connection)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT rule_id, severity, count(*) FROM findings GROUP BY rule_id, severity ORDER BY rule_id, severity";
+        command.CommandText = """
+            SELECT rule_id, severity, count(*) AS findings FROM findings GROUP BY rule_id, severity ORDER BY rule_id, severity
+            """;
         using SqliteDataReader reader = command.ExecuteReader();
+        int rule = reader.GetOrdinal("rule_id"), severityColumn = reader.GetOrdinal("severity"), findings = reader.GetOrdinal("findings");
         var rows = new List<(string, string, long)>();
         while (reader.Read())
         {
-            long severity = reader.GetInt64(1);
+            long severity = reader.GetInt64(severityColumn);
             string name = severity is >= 0 and < 3 ? SeverityNames[severity] : severity.ToString(CultureInfo.InvariantCulture);
-            rows.Add((reader.GetString(0), name, reader.GetInt64(2)));
+            rows.Add((reader.GetString(rule), name, reader.GetInt64(findings)));
         }
 
         return rows;
@@ -188,16 +192,17 @@ internal static class SqliteReports
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = """
-            SELECT rtrim(lower(substr(last_renewal_result, 1, instr(last_renewal_result || ' ', ' ') - 1)), ':,.;') AS outcome, count(*)
+            SELECT rtrim(lower(substr(last_renewal_result, 1, instr(last_renewal_result || ' ', ' ') - 1)), ':,.;') AS outcome, count(*) AS certificates
             FROM certificates
             WHERE last_renewal_attempt_at IS NOT NULL AND last_renewal_result IS NOT NULL AND revoked_at IS NULL AND superseded_by IS NULL
             GROUP BY outcome ORDER BY outcome
             """;
         using SqliteDataReader reader = command.ExecuteReader();
+        int outcome = reader.GetOrdinal("outcome"), certificates = reader.GetOrdinal("certificates");
         var rows = new List<(string, long)>();
         while (reader.Read())
         {
-            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+            rows.Add((reader.GetString(outcome), reader.GetInt64(certificates)));
         }
 
         return rows;
