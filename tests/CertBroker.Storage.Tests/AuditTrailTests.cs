@@ -1,4 +1,6 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
+using CertBroker.Core.Storage;
 
 namespace CertBroker.Storage.Tests;
 
@@ -34,6 +36,30 @@ public abstract class AuditTrailTests : StoreTestBase
 
         Assert.Equal(2, logins.Count);
         Assert.Equal("bob", Assert.Single(bob).Event.Target);
+    }
+
+    [Fact]
+    public async Task SaveIssuedAsync_WithAuditEvent_StoresTheEventOnlyWhenTheCertificateIsStored()
+    {
+        EnrolmentTransaction transaction = TestData.Transaction("tid-audited");
+        await Enrolments.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-audited"), Event("enrolment.issued") with { Details = "first" }, CancellationToken.None);
+        IssueOutcome second = await Enrolments.SaveIssuedAsync(
+            transaction, TestData.Certificate(transactionId: "tid-audited"), Event("enrolment.issued") with { Details = "second" }, CancellationToken.None);
+
+        Assert.True(second.AlreadyIssued);
+        Assert.Equal(["first"], (await Store.Audit.ListAsync(new AuditQuery(), CancellationToken.None)).Select(e => e.Event.Details));
+    }
+
+    [Fact]
+    public async Task SaveTransactionAsync_WithAuditEventOnIssuedTransaction_WritesNeitherRowNorEvent()
+    {
+        EnrolmentTransaction transaction = TestData.Transaction("tid-issued");
+        await Enrolments.SaveIssuedAsync(transaction, TestData.Certificate(transactionId: "tid-issued"), CancellationToken.None);
+
+        bool written = await Enrolments.SaveTransactionAsync(transaction with { State = TransactionState.Failed }, Event("enrolment.refused"), CancellationToken.None);
+
+        Assert.False(written);
+        Assert.Equal(0, await Store.Audit.CountAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -50,3 +50,33 @@ public sealed class SqliteDeviceStoreTests : DeviceStoreTests
 {
     protected override StoreHarness CreateHarness() => new SqliteHarness();
 }
+
+public sealed class SqliteApprovalStoreTests : ApprovalStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteChallengeStoreTests : ChallengeStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteRenewalStoreTests : RenewalStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqlitePolicyStoreTests : PolicyStoreTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteExpiryReportSourceTests : ExpiryReportSourceTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
+
+public sealed class SqliteInventorySearchIndexTests : InventorySearchIndexTests
+{
+    protected override StoreHarness CreateHarness() => new SqliteHarness();
+}
