@@ -121,10 +121,10 @@ internal sealed class SqliteDatabase
             // savepoint's undo pages in a statement journal that spills to a temporary file past 64 KiB. On disk
             // that meant creating, writing and unlinking a file in every transaction; in memory it is a buffer
             // freed at RELEASE.
-            // wal_autocheckpoint: the writer's thread copies the log into the database file in the background
-            // (SqliteWriter.RunCheckpoints); the committing connection does so itself only as a backstop.
+            // wal_autocheckpoint: a thread of its own copies the log into the database file in the background
+            // (SqliteCheckpointer); the committing connection does so itself only as a backstop.
             connection.Execute(
-                $"PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {SqliteWriter.BackstopCheckpointPages};");
+                $"PRAGMA synchronous = {synchronous}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.BackstopPages};");
 
             var journalMode = connection.ExecuteScalar<string>("PRAGMA journal_mode = WAL");
             if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Storage.Sqlite;
@@ -16,28 +15,14 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     /// <summary>The name of the writer thread, as the debugger and <c>/proc/&lt;pid&gt;/task</c> show it.</summary>
     public const string ThreadName = "SQLite writer";
 
-    /// <summary>The name of the thread that copies the write-ahead log into the database file.</summary>
-    public const string CheckpointThreadName = "SQLite checkpoint";
-
-    /// <summary>
-    /// Log pages past which the writer connection checkpoints by itself, as SQLite does by default at 1000 pages:
-    /// a backstop only, for when the checkpoint thread cannot keep up.
-    /// </summary>
-    public const int BackstopCheckpointPages = 16384;
-
-    /// <summary>How long the checkpoint thread waits after a checkpoint before it looks for new commits again.</summary>
-    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(200);
-
     private readonly ConcurrentQueue<QueuedWrite> _queue = new();
 
     // Guards starting the thread and its sleep: a write that finds it asleep wakes it under this lock.
     private readonly object _wake = new();
 
-    // The checkpoint thread's sleep, ended early only by Dispose.
-    private readonly object _checkpointWake = new();
     private readonly List<QueuedWrite> _batch = new(MaxBatch);
     private Thread? _thread;
-    private Thread? _checkpointThread;
+    private SqliteCheckpointer? _checkpointer;
     private int _sleeping;
     private int _lastBatchSize;
     private long _commits;
@@ -101,17 +86,12 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
             Monitor.Pulse(_wake);
         }
 
+        // Stopped with the writer, so no checkpoint starts once Dispose has begun.
+        _checkpointer?.Dispose();
         if (thread is not null && thread != Thread.CurrentThread)
         {
             thread.Join();
         }
-
-        lock (_checkpointWake)
-        {
-            Monitor.Pulse(_checkpointWake);
-        }
-
-        _checkpointThread?.Join();
 
         CloseConnection();
         var rest = new List<QueuedWrite>();
@@ -132,9 +112,9 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
         {
             if (_thread is null && !_disposed)
             {
-                var checkpoints = new Thread(RunCheckpoints) { IsBackground = true, Name = CheckpointThreadName };
-                checkpoints.Start();
-                _checkpointThread = checkpoints;
+                var checkpointer = new SqliteCheckpointer(database, () => Commits, logger);
+                checkpointer.Start();
+                _checkpointer = checkpointer;
                 var thread = new Thread(Run) { IsBackground = true, Name = ThreadName };
                 thread.Start();
                 Volatile.Write(ref _thread, thread);
@@ -207,61 +187,6 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
             }
 
             Interlocked.Exchange(ref _sleeping, 0);
-        }
-    }
-
-    /// <summary>
-    /// Copies committed pages from the write-ahead log into the database file, on a connection and thread of its own.
-    /// </summary>
-    /// <remarks>
-    /// SQLite's default is for the committing connection to checkpoint once the log holds 1000 pages, inside its
-    /// COMMIT: the copy and, with <c>synchronous=NORMAL</c>, two disk flushes. Under load that was every tenth of a
-    /// second, and each took the writer 10-25 ms during which every enrolment waited for its commit. A PASSIVE
-    /// checkpoint from another connection waits for no one and blocks no one: the writer keeps appending while it
-    /// runs. The writer connection still checkpoints by itself past <see cref="BackstopCheckpointPages"/>.
-    /// </remarks>
-    private void RunCheckpoints()
-    {
-        SqliteConnection? connection = null;
-        long checkpointed = 0;
-        try
-        {
-            while (!_disposed)
-            {
-                lock (_checkpointWake)
-                {
-                    if (!_disposed)
-                    {
-                        Monitor.Wait(_checkpointWake, CheckpointInterval);
-                    }
-                }
-
-                long commits = Volatile.Read(ref _commits);
-                if (commits == checkpointed || _disposed)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    connection ??= database.OpenForReading();
-                    using var command = connection.CreateCommand();
-                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                    command.ExecuteNonQuery();
-                    checkpointed = commits;
-                }
-                catch (Exception exception)
-                {
-                    // The next round tries again on a fresh connection; meanwhile the writer's backstop applies.
-                    logger.LogWarning(exception, "Checkpointing the write-ahead log of {DatabasePath} failed", database.FilePath);
-                    connection?.Dispose();
-                    connection = null;
-                }
-            }
-        }
-        finally
-        {
-            connection?.Dispose();
         }
     }
 
@@ -433,91 +358,5 @@ internal sealed class SqliteWriter(SqliteDatabase database, ILogger logger) : ID
     {
         _connection?.Dispose();
         _connection = null;
-    }
-
-    /// <summary>One caller's write on its way through the queue and a batch.</summary>
-    private abstract class QueuedWrite
-    {
-        private const int Queued = 0;
-        private const int Taken = 1;
-        private const int Cancelled = 2;
-
-        private int _stage;
-
-        public bool HasFailed => Failure is not null;
-
-        protected Exception? Failure { get; private set; }
-
-        /// <summary>Claims the write for a batch; false when its caller cancelled first.</summary>
-        public bool TryTake() => Interlocked.CompareExchange(ref _stage, Taken, Queued) == Queued;
-
-        /// <summary>Runs the statements and keeps the result until the commit decides.</summary>
-        public abstract void Run(SqliteWriteConnection connection);
-
-        public void RecordFailure(Exception exception) => Failure = exception;
-
-        public abstract void ForgetResult();
-
-        /// <summary>After the commit: the result, or the write's own failure.</summary>
-        public abstract void Complete();
-
-        /// <summary>When the batch failed as a whole: the write's own failure if it had one, else <paramref name="exception"/>.</summary>
-        public void Complete(Exception exception)
-        {
-            Failure ??= exception;
-            Complete();
-        }
-
-        protected bool TryCancel() => Interlocked.CompareExchange(ref _stage, Cancelled, Queued) == Queued;
-    }
-
-    private sealed class QueuedWrite<TState, TResult> : QueuedWrite
-    {
-        private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TState _state;
-        private readonly Func<SqliteWriteConnection, TState, TResult> _write;
-        private readonly CancellationTokenRegistration _cancellation;
-        private TResult? _result;
-
-        public QueuedWrite(TState state, Func<SqliteWriteConnection, TState, TResult> write, CancellationToken cancellationToken)
-        {
-            _state = state;
-            _write = write;
-            if (cancellationToken.CanBeCanceled)
-            {
-                _cancellation = cancellationToken.UnsafeRegister(
-                    static (queued, token) => ((QueuedWrite<TState, TResult>)queued!).Cancel(token), this);
-            }
-        }
-
-        public Task<TResult> Task => _completion.Task;
-
-        public override void Run(SqliteWriteConnection connection) => _result = _write(connection, _state);
-
-        public override void ForgetResult() => _result = default;
-
-        public override void Complete()
-        {
-            _cancellation.Dispose();
-            // Asynchronous continuations: on the writer thread, which belongs to no pool, they go to the pool's global
-            // queue in commit order (a pool thread's own queue would serve them newest first), and no caller's code
-            // ever runs on the writer thread.
-            if (Failure is { } failure)
-            {
-                _completion.TrySetException(failure);
-            }
-            else
-            {
-                _completion.TrySetResult(_result!);
-            }
-        }
-
-        private void Cancel(CancellationToken token)
-        {
-            if (TryCancel())
-            {
-                _completion.TrySetCanceled(token);
-            }
-        }
     }
 }

@@ -2,24 +2,24 @@ using System.Formats.Asn1;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace CertBroker.Scep.Cms;
+namespace CertBroker.Crypto;
 
 /// <summary>
 /// An RSA public key held as a low-level OpenSSL <c>RSA</c> object instead of an <c>EVP_PKEY</c>.
 /// </summary>
 /// <remarks>
-/// OpenSSL 3.0 imports every key through its provider decoders: about 140 µs for an RSA-2048 public key on a 2.3 GHz
-/// core, seven times the signature check the key is imported for. Each enrolment needs the device's key once (to
-/// check the pkiMessage and the CSR and to encrypt the reply's content key), so the import alone would be a tenth of
-/// the CPU an enrolment costs beyond its three private-key operations. Building the key with <c>RSA_new</c> and
-/// <c>RSA_set0_key</c> takes about 5 µs. Only public operations run here, so there is no secret to protect from
-/// timing: PKCS#1 v1.5 verification and encryption natively; PSS and OAEP through a .NET key imported on first use.
-/// Where libcrypto 3 cannot be loaded, <see cref="Import"/> returns an ordinary .NET key.
+/// OpenSSL 3 imports a key into an <c>EVP_PKEY</c> in about 140 µs, seven times the signature check it is imported for;
+/// <c>RSA_new</c> and <c>RSA_set0_key</c> take about 5 µs (docs/decisions.md §14). Public operations only: PKCS#1 v1.5
+/// natively, PSS and OAEP through a .NET key made on first use. Where libcrypto 3 cannot be loaded,
+/// <see cref="Import"/> returns an ordinary .NET key.
 /// </remarks>
-internal sealed partial class OpenSslRsaPublicKey : RSA
+public sealed partial class OpenSslRsaPublicKey : RSA
 {
     private const string LibCrypto = "libcrypto.so.3";
     private const int Pkcs1Padding = 1;
+
+    // rsaEncryption (RFC 8017 Appendix C); CertBroker.Scep.Oids is out of reach, as Scep references this project.
+    private const string RsaEncryption = "1.2.840.113549.1.1.1";
 
     private static readonly bool Available = ProbeLibrary();
 
@@ -183,7 +183,7 @@ internal sealed partial class OpenSslRsaPublicKey : RSA
             }
 
             AsnReader algorithm = spki.ReadSequence();
-            if (algorithm.ReadObjectIdentifier() != Oids.RsaEncryption)
+            if (algorithm.ReadObjectIdentifier() != RsaEncryption)
             {
                 throw new CryptographicException("Not an RSA public key.");
             }

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using CertBroker.Scep.Cms;
-
-namespace CertBroker.Scep.Tests;
+namespace CertBroker.Crypto.Tests;
 
 public sealed class OpenSslRsaPublicKeyTests
 {
