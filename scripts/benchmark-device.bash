@@ -195,7 +195,7 @@ device_table() {
     -v found="$device_found" -v issued="$device_issued" -v rows_in_store="$device_rows" -v dups="$device_duplicates" \
     -v header="$started_at, $cores cores ($cpu_model), commit $commit" -v quiet="${QUIET_WAIT:-120}" \
     -v load="scepclient 2.1.0 processes, each with a fresh RSA-2048 key, $device_parallel at a time and one at a time, in batches of $device_batch alternated between the servers; CertBroker warmed up with $device_warmup enrolments first; $device_calls GetCACaps and $device_calls GetCACert per server and round, each from its own curl process on a new connection; $device_rounds rounds" \
-    "$device_awk" "$device_dir/device.tsv"
+    "$table_functions_awk"$'\n'"$device_awk" "$device_dir/device.tsv"
 }
 
 device_awk=$(cat <<'AWK'
@@ -216,19 +216,6 @@ function value(phase, sys, r, what,    k) {
   if (what == "rate") return WALL[k] > 0 ? OK[k] / WALL[k] : ""
   if (what == "other") return WALL[k] > 0 ? OTH[k] / 1000 / WALL[k] : ""
 }
-function summarize(n,    i, j, t) {
-  for (i = 2; i <= n; i++) { t = vals[i]; for (j = i - 1; j >= 1 && vals[j] > t; j--) vals[j + 1] = vals[j]; vals[j + 1] = t }
-  if (n == 0) { MED = ""; return 0 }
-  MED = n % 2 ? vals[(n + 1) / 2] : (vals[n / 2] + vals[n / 2 + 1]) / 2
-  MIN = vals[1]; MAX = vals[n]
-  return n
-}
-function cell(n, dec, suffix,    f) {
-  if (n == 0) return "n/a"
-  f = "%." dec "f" suffix
-  if (n == 1 || sprintf(f, MIN) == sprintf(f, MAX)) return sprintf(f, MED)
-  return sprintf(f " (" f "-" f ")", MED, MIN, MAX)
-}
 function stat(phase, sys, what, dec, suffix,    r, n, x) {
   split("", vals); n = 0
   for (r = 1; r <= rounds; r++) { x = value(phase, sys, r, what); if (x != "") vals[++n] = x }
@@ -242,10 +229,6 @@ function ratio(phase,    r, n, a, b) {
     if (a != "" && b != "" && a > 0) vals[++n] = b / a
   }
   return cell(summarize(n), 2, "x")
-}
-function verdict(ok) { return ok ? "PASS" : "FAIL" }
-function row(metric, a, b, r, target, result) {
-  rows++; M[rows] = metric; A[rows] = a; B[rows] = b; R[rows] = r; T[rows] = target; V[rows] = result
 }
 function single(phase, sys, what, dec,    x) { x = value(phase, sys, 0, what); return x == "" ? "n/a" : sprintf("%." dec "f", x) }
 END {

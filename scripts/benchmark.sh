@@ -427,8 +427,31 @@ run_keepalive_mode() {
     -v settle_batch="$settle_batch" -v warmup="$warmup" \
     -v header="$started_at, $cores cores ($cpu_model), commit $commit" \
     -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections, ${method^^}, AES-128, RSA-2048 CA and RA; rounds: $rounds, each CertBroker then scepserver, a fresh server and store for every run" \
-    "$table_awk" "$results/errors.tsv" "$results/floors.tsv" "$results/runs.tsv"
+    "$table_functions_awk"$'\n'"$table_awk" "$results/errors.tsv" "$results/floors.tsv" "$results/runs.tsv"
 }
+
+# Functions both tables use: the median, minimum and maximum of vals[1..n] (summarize sorts them and sets MED, MIN and
+# MAX), a cell of them, and the rows of the table.
+table_functions_awk=$(cat <<'AWK'
+function summarize(n,    i, j, t) {
+  for (i = 2; i <= n; i++) { t = vals[i]; for (j = i - 1; j >= 1 && vals[j] > t; j--) vals[j + 1] = vals[j]; vals[j + 1] = t }
+  if (n == 0) { MED = ""; return 0 }
+  MED = n % 2 ? vals[(n + 1) / 2] : (vals[n / 2] + vals[n / 2 + 1]) / 2
+  MIN = vals[1]; MAX = vals[n]
+  return n
+}
+function cell(n, dec, suffix,    f) {
+  if (n == 0) return "n/a"
+  f = "%." dec "f" suffix
+  if (n == 1 || sprintf(f, MIN) == sprintf(f, MAX)) return sprintf(f, MED)
+  return sprintf(f " (" f "-" f ")", MED, MIN, MAX)
+}
+function verdict(ok) { return ok ? "PASS" : "FAIL" }
+function row(metric, a, b, r, target, result) {
+  rows++; M[rows] = metric; A[rows] = a; B[rows] = b; R[rows] = r; T[rows] = target; V[rows] = result
+}
+AWK
+)
 
 # One table from runs.tsv (one line per run: system, round, then from column 3: enrolments/s, p50, p95, p99, server
 # CPU ms per enrolment, errors, duplicate serials, SUCCESS responses, serials found in the store, store rows, steady
@@ -442,20 +465,6 @@ function collect(sys, c,    r, n) {
   for (r = 1; r <= rounds; r++)
     if (((sys, c, r) in v) && v[sys, c, r] != "nan" && v[sys, c, r] != "") vals[++n] = v[sys, c, r] + 0
   return n
-}
-# Sorts vals[1..n]; sets MED, MIN, MAX.
-function summarize(n,    i, j, t) {
-  for (i = 2; i <= n; i++) { t = vals[i]; for (j = i - 1; j >= 1 && vals[j] > t; j--) vals[j + 1] = vals[j]; vals[j + 1] = t }
-  if (n == 0) { MED = ""; return 0 }
-  MED = n % 2 ? vals[(n + 1) / 2] : (vals[n / 2] + vals[n / 2 + 1]) / 2
-  MIN = vals[1]; MAX = vals[n]
-  return n
-}
-function cell(n, dec, suffix,    f) {
-  if (n == 0) return "n/a"
-  f = "%." dec "f" suffix
-  if (n == 1 || sprintf(f, MIN) == sprintf(f, MAX)) return sprintf(f, MED)
-  return sprintf(f " (" f "-" f ")", MED, MIN, MAX)
 }
 function stat(sys, c, dec, suffix) { return cell(summarize(collect(sys, c)), dec, suffix) }
 # CertBroker's value over the peer's, round by round; inverted, the peer's over CertBroker's.
@@ -475,10 +484,6 @@ function ciphers(sys,    r, names) {
   names = ""
   for (r = 1; r <= rounds; r++) if ((sys, 18, r) in v && index("+" names "+", "+" v[sys, 18, r] "+") == 0) names = names (names == "" ? "" : "+") v[sys, 18, r]
   return (total(sys, 10) - total(sys, 17)) " of " total(sys, 10) (total(sys, 17) > 0 ? " (" names ")" : "")
-}
-function verdict(ok) { return ok ? "PASS" : "FAIL" }
-function row(metric, a, b, r, target, result) {
-  rows++; M[rows] = metric; A[rows] = a; B[rows] = b; R[rows] = r; T[rows] = target; V[rows] = result
 }
 function kinds(sys,    k, text) {
   text = ""

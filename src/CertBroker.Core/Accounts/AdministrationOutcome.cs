@@ -1,5 +1,3 @@
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Core.Accounts;
 
 /// <summary>How an audited change to accounts or API tokens ended.</summary>

@@ -1,7 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Approvals;
 
 /// <summary>Which queued requests to list. Every filter is optional.</summary>

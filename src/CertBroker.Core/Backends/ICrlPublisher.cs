@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace CertBroker.Core.Backends;
 
 /// <summary>Publishes revocation information for the certificates an issuer signed.</summary>

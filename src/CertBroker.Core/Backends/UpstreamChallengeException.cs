@@ -1,6 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using CertBroker.Scep;
-
 namespace CertBroker.Core.Backends;
 
 /// <summary>The upstream's admin page gave no one-time password.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using CertBroker.Scep;
 
 namespace CertBroker.Core.Backends;

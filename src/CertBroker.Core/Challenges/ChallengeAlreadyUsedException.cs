@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Core.Challenges;
 
 /// <summary>The password was used by another transaction between the check and the write; nothing was written.</summary>

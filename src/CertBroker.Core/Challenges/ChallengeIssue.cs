@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using CertBroker.Core.Audit;
-using CertBroker.Core.Profiles;
-
 namespace CertBroker.Core.Challenges;
 
 /// <summary>The outcome of asking for a one-time password.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CertBroker.Core.Audit;
 
 namespace CertBroker.Core.Challenges;

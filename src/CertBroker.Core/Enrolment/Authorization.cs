@@ -1,8 +1,4 @@
 using CertBroker.Core.Challenges;
-using CertBroker.Core.Profiles;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-using CertBroker.Scep;
 
 namespace CertBroker.Core.Enrolment;
 

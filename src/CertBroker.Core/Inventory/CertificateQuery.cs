@@ -1,7 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Inventory;
 
 /// <summary>A page of certificates, newest first; every filter is optional.</summary>

@@ -1,7 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Inventory;
 
 /// <summary>Where a certificate stands at a given time.</summary>

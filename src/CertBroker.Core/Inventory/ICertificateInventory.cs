@@ -1,6 +1,5 @@
 using CertBroker.Core.Audit;
 using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
 
 namespace CertBroker.Core.Inventory;
 

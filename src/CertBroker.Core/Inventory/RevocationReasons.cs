@@ -1,7 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Inventory;
 
 /// <summary>RFC 5280 §5.3.1 CRLReason names as the API takes them.</summary>

@@ -1,8 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Inventory;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Policy;
 
 /// <summary>The findings of one certificate, to store in place of its earlier ones.</summary>

@@ -1,8 +1,3 @@
-using CertBroker.Core.Audit;
-using CertBroker.Core.Inventory;
-using CertBroker.Core.Model;
-using CertBroker.Core.Storage;
-
 namespace CertBroker.Core.Policy;
 
 /// <summary>A certificate as the re-scan reads it: just what the rules and WC-KEY-04 need.</summary>

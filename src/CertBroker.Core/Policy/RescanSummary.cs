@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Audit;
-using CertBroker.Core.Profiles;
-using CertBroker.Core.Renewal;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Core.Policy;

@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Numerics;
 
 namespace CertBroker.Core.Policy;

@@ -1,6 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Inventory;
-
 namespace CertBroker.Core.Profiles;
 
 /// <summary>Whether a valid first enrolment is issued at once or waits for an admin.</summary>

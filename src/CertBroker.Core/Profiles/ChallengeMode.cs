@@ -1,6 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Inventory;
-
 namespace CertBroker.Core.Profiles;
 
 /// <summary>How a profile authorises a first enrolment (renewals are authorised by the current certificate).</summary>

@@ -1,5 +1,3 @@
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Core.Renewal;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Core.Renewal;
 
 /// <summary>A certificate with no renewal due time yet (issued before scheduling existed, or imported).</summary>

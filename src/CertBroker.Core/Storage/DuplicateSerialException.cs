@@ -1,4 +1,3 @@
-using CertBroker.Core.Model;
 namespace CertBroker.Core.Storage;
 
 /// <summary>A certificate serial number that is already taken; the caller issues again with a fresh serial.</summary>

@@ -1,5 +1,4 @@
 using CertBroker.Core.Model;
-using CertBroker.Core.Audit;
 
 namespace CertBroker.Core.Storage;
 

@@ -1,5 +1,3 @@
-using CertBroker.Core.Backends;
-using CertBroker.Core.Profiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

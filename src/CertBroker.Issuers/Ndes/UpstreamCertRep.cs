@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Scep;
-using CertBroker.Scep.Cms;
 
 namespace CertBroker.Issuers.Ndes;
 

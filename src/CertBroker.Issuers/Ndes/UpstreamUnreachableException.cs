@@ -1,10 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using CertBroker.Core.Backends;
-using CertBroker.Core.Profiles;
-using CertBroker.Scep;
-using CertBroker.Scep.Cms;
 
 namespace CertBroker.Issuers.Ndes;
 

@@ -1,6 +1,3 @@
-using System.Formats.Asn1;
-using System.Text;
-
 namespace CertBroker.Scep.Cms;
 
 /// <summary>An AlgorithmIdentifier (RFC 5280 §4.1.1.2) with its parameters kept encoded.</summary>

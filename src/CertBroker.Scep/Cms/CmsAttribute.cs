@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-
 namespace CertBroker.Scep.Cms;
 
 /// <summary>One attribute of a SignerInfo, values kept encoded.</summary>

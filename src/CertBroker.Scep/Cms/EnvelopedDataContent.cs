@@ -1,7 +1,3 @@
-using System.Formats.Asn1;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-
 namespace CertBroker.Scep.Cms;
 
 /// <summary>A parsed EnvelopedData (RFC 5652 §6.1).</summary>

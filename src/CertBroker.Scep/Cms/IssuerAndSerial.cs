@@ -1,5 +1,4 @@
 using System.Formats.Asn1;
-using System.Text;
 
 namespace CertBroker.Scep.Cms;
 

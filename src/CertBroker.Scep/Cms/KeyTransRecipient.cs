@@ -1,7 +1,3 @@
-using System.Formats.Asn1;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-
 namespace CertBroker.Scep.Cms;
 
 /// <summary>A KeyTransRecipientInfo (RFC 5652 §6.2.1).</summary>

@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-
 namespace CertBroker.Scep.Cms;
 
 /// <summary>A parsed SignedData (RFC 5652 §5.1).</summary>

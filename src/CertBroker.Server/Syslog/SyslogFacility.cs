@@ -1,5 +1,3 @@
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Server.Syslog;
 
 /// <summary>Syslog facilities (RFC 5424 §6.2.1, Table 1).</summary>

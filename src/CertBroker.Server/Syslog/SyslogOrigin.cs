@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-
-using CertBroker.Core.Audit;
 
 namespace CertBroker.Server.Syslog;
 

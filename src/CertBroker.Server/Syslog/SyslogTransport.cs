@@ -1,5 +1,3 @@
-using CertBroker.Core.Audit;
-
 namespace CertBroker.Server.Syslog;
 
 /// <summary>How messages reach the collector.</summary>

@@ -1,5 +1,3 @@
-using CertBroker.Scep;
-
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-DSA-01: no DSA keys (FIPS 186-5 withdrew DSA for signing; the BRs do not allow it).</summary>
