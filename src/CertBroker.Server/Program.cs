@@ -67,6 +67,8 @@ try
     int schema = await app.Services.GetRequiredService<IStoreMigrator>().MigrateAsync(CancellationToken.None);
     IRegistrationAuthority ra = app.Services.GetRequiredService<IRegistrationAuthority>();
     ICertificateIssuer issuer = app.Services.GetRequiredService<ICertificateIssuer>();
+    // Every profile gets its backend now, so a kind without a provider stops the broker before it listens.
+    app.Services.GetRequiredService<BackendCatalog>();
     await AdministratorBootstrap.RunAsync(app.Services, startupLog, CancellationToken.None);
     startupLog.LogInformation(
         "CertBroker starting with data directory {DataDir}, schema version {SchemaVersion}, CA {CaSubject}, RA signing {RaSigningSubject}",
