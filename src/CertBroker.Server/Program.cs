@@ -1,6 +1,5 @@
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
-using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Server.Admin;
 using CertBroker.Server.Cli;

@@ -41,6 +41,25 @@ public sealed class RequestLogTests(BrokerFactory factory) : IClassFixture<Broke
         Assert.Equal(401, line.GetProperty("Properties").GetProperty("StatusCode").GetInt32());
     }
 
+    [Fact]
+    public async Task AnyRequest_LongPath_LoggedShortened()
+    {
+        string path = "/api/v1/devices/" + new string('x', 20_000);
+        HttpResponseMessage response = await factory.CreateClient().GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+
+        IReadOnlyList<JsonElement> lines = await LinesAsync(l =>
+            l.GetProperty("Properties").TryGetProperty("RequestPath", out JsonElement logged)
+            && logged.GetString()!.StartsWith("/api/v1/devices/xxxx", StringComparison.Ordinal));
+
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l =>
+        {
+            Assert.True(l.GetProperty("Properties").GetProperty("RequestPath").GetString()!.Length < 300, "the caller's path reached the log whole");
+            Assert.DoesNotContain(new string('x', 1_000), l.GetProperty("RenderedMessage").GetString()!, StringComparison.Ordinal);
+        });
+    }
+
     // The request's line is written as the response completes; give the logger a moment.
     private async Task<IReadOnlyList<JsonElement>> LinesAsync(Func<JsonElement, bool> match)
     {

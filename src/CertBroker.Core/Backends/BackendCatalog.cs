@@ -23,9 +23,6 @@ public sealed class BackendCatalog
         }
     }
 
-    /// <summary>Every backend made so far, a shared one listed once.</summary>
-    public IEnumerable<ICaBackend> All => _backends.Values.Distinct();
-
     /// <exception cref="InvalidOperationException">The profile's kind has no provider registered.</exception>
     public ICaBackend For(ScepProfile profile) => _backends.GetOrAdd(profile.Name, static (_, state) =>
     {

@@ -22,10 +22,7 @@ public sealed record IssuanceCaller(string Actor, string? SourceAddress, string 
 
     public static IssuanceCaller System { get; } = new(SystemActor, null, AuditActions.EnrolmentIssued);
 
-    /// <summary>A device's events name its transactionID; an admin's and the broker's name the request's ID.</summary>
-    public string TargetOf(EnrolmentTransaction transaction) =>
-        Actor == DeviceActor ? transaction.TransactionId : transaction.Id.ToString(CultureInfo.InvariantCulture);
-
+    /// <summary>An audit event about <paramref name="transaction"/> by this caller.</summary>
     public AuditEvent Audit(EnrolmentTransaction transaction, DateTimeOffset now, string action, AuditOutcome outcome, string details) => new()
     {
         Time = now,
@@ -33,7 +30,8 @@ public sealed record IssuanceCaller(string Actor, string? SourceAddress, string 
         Outcome = outcome,
         Actor = Actor,
         SourceAddress = SourceAddress,
-        Target = TargetOf(transaction),
+        // A device's events name its transactionID; an admin's and the broker's name the request's ID.
+        Target = Actor == DeviceActor ? transaction.TransactionId : transaction.Id.ToString(CultureInfo.InvariantCulture),
         Profile = transaction.Profile,
         Details = details,
     };

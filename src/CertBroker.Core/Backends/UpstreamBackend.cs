@@ -70,8 +70,6 @@ public sealed class UpstreamBackend(
         }
 
         (ScepProfile profile, EnrolmentTransaction transaction) = (submission.Profile, submission.Transaction);
-        byte[] csrDer = transaction.CertificationRequest
-            ?? throw new InvalidOperationException($"Transaction {transaction.TransactionId} has no stored CSR.");
         DateTimeOffset started = time.GetUtcNow();
         UpstreamRequest? previous = await requests.FindUpstreamRequestAsync(profile.Name, transaction.TransactionId, cancellationToken).ConfigureAwait(false);
         UpstreamRequest request = previous is { State: UpstreamRequestState.Pending or UpstreamRequestState.Submitted }
@@ -86,7 +84,7 @@ public sealed class UpstreamBackend(
                 UpdatedAt = started,
             };
 
-        var message = new UpstreamSubmission(request.UpstreamTransactionId, csrDer, submission.Csr.Subject);
+        var message = new UpstreamSubmission(request.UpstreamTransactionId, submission.Csr.Encoded, submission.Csr.Subject);
         UpstreamReply reply = await upstream.SendAsync(message, poll: request.State == UpstreamRequestState.Submitted, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
         request = request with { UpdatedAt = now, Cipher = reply.Cipher ?? request.Cipher, Digest = reply.Digest ?? request.Digest };

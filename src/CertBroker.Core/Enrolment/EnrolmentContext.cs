@@ -35,6 +35,9 @@ public sealed class EnrolmentContext
     /// <summary>The weak-crypto findings; set by <see cref="Steps.KeyAndAlgorithmPolicyStep"/>.</summary>
     public IReadOnlyList<Finding>? Findings { get; set; }
 
+    /// <summary>The device, as the audit trail names it.</summary>
+    public IssuanceCaller Caller => IssuanceCaller.Device(RequesterAddress);
+
     /// <summary>The transaction this request makes, as first written.</summary>
     public EnrolmentTransaction Transaction(TransactionState state, FailInfo? failInfo, DateTimeOffset now) => new()
     {
@@ -54,18 +57,5 @@ public sealed class EnrolmentContext
         UpdatedAt = now,
         Challenge = Authorization.Challenge,
         RenewalOf = Authorization.RenewalOf,
-    };
-
-    /// <summary>An audit event about this request, by the device.</summary>
-    public Audit.AuditEvent Audit(DateTimeOffset now, string action, Audit.AuditOutcome outcome, string details) => new()
-    {
-        Time = now,
-        Action = action,
-        Outcome = outcome,
-        Actor = IssuanceCaller.DeviceActor,
-        SourceAddress = RequesterAddress,
-        Target = Key.Value,
-        Profile = Profile.Name,
-        Details = details,
     };
 }

@@ -70,7 +70,7 @@ public sealed class EnrolmentPipeline
             RenewalOf = refusal.RenewalOf,
             RenewalResult = refusal.RenewalOf is null ? null : $"refused: {outcome.Reason}",
         };
-        AuditEvent auditEvent = context.Audit(now, AuditActions.EnrolmentRejected, AuditOutcome.Failure, $"{failInfo.ToRfcName()}: {outcome.Reason}");
+        AuditEvent auditEvent = context.Caller.Audit(failed, now, AuditActions.EnrolmentRejected, AuditOutcome.Failure, $"{failInfo.ToRfcName()}: {outcome.Reason}");
         if (await _enrolments.SaveTransactionAsync(failed, auditEvent, cancellationToken).ConfigureAwait(false))
         {
             _audit.Committed(auditEvent);

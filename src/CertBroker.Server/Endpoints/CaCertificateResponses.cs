@@ -22,7 +22,8 @@ internal sealed class CaCertificateResponses(BackendCatalog backends, TimeProvid
     public byte[]? For(ScepProfile profile) => BodiesFor(profile)?.CaCertificates;
 
     /// <summary>SignedData over the successor CA certificate of <paramref name="profile"/>, or null when none is announced.</summary>
-    public byte[]? NextCa(ScepProfile profile) => BodiesFor(profile)?.NextCa;
+    public byte[]? NextCa(ScepProfile profile) =>
+        backends.For(profile) is INextCaSource { NextCaCertificate: not null } ? BodiesFor(profile)?.NextCa : null;
 
     private Bodies? BodiesFor(ScepProfile profile)
     {

@@ -248,7 +248,6 @@ internal sealed partial class ScepHandler(
     private void Log(HttpContext http, RequestLogEntry entry, long started)
     {
         TimeSpan duration = Stopwatch.GetElapsedTime(started);
-        http.Items[Hosting.RequestLogging.LoggedItem] = true;
         metrics.Record(entry.Operation, entry.MessageType, entry.Status, entry.HttpStatus, duration);
         double elapsed = duration.TotalMilliseconds;
         LogRequest(

@@ -29,7 +29,8 @@ internal static class Logging
             // Quartz narrates its start-up and every firing at Information; the jobs log what they changed themselves.
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            .Enrich.With<RequestPathLimit>();
 
         ITextFormatter json = new JsonFormatter(renderMessage: true);
         switch (options.ConsoleFormat)

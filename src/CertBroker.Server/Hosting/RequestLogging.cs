@@ -9,9 +9,6 @@ namespace CertBroker.Server.Hosting;
 /// </summary>
 internal static class RequestLogging
 {
-    /// <summary>Set by a handler that has written its own request line.</summary>
-    public const string LoggedItem = "CertBroker.RequestLogged";
-
     /// <param name="options">Serilog.AspNetCore's options.</param>
     /// <param name="logger">The broker's logger: the middleware would otherwise write to Serilog's static logger, which is silent.</param>
     public static void Configure(RequestLoggingOptions options, Serilog.ILogger logger)
@@ -20,9 +17,10 @@ internal static class RequestLogging
         options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.00} ms";
         options.GetLevel = (http, _, exception) =>
             exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
-            : http.Items.ContainsKey(LoggedItem) ? LogEventLevel.Verbose
             // Scrapes and CRL fetches come every few seconds from machines; they are counted, not narrated.
-            : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments("/crl") ? LogEventLevel.Debug
+            : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments(Endpoints.ScepEndpoints.CrlPath) ? LogEventLevel.Debug
+            // The SCEP handler has written this request's line itself.
+            : Endpoints.DeviceEndpointMetadata.IsDeviceRequest(http) ? LogEventLevel.Verbose
             : LogEventLevel.Information;
     }
 }

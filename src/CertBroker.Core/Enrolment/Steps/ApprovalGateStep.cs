@@ -27,7 +27,7 @@ public sealed class ApprovalGateStep(
         DateTimeOffset now = time.GetUtcNow();
         long? deviceId = await devices.FindDeviceAsync(profile.Name, context.Csr, cancellationToken).ConfigureAwait(false);
         EnrolmentTransaction pending = PendingRequest.Describe(context.Transaction(TransactionState.Pending, null, now), context.Csr, profile, context.Findings, deviceId);
-        AuditEvent auditEvent = context.Audit(now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}. {authorization.Reason}");
+        AuditEvent auditEvent = context.Caller.Audit(pending, now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}. {authorization.Reason}");
         try
         {
             // The one-time password is used by the request from the moment it is queued.

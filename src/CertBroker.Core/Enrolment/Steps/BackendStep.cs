@@ -16,7 +16,7 @@ public sealed class BackendStep(ChallengeGuard challenges, TimeProvider time) : 
             context.Profile,
             context.Transaction(TransactionState.Pending, null, time.GetUtcNow()),
             context.Csr,
-            IssuanceCaller.Device(context.RequesterAddress),
+            context.Caller,
             context.Findings,
             Stored: false,
             authorization.Reason);
