@@ -1,3 +1,4 @@
+using CertBroker.Core.Names;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
@@ -11,6 +12,7 @@ namespace CertBroker.Core.Backends;
 /// <param name="Transaction">The device's transaction, with the one-time password and the renewed serial that
 /// authorised it (<see cref="EnrolmentTransaction.Challenge"/>, <see cref="EnrolmentTransaction.RenewalOf"/>).</param>
 /// <param name="Csr">The transaction's CSR.</param>
+/// <param name="Names">The name policy's decision on it: the names to issue, or a refusal.</param>
 /// <param name="Caller">Who submits: the device, an approving admin, or the broker's own job.</param>
 /// <param name="Findings">The weak-crypto findings of the request, recorded with the certificate.</param>
 /// <param name="Stored">Whether <paramref name="Transaction"/> is already stored (queued or waiting for the backend).</param>
@@ -19,17 +21,22 @@ public sealed record BackendSubmission(
     ScepProfile Profile,
     EnrolmentTransaction Transaction,
     CertificationRequest Csr,
+    NameDecision Names,
     IssuanceCaller Caller,
     IReadOnlyList<Finding>? Findings,
     bool Stored,
     string? Note = null)
 {
-    /// <summary>A stored transaction (a queued request, one waiting for an upstream), its CSR read back.</summary>
+    /// <summary>
+    /// A stored transaction (a queued request, one waiting for an upstream), its CSR read back and its names judged
+    /// again by the profile's policy as it is now.
+    /// </summary>
     public static BackendSubmission ForStored(ScepProfile profile, EnrolmentTransaction transaction, IssuanceCaller caller, IReadOnlyList<Finding>? findings)
     {
-        byte[] csr = transaction.CertificationRequest
+        byte[] encoded = transaction.CertificationRequest
             ?? throw new InvalidOperationException($"Transaction {transaction.TransactionId} has no stored CSR.");
-        return new BackendSubmission(profile, transaction, CertificationRequest.Parse(csr), caller, findings, Stored: true);
+        CertificationRequest csr = CertificationRequest.Parse(encoded);
+        return new BackendSubmission(profile, transaction, csr, profile.Names.Decide(csr.Subject, csr.Extensions), caller, findings, Stored: true);
     }
 
     /// <summary>The certificate a stored renewal renews: the store keeps it only in the transaction's key.</summary>

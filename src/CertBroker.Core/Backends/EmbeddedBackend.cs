@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Names;
+using CertBroker.Scep;
 
 namespace CertBroker.Core.Backends;
 
@@ -13,7 +15,19 @@ public sealed class EmbeddedBackend(
 
     public async Task<BackendOutcome> SubmitAsync(BackendSubmission submission, CancellationToken cancellationToken)
     {
-        var request = new IssueRequest(submission.Csr.Subject, submission.Csr.GetPublicKey(), submission.Csr.SubjectAlternativeName, submission.Profile.Template);
+        if (submission.Names.Issued is not { } names)
+        {
+            // A queued request judged again at approval, under the profile's policy as it is now.
+            return BackendOutcome.Refused(FailInfo.BadRequest, $"Refused by the name policy: {submission.Names.Reason}.");
+        }
+
+        // Nothing of the request's encoding reaches the certificate: names and key are written by the broker.
+        X500DistinguishedName subject = NameWriter.Subject(names.Subject);
+        var request = new IssueRequest(
+            subject,
+            PublicKeys.Reencode(submission.Csr),
+            NameWriter.SubjectAltName(names.AlternativeNames, emptySubject: names.Subject.Count == 0),
+            submission.Profile.Template);
         Storage.IssueOutcome outcome = await recorder.RecordAsync(
             submission,
             request,

@@ -84,6 +84,12 @@ public sealed class UpstreamBackend(
                 UpdatedAt = started,
             };
 
+        if (request.State == UpstreamRequestState.Pending && submission.Names.Refused)
+        {
+            // Not yet sent: the profile's name policy, as it is now, still decides. Once sent, the upstream has it.
+            return await FailAsync(submission, request, FailInfo.BadRequest, $"Refused by the name policy: {submission.Names.Reason}.", started, cancellationToken).ConfigureAwait(false);
+        }
+
         var message = new UpstreamSubmission(request.UpstreamTransactionId, submission.Csr.Encoded, submission.Csr.Subject);
         UpstreamReply reply = await upstream.SendAsync(message, poll: request.State == UpstreamRequestState.Submitted, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();

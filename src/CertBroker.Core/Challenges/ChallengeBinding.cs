@@ -1,11 +1,13 @@
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Names;
 
 namespace CertBroker.Core.Challenges;
 
 /// <summary>
-/// Restricts a one-time password to requests naming one device: its subject CN, one of its SANs (DNS name or IP
-/// address), or the MAC address or serial number in its subject. Compared case-insensitively; MAC addresses in any
-/// common spelling.
+/// Restricts a one-time password to one device. Bound to a name (CN or SAN), every name the certificate would carry
+/// (its CN and every subjectAltName entry) must be that name; bound to the MAC address or serial number in the
+/// subject, that value must match and the names are left to the profile's name policy. Compared case-insensitively;
+/// MAC addresses in any common spelling.
 /// </summary>
 public sealed record ChallengeBinding(ChallengeBindingKind Kind, string Value)
 {
@@ -34,17 +36,30 @@ public sealed record ChallengeBinding(ChallengeBindingKind Kind, string Value)
         return new ChallengeBinding(kind, trimmed);
     }
 
-    public bool Matches(CsrDeviceFacts facts)
+    /// <param name="names">The names the certificate would carry, after the profile's name policy.</param>
+    /// <param name="facts">The device facts of the request's subject.</param>
+    /// <returns>Null when the binding holds, else why not.</returns>
+    public string? Check(CertificateNames names, CsrDeviceFacts facts)
     {
+        ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(facts);
-        return Kind switch
+        switch (Kind)
         {
-            ChallengeBindingKind.CommonName => Same(facts.CommonName),
-            ChallengeBindingKind.San => facts.SubjectAlternativeNames.Any(Same),
-            ChallengeBindingKind.MacAddress => Same(facts.MacAddress),
-            ChallengeBindingKind.SerialNumber => Same(facts.SerialNumber),
-            _ => false,
-        };
+            case ChallengeBindingKind.CommonName or ChallengeBindingKind.San:
+                string? commonName = names.First(SubjectAttributeType.CommonName);
+                List<string> all = [.. commonName is null ? [] : new[] { commonName }, .. names.AlternativeNames.Select(n => n.Value)];
+                string? other = all.FirstOrDefault(n => !Same(n));
+                bool named = Kind == ChallengeBindingKind.CommonName ? Same(commonName) : names.AlternativeNames.Any(n => Same(n.Value));
+                return !named ? "the request does not carry it"
+                    : other is not null ? $"the request also names {Printable.Of(other)}"
+                    : null;
+            case ChallengeBindingKind.MacAddress:
+                return Same(facts.MacAddress) ? null : "the request does not carry it";
+            case ChallengeBindingKind.SerialNumber:
+                return Same(facts.SerialNumber) ? null : "the request does not carry it";
+            default:
+                return "the binding kind is unknown";
+        }
     }
 
     public override string ToString() => $"{Kind}={Value}";

@@ -3,6 +3,7 @@ using System.Text;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Names;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using Microsoft.Extensions.Logging;
@@ -17,10 +18,11 @@ namespace CertBroker.Core.Challenges;
 public sealed partial class ChallengeGuard(
     IChallengeStore store, ChallengeLockout lockout, AuditRecorder audit, TimeProvider time, ILogger<ChallengeGuard> logger)
 {
+    /// <param name="names">The names the certificate would carry, which a bound one-time password must allow.</param>
     /// <param name="transactionId">The request's transaction: a password it already used still counts for it, so a
     /// re-sent request (lost reply, pending poll) is not refused by its own earlier use.</param>
     internal async Task<Authorization> CheckAsync(
-        ScepProfile profile, CertificationRequest csr, string transactionId, string? source, CancellationToken cancellationToken)
+        ScepProfile profile, CertificationRequest csr, CertificateNames names, string transactionId, string? source, CancellationToken cancellationToken)
     {
         if (profile.Options.Challenge == ChallengeMode.Static && string.IsNullOrEmpty(profile.Options.ChallengePassword))
         {
@@ -40,7 +42,7 @@ public sealed partial class ChallengeGuard(
         }
 
         Authorization result = profile.Options.Challenge == ChallengeMode.OneTime
-            ? await OneTimeAsync(profile, csr, transactionId, source, cancellationToken).ConfigureAwait(false)
+            ? await OneTimeAsync(profile, csr, names, transactionId, source, cancellationToken).ConfigureAwait(false)
             : StaticChallenge.Check(profile, csr);
         if (!result.Allowed)
         {
@@ -55,7 +57,7 @@ public sealed partial class ChallengeGuard(
     internal void Committed(ChallengeRedemption redemption) => audit.Committed(redemption.UsedEvent);
 
     private async Task<Authorization> OneTimeAsync(
-        ScepProfile profile, CertificationRequest csr, string transactionId, string? source, CancellationToken cancellationToken)
+        ScepProfile profile, CertificationRequest csr, CertificateNames names, string transactionId, string? source, CancellationToken cancellationToken)
     {
         OneTimeChallenge? challenge = await store.FindByPasswordHashAsync(OneTimeChallenge.HashOf(csr.ChallengePassword!), cancellationToken)
             .ConfigureAwait(false);
@@ -80,9 +82,9 @@ public sealed partial class ChallengeGuard(
             return Authorization.Refuse($"One-time challenge {challenge.Id} expired at {challenge.ExpiresAt:u}.");
         }
 
-        if (challenge.Binding is { } binding && !binding.Matches(CsrDeviceFacts.From(csr)))
+        if (challenge.Binding is { } binding && binding.Check(names, CsrDeviceFacts.From(csr)) is { } unbound)
         {
-            return Authorization.Refuse($"One-time challenge {challenge.Id} is bound to {binding}, which the CSR does not carry.");
+            return Authorization.Refuse($"One-time challenge {challenge.Id} is bound to {binding}: {unbound}.");
         }
 
         if (challenge.ConsumedAt is not null)

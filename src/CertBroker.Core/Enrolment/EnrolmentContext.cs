@@ -29,6 +29,9 @@ public sealed class EnrolmentContext
     /// <summary>The RA and CA chain the device sees.</summary>
     public required BackendIdentity Identity { get; init; }
 
+    /// <summary>The name policy's decision: the names to issue and what it refused or left out; set by <see cref="Steps.NamePolicyStep"/>.</summary>
+    public Names.NameDecision? Names { get; set; }
+
     /// <summary>On what grounds the request may be issued; set by <see cref="Steps.AuthorizationStep"/>.</summary>
     public Authorization Authorization { get; set; }
 

@@ -22,6 +22,7 @@ public sealed class EnrolmentPipeline
     public EnrolmentPipeline(
         ReplayStep replay,
         ProofOfPossessionStep proofOfPossession,
+        NamePolicyStep names,
         AuthorizationStep authorization,
         KeyAndAlgorithmPolicyStep keyAndAlgorithmPolicy,
         ApprovalGateStep approvalGate,
@@ -31,9 +32,9 @@ public sealed class EnrolmentPipeline
         AuditRecorder audit,
         TimeProvider time)
     {
-        // The name policy belongs between the key policy and the approval gate: an admin never sees a request
-        // whose names the profile forbids.
-        _steps = [replay, proofOfPossession, authorization, keyAndAlgorithmPolicy, approvalGate, backend];
+        // Names before authorisation: a renewal and a bound one-time password are judged on the names that would be
+        // issued, and an admin never sees a request whose names the profile forbids.
+        _steps = [replay, proofOfPossession, names, authorization, keyAndAlgorithmPolicy, approvalGate, backend];
         _transactions = transactions;
         _enrolments = enrolments;
         _audit = audit;

@@ -1,4 +1,5 @@
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Names;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
@@ -7,9 +8,9 @@ using CertBroker.Scep;
 namespace CertBroker.Core.Enrolment;
 
 /// <summary>
-/// Decides whether a PKCSReq or RenewalReq may be issued: as a renewal, by a still-valid certificate this CA issued
-/// for the same subject (RFC 8894 §3.3.1.2), or as a first enrolment, by the profile's challenge behind the
-/// per-source lockout.
+/// Decides whether a PKCSReq or RenewalReq may be issued: as a renewal, by a still-valid, not yet renewed certificate
+/// this CA issued (its signature verified when the message was read) for the same names (RFC 8894 §3.3.1.2), or as
+/// a first enrolment, by the profile's challenge behind the per-source lockout.
 /// </summary>
 public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challenges)
 {
@@ -23,7 +24,8 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             return trusted;
         }
 
-        Authorization? renewal = signerCertificate is null ? null : Renewal(profile, request, csr, signerCertificate);
+        CertificateNames names = context.Names?.Issued ?? throw new InvalidOperationException("The name policy runs before authorisation.");
+        Authorization? renewal = signerCertificate is null ? null : Renewal(profile, request, names, signerCertificate);
         if (renewal is { Allowed: true })
         {
             return renewal.Value;
@@ -34,7 +36,7 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             return renewal ?? Authorization.Refuse("RenewalReq is not signed by a certificate this CA issued.");
         }
 
-        Authorization challenge = await ChallengeAsync(context, csr, cancellationToken).ConfigureAwait(false);
+        Authorization challenge = await ChallengeAsync(context, csr, names, cancellationToken).ConfigureAwait(false);
         return challenge.Allowed || renewal is null
             ? challenge
             : renewal.Value with { Reason = $"{renewal.Value.Reason} {challenge.Reason}" };
@@ -55,7 +57,7 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             : Authorization.Refuse($"Trusted RA certificate {thumbprint} is not valid now.");
     }
 
-    private Authorization Renewal(ScepProfile profile, PkiMessage request, CertificationRequest csr, CertificateRecord current)
+    private Authorization Renewal(ScepProfile profile, PkiMessage request, CertificateNames names, CertificateRecord current)
     {
         if (!profile.Options.AllowRenewal)
         {
@@ -78,9 +80,15 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             return Authorization.Refuse($"Signer certificate {current.Serial} is not valid now.");
         }
 
-        if (!SameSubject(request, csr))
+        if (current.SupersededBy is not null)
         {
-            return Authorization.RefuseRenewal($"CSR subject differs from that of signer certificate {current.Serial}.", current.Serial);
+            // Only its own re-sent transaction, answered from the store before this, may still use it.
+            return Authorization.RefuseRenewal($"Signer certificate {current.Serial} was already renewed by {current.SupersededBy}.", current.Serial);
+        }
+
+        if (!profile.Options.Names.AllowChangeOnRenewal && !SameNames(request, names))
+        {
+            return Authorization.RefuseRenewal($"The names asked for differ from those of signer certificate {current.Serial}.", current.Serial);
         }
 
         return InRenewalWindow(profile.Options, current, now)
@@ -88,9 +96,17 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             : Authorization.RefuseRenewal($"Certificate {current.Serial} is not yet in its renewal window.", current.Serial);
     }
 
-    private static bool SameSubject(PkiMessage request, CertificationRequest csr) =>
-        request.SignerCertificate.SubjectName.Span.SequenceEqual(csr.Subject.RawData)
-        || string.Equals(request.Signer.SubjectName.Name, csr.Subject.Name, StringComparison.Ordinal);
+    private static bool SameNames(PkiMessage request, CertificateNames names)
+    {
+        try
+        {
+            return CertificateNames.FromCertificate(request.Signer).SameAs(names);
+        }
+        catch (NameFormatException)
+        {
+            return false;
+        }
+    }
 
     // With both limits set, either one opens the window.
     private static bool InRenewalWindow(ProfileOptions options, CertificateRecord current, DateTimeOffset now)
@@ -106,7 +122,7 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             || (options.RenewalWindowPercent is int percent && remaining <= lifetime * (percent / 100.0));
     }
 
-    private ValueTask<Authorization> ChallengeAsync(EnrolmentContext context, CertificationRequest csr, CancellationToken cancellationToken)
+    private ValueTask<Authorization> ChallengeAsync(EnrolmentContext context, CertificationRequest csr, CertificateNames names, CancellationToken cancellationToken)
     {
         ScepProfile profile = context.Profile;
         if (profile.Options.Challenge == ChallengeMode.None)
@@ -114,6 +130,6 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             return ValueTask.FromResult(Authorization.Allow("Profile requires no challenge."));
         }
 
-        return new ValueTask<Authorization>(challenges.CheckAsync(profile, csr, context.Key.Value, context.RequesterAddress, cancellationToken));
+        return new ValueTask<Authorization>(challenges.CheckAsync(profile, csr, names, context.Key.Value, context.RequesterAddress, cancellationToken));
     }
 }

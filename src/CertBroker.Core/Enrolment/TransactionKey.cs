@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
+using CertBroker.Scep.Cms;
 
 namespace CertBroker.Core.Enrolment;
 
@@ -16,14 +17,16 @@ namespace CertBroker.Core.Enrolment;
 public readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
 {
     /// <param name="request">The message.</param>
-    /// <param name="issuingCa">Our CA: only a signer it issued can be in the store, so other signers (the throwaway
-    /// self-signed certificate of every first enrolment) need no look-up.</param>
+    /// <param name="caChain">The profile's CA chain: only a signer its CA issued, with a signature that verifies, can
+    /// authorise a renewal; other signers (the throwaway self-signed certificate of every first enrolment, a look-alike
+    /// with our CA's name) need no look-up.</param>
     /// <param name="certificates">The certificate store.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     public static async Task<TransactionKey> ResolveAsync(
-        PkiMessage request, X509Certificate2 issuingCa, ICertificateStore certificates, CancellationToken cancellationToken)
+        PkiMessage request, IReadOnlyList<X509Certificate2> caChain, ICertificateStore certificates, CancellationToken cancellationToken)
     {
-        if (!request.SignerCertificate.IssuerName.Span.SequenceEqual(issuingCa.SubjectName.RawData))
+        X509Certificate2? issuer = caChain.FirstOrDefault(ca => request.SignerCertificate.IssuerName.Span.SequenceEqual(ca.SubjectName.RawData));
+        if (issuer is null || !CertificateSignature.IsSignedBy(request.SignerCertificate.RawData, issuer))
         {
             return new TransactionKey(request.TransactionId, null);
         }

@@ -112,6 +112,14 @@ public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
                 failures.Add($"{prefix}:{nameof(ProfileOptions.Ciphers)}: '{cipher}' is not AES or DES3.");
             }
 
+            Names.NamePolicySettings.Create(profile.Names, $"{prefix}:{nameof(ProfileOptions.Names)}", failures);
+            if (profile.Backend == ProfileBackend.Ndes
+                && (profile.Names.OnViolation == Names.NameViolationAction.Drop || !string.IsNullOrWhiteSpace(profile.Names.FixedSubject)))
+            {
+                // The upstream signs the device's CSR as sent, and only the device can sign another one.
+                failures.Add($"{prefix}:{nameof(ProfileOptions.Names)}: OnViolation=Drop and FixedSubject need Backend=Embedded; an upstream CA issues the device's CSR unchanged, so Backend=Ndes can only refuse.");
+            }
+
             foreach (string digest in profile.Digests.Where(d => !ScepProfile.KnownDigests.Contains(d, StringComparer.OrdinalIgnoreCase)))
             {
                 failures.Add($"{prefix}:{nameof(ProfileOptions.Digests)}: '{digest}' is not SHA-1, SHA-256, SHA-384 or SHA-512.");

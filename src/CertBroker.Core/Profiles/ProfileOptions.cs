@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Names;
 
 namespace CertBroker.Core.Profiles;
 
@@ -117,6 +118,9 @@ public sealed class ProfileOptions
     /// Flag (record findings) or Enforce (refuse FAILs). Default Flag.
     /// </summary>
     public Policy.WeakCryptoMode WeakCrypto { get; set; } = Policy.WeakCryptoMode.Flag;
+
+    /// <summary>Which names the profile's certificates may carry (<see cref="NamePolicyOptions"/>).</summary>
+    public NamePolicyOptions Names { get; set; } = new();
 
     /// <summary>Whether WC-EC-01 accepts brainpool curves (BSI TR-02102-1) besides P-256, P-384 and P-521. Default false.</summary>
     public bool AllowBrainpool { get; set; }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Backends;
+using CertBroker.Core.Names;
 using CertBroker.Scep;
 
 namespace CertBroker.Core.Profiles;
@@ -34,6 +35,8 @@ public sealed class ScepProfile
         List<string> ekus = options.ExtendedKeyUsage.Count == 0
             ? [EkuNames["ClientAuth"]]
             : options.ExtendedKeyUsage.Where(e => !IsNone(e)).Select(e => EkuNames.TryGetValue(e, out string? oid) ? oid : e).ToList();
+        // Problems are reported by BrokerOptionsValidator at start-up; a profile is only made from valid options.
+        Names = new NamePolicy(NamePolicySettings.Create(options.Names, name, []));
         Template = new CertificateTemplate(TimeSpan.FromDays(options.ValidityDays), usage, ekus);
         // Strongest first whatever the configured order: certmonger takes the first cipher GetCACaps names.
         Ciphers = options.Ciphers.Count == 0
@@ -49,6 +52,9 @@ public sealed class ScepProfile
     public ProfileOptions Options { get; }
 
     public CertificateTemplate Template { get; }
+
+    /// <summary>Which names the profile's certificates may carry.</summary>
+    public NamePolicy Names { get; }
 
     public IReadOnlyList<string> Ciphers { get; }
 

@@ -21,6 +21,7 @@ internal static class EnrolmentRegistration
         services.AddSingleton<RequestAuthorizer>();
         services.AddSingleton<ReplayStep>();
         services.AddSingleton<ProofOfPossessionStep>();
+        services.AddSingleton<NamePolicyStep>();
         services.AddSingleton<AuthorizationStep>();
         services.AddSingleton<KeyAndAlgorithmPolicyStep>();
         services.AddSingleton<ApprovalGateStep>();

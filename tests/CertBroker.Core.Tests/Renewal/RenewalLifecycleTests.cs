@@ -74,7 +74,7 @@ public sealed class RenewalLifecycleTests(CaFixture ca) : IClassFixture<CaFixtur
         DeviceListItem item = Assert.Single(await scep.Stores.Devices.ListAsync(new DeviceQuery { Now = scep.Time.GetUtcNow() }, CancellationToken.None));
         Assert.Equal(current.Serial, item.CertificateSerial);
         Assert.Equal(RenewalState.Overdue, item.Renewal!.State);
-        Assert.StartsWith("refused: CSR subject differs", item.Renewal.LastResult, StringComparison.Ordinal);
+        Assert.StartsWith("refused: The names asked for differ", item.Renewal.LastResult, StringComparison.Ordinal);
         Assert.Equal(scep.Time.GetUtcNow() - TimeSpan.FromHours(72), item.Renewal.LastAttemptAt);
     }
 

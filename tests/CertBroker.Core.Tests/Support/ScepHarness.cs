@@ -102,6 +102,7 @@ internal sealed class ScepHarness : IAsyncDisposable
         var pipeline = new EnrolmentPipeline(
             new ReplayStep(Stores.Enrolments, Stores.Certificates, decisions, Time),
             new ProofOfPossessionStep(),
+            new NamePolicyStep(),
             new AuthorizationStep(new RequestAuthorizer(Time, Guard)),
             new KeyAndAlgorithmPolicyStep(Policy),
             new ApprovalGateStep(Stores.Enrolments, Devices, Audit, Guard, Time),
@@ -211,9 +212,13 @@ internal sealed class ScepHarness : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The subject attributes the harness's profiles allow: the defaults plus the organisation's.</summary>
+    public static IReadOnlyList<string> TestSubjectAttributes { get; } = ["CN", "serialNumber", "O", "OU", "C", "L", "ST", "unstructuredName", "unstructuredAddress"];
+
     private static ProfileOptions ProfileOptions(Action<ProfileOptions>? configure)
     {
-        var options = new ProfileOptions { ChallengePassword = Challenge };
+        // The test devices name their organisation, as most real ones do; the name policy's own tests use its defaults.
+        var options = new ProfileOptions { ChallengePassword = Challenge, Names = { SubjectAttributes = [.. TestSubjectAttributes] } };
         configure?.Invoke(options);
         return options;
     }

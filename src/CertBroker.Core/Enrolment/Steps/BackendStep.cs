@@ -16,10 +16,11 @@ public sealed class BackendStep(ChallengeGuard challenges, TimeProvider time) : 
             context.Profile,
             context.Transaction(TransactionState.Pending, null, time.GetUtcNow()),
             context.Csr,
+            context.Names ?? throw new InvalidOperationException("The name policy runs before the backend."),
             context.Caller,
             context.Findings,
             Stored: false,
-            authorization.Reason);
+            NameNote(authorization.Reason, context.Names));
         BackendOutcome outcome;
         try
         {
@@ -44,4 +45,8 @@ public sealed class BackendStep(ChallengeGuard challenges, TimeProvider time) : 
             _ => PkiOutcome.Pending(outcome.Reason),
         };
     }
+
+    // Names the profile left out go to the audit trail with the issuance.
+    private static string NameNote(string reason, Names.NameDecision names) =>
+        names.Findings.Count == 0 ? reason : $"{reason} Names left out: {string.Join("; ", names.Findings)}.";
 }
