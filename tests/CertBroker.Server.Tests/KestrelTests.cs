@@ -25,13 +25,12 @@ public sealed class KestrelTests(KestrelTests.KestrelBrokerFactory factory) : IC
         using var client = new HttpClient { BaseAddress = _factory.Address };
         CaCertificates ca = await ScepHttp.GetCaCertificatesAsync(client);
         using var device = new Device(0);
-        var names = new SubjectAlternativeNameBuilder();
-        for (int i = 0; i < 400; i++)
-        {
-            names.AddDnsName($"alias-{i:000}.printers.example.test");
-        }
+        // Bulk that is read and left out of the certificate: an extension the broker does not issue.
+        var bulk = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        bulk.WriteOctetString(new byte[12_000]);
+        var padding = new X509Extension("1.3.6.1.4.1.311.21.7", bulk.Encode(), critical: false);
 
-        SentRequest request = ScepHttp.PkcsReq(ca, device, "CN=big-request", BrokerFactory.Challenge, names.Build());
+        SentRequest request = ScepHttp.PkcsReq(ca, device, "CN=big-request", BrokerFactory.Challenge, padding);
         string message = Uri.EscapeDataString(Convert.ToBase64String(request.Encoded));
         Assert.True(message.Length > 16 * 1024, $"message is only {message.Length} characters");
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CertBroker.Core.Names;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace CertBroker.Core.Names;
 /// </summary>
 public sealed class DnsNameRule(NamePolicySettings settings) : INameRule
 {
-    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
-
     public string Id => "NAME-DNS";
 
     public string? Check(NameCandidate candidate)
@@ -62,7 +58,7 @@ public sealed class DnsNameRule(NamePolicySettings settings) : INameRule
 
             if (label.Length >= 4 && label[2] == '-' && label[3] == '-')
             {
-                if (!label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) || !IsValidALabel(label))
+                if (!label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase) || !Punycode.IsValidALabel(label))
                 {
                     return $"the label '{label}' is not a valid IDNA A-label";
                 }
@@ -84,18 +80,5 @@ public sealed class DnsNameRule(NamePolicySettings settings) : INameRule
         return suffixes.Any(s => bare == s || bare.EndsWith("." + s, StringComparison.Ordinal))
             ? null
             : $"not under an allowed domain ({string.Join(", ", suffixes)})";
-    }
-
-    private static bool IsValidALabel(string label)
-    {
-        try
-        {
-            string unicode = Idn.GetUnicode(label.ToLowerInvariant());
-            return string.Equals(Idn.GetAscii(unicode), label, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

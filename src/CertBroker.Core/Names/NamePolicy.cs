@@ -96,7 +96,7 @@ public sealed class NamePolicy
             alternatives.Add(name);
         }
 
-        if (subject.All(a => Settings.FixedSubject?.Contains(a) == true) && alternatives.Count == 0)
+        if (subject.All(a => Settings.FixedSubject?.Contains(a) == true) && alternatives.Count == 0 && findings.All(f => f.Dropped))
         {
             findings.Add(new NameFinding("NAME-EMPTY", "(none)", "nothing is left to name the device: no CN, serialNumber or subjectAltName passes the policy", Dropped: false));
         }

@@ -1,5 +1,6 @@
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
@@ -30,7 +31,7 @@ internal static class CertificateImportEndpoints
 
     // The body is read raw: declaring a request type would let model binding answer before authorization.
     private static async Task<IResult> ImportAsync(
-        HttpContext http, ProfileCatalog profiles, CertificateImporter importer, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext http, ProfileCatalog profiles, BackendCatalog backends, CertificateImporter importer, TimeProvider time, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > MaxImportBytes)
         {
@@ -61,8 +62,17 @@ internal static class CertificateImportEndpoints
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        IReadOnlyList<ImportOutcome> outcomes = await importer.ImportAsync(
-            certificates, profile, http.AuditBy(now, AuditActions.CertificateImported), cancellationToken);
+        IReadOnlyList<ImportOutcome> outcomes;
+        try
+        {
+            outcomes = await importer.ImportAsync(
+                certificates, profile, backends.For(profile).Identity?.CaChain ?? [], http.AuditBy(now, AuditActions.CertificateImported), cancellationToken);
+        }
+        catch (ImportRefusedException ex)
+        {
+            return Invalid("body", ex.Message);
+        }
+
         return Results.Ok(new CertificateImportResponse(
             outcomes.Count(o => !o.AlreadyPresent),
             outcomes.Count(o => o.AlreadyPresent),

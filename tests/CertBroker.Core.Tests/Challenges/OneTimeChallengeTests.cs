@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
@@ -158,6 +159,41 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         Assert.Contains("is bound to", result.Reason, StringComparison.Ordinal);
         OneTimeChallenge? stored = await scep.Stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
         Assert.Null(stored?.ConsumedAt);
+    }
+
+    [Theory]
+    [InlineData(ChallengeBindingKind.CommonName, "printer-1", "ceo-laptop.example.test")]
+    [InlineData(ChallengeBindingKind.San, "printer-1", "printer-1.example.test")]
+    public async Task PkcsReq_BoundPasswordWithAnExtraName_Refused(ChallengeBindingKind kind, string value, string extraSan)
+    {
+        // The binding names one device: a SAN beside the bound name would ride along on the device's password.
+        await using var scep = await OneTimeHarnessAsync();
+        string password = await IssueAsync(scep, binding: ChallengeBinding.Create(kind, value, out _));
+        using var device = new Device(0);
+        var sans = new SubjectAlternativeNameBuilder();
+        sans.AddDnsName("printer-1");
+        sans.AddDnsName(extraSan);
+
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=printer-1", password, sans.Build()));
+        ScepResult result = await scep.SendAsync(request);
+
+        ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains($"also names {extraSan}", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
+    public async Task PkcsReq_BoundPasswordWhoseNamesAllAreTheBoundName_Issued()
+    {
+        await using var scep = await OneTimeHarnessAsync();
+        string password = await IssueAsync(scep, binding: ChallengeBinding.Create(ChallengeBindingKind.San, "printer-1.example.test", out _));
+        using var device = new Device(0);
+        var sans = new SubjectAlternativeNameBuilder();
+        sans.AddDnsName("printer-1.example.test");
+
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr("CN=printer-1.example.test", password, sans.Build()));
+
+        ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra);
     }
 
     [Fact]

@@ -158,8 +158,8 @@ public sealed class WeakCryptoEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         using X509Certificate2 b = PolicyKeys.Certificate(second, "CN=cam-2", "CN=cam-2", "SHA256WITHRSA");
         var who = new AuditEvent { Time = scep.Time.GetUtcNow(), Action = "", Outcome = AuditOutcome.Success, Actor = "admin" };
 
-        IReadOnlyList<ImportOutcome> imported = await importer.ImportAsync([a.RawData, b.RawData], scep.Profile, who, CancellationToken.None);
-        IReadOnlyList<ImportOutcome> again = await importer.ImportAsync([b.RawData], scep.Profile, who, CancellationToken.None);
+        IReadOnlyList<ImportOutcome> imported = await importer.ImportAsync([a.RawData, b.RawData], scep.Profile, [], who, CancellationToken.None);
+        IReadOnlyList<ImportOutcome> again = await importer.ImportAsync([b.RawData], scep.Profile, [], who, CancellationToken.None);
 
         // Both carry serial 7: the second is stored under a name qualified by its thumbprint.
         Assert.Equal("07", imported[0].Certificate.Serial);

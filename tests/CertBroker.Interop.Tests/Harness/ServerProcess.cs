@@ -71,6 +71,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var extra = (settings ?? []).Select(s => $"--{s.Key}={s.Value}").ToList();
+        // Every profile a test configures lets through what scepclient sends, unless the test sets its own name policy.
+        List<string> profiles = [.. extra
+            .Select(a => a.Split(':', '='))
+            .Where(p => p.Length > 3 && p[0] == "--CertBroker" && p[1] == "Profiles" && p[2] != "default")
+            .Select(p => p[2])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(p => !extra.Any(a => a.StartsWith($"--CertBroker:Profiles:{p}:Names:", StringComparison.OrdinalIgnoreCase)))];
+        extra.AddRange(profiles.SelectMany(DeviceSubjectAttributes));
         var server = await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
         {
             var arguments = new List<string>
@@ -80,6 +88,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 $"--CertBroker:DataDir={directory.Path}",
                 $"--CertBroker:Profiles:default:ChallengePassword={challenge}",
             };
+            arguments.AddRange(DeviceSubjectAttributes("default"));
             arguments.AddRange(extra);
 
             // The content root is the working directory: run beside the assembly so appsettings.json is found.
@@ -88,6 +97,13 @@ public sealed class ServerProcess : IAsyncDisposable
         server._extraArguments = extra;
         return server;
     }
+
+    /// <summary>
+    /// Lets a profile's certificates carry the subject attributes scepclient sends by default (O, OU and C besides
+    /// CN), as an admin whose devices name their organisation would configure it.
+    /// </summary>
+    public static IEnumerable<string> DeviceSubjectAttributes(string profile) =>
+        new[] { "CN", "serialNumber", "O", "OU", "C" }.Select((name, i) => $"--CertBroker:Profiles:{profile}:Names:SubjectAttributes:{i}={name}");
 
     /// <summary>
     /// Starts micromdm's scepserver with a new CA. Renewal is allowed at any time (<c>-allowrenew 0</c>),
