@@ -3,6 +3,7 @@ using System.Text;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using Microsoft.Extensions.Logging;
