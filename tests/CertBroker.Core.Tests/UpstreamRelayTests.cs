@@ -2,7 +2,6 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
-using CertBroker.Core.Renewal;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;

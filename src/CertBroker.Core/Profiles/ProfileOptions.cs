@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Inventory;
 
 namespace CertBroker.Core.Profiles;
 
@@ -113,10 +112,10 @@ public sealed class ProfileOptions
     public List<string> Digests { get; set; } = [];
 
     /// <summary>
-    /// How the weak-crypto policy applies to this profile's requests (<see cref="Policy.WeakCryptoMode"/>): Off,
+    /// How the weak-crypto policy applies to this profile's requests (<see cref="WeakCryptoMode"/>): Off,
     /// Flag (record findings) or Enforce (refuse FAILs). Default Flag.
     /// </summary>
-    public Policy.WeakCryptoMode WeakCrypto { get; set; } = Policy.WeakCryptoMode.Flag;
+    public WeakCryptoMode WeakCrypto { get; set; } = WeakCryptoMode.Flag;
 
     /// <summary>Whether WC-EC-01 accepts brainpool curves (BSI TR-02102-1) besides P-256, P-384 and P-521. Default false.</summary>
     public bool AllowBrainpool { get; set; }

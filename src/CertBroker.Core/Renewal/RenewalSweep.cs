@@ -1,4 +1,3 @@
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CertBroker.Core.Policy;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
