@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;

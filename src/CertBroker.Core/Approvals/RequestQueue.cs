@@ -1,7 +1,6 @@
 using System.Globalization;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Backends;
-using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;

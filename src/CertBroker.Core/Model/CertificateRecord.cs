@@ -49,7 +49,7 @@ public sealed record CertificateRecord
     public long? DeviceId { get; init; }
 
     /// <summary>
-    /// When the device should renew (<see cref="Renewal.RenewalDueTime"/>); computed in memory when the certificate is
+    /// When the device should renew (<c>Renewal.RenewalDueTime</c>); computed in memory when the certificate is
     /// issued, so it is written with the certificate. Null for certificates the scheduler has not planned yet.
     /// </summary>
     public DateTimeOffset? RenewalDueAt { get; init; }
