@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
-using CertBroker.Core.Renewal;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
-using CertBroker.Core.Renewal;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Backends;
+using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;
 using CertBroker.Issuers.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

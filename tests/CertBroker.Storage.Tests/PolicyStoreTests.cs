@@ -1,5 +1,4 @@
 using CertBroker.Core.Audit;
-using CertBroker.Core.Inventory;
 using CertBroker.Core.Model;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Reports;

@@ -1,5 +1,4 @@
 using CertBroker.Core.Audit;
-using CertBroker.Core.Challenges;
 using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;

@@ -6,7 +6,7 @@ namespace CertBroker.Core.Approvals;
 
 /// <summary>
 /// Writes the decisions that fail a queued request, rejection and expiry, together with their audit event, then
-/// forwards the event. Callers hold the transaction's lock (<see cref="Enrolment.TransactionLocks"/>) and pass the
+/// forwards the event. Callers hold the transaction's lock (<see cref="TransactionLocks"/>) and pass the
 /// request as read under it, so no approval can slip in between.
 /// </summary>
 public sealed class QueueDecisions(IEnrolmentStore enrolments, AuditRecorder audit)

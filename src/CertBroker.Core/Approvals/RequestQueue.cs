@@ -1,9 +1,7 @@
 using System.Globalization;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Backends;
-using CertBroker.Core.Enrolment;
 using CertBroker.Core.Profiles;
-using CertBroker.Core.Renewal;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;

@@ -6,6 +6,12 @@ namespace CertBroker.Core.Audit;
 /// </summary>
 public sealed record AuditEvent
 {
+    /// <summary>
+    /// The actor for what the broker does by itself (jobs, sweeps, expiry). Here, at the bottom, so every layer
+    /// can name it without depending on the layer that issues certificates.
+    /// </summary>
+    public const string SystemActor = "system";
+
     public required DateTimeOffset Time { get; init; }
 
     /// <summary>What happened, one of <see cref="AuditActions"/>.</summary>

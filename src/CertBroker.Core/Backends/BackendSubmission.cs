@@ -1,5 +1,4 @@
 using CertBroker.Core.Names;
-using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;

@@ -18,7 +18,7 @@ public interface ICaBackend
     /// Asks for a certificate for an authorised request: issued (and recorded), pending at the backend (it settles
     /// later by itself), or refused with a failInfo. The caller holds the transaction's lock.
     /// </summary>
-    /// <exception cref="Challenges.ChallengeAlreadyUsedException">The request's one-time password was used by
+    /// <exception cref="Storage.ChallengeAlreadyUsedException">The request's one-time password was used by
     /// another request meanwhile; nothing was recorded.</exception>
     Task<BackendOutcome> SubmitAsync(BackendSubmission submission, CancellationToken cancellationToken);
 }

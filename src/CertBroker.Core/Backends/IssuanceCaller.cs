@@ -16,7 +16,7 @@ public sealed record IssuanceCaller(string Actor, string? SourceAddress, string 
     public const string DeviceActor = "device";
 
     /// <summary>The audit actor for what the broker does by itself.</summary>
-    public const string SystemActor = "system";
+    public const string SystemActor = AuditEvent.SystemActor;
 
     public static IssuanceCaller Device(string? sourceAddress) => new(DeviceActor, sourceAddress, AuditActions.EnrolmentIssued);
 

@@ -38,14 +38,14 @@ public sealed class IssuanceRecorder(IEnrolmentStore enrolments, AuditRecorder a
             DateTimeOffset now = time.GetUtcNow();
             // The due time is planned in memory and written with the certificate: no extra round trip.
             CertificateRecord record = RenewalDueTime.Plan(
-                CertificateRecords.From(certificate, described, profile.Name, transaction.TransactionId, now), profile.Options, Random.Shared)
+                certificate.ToRecord(described, profile.Name, transaction.TransactionId, now), profile.Options, Random.Shared)
                 with { Findings = submission.Findings };
             EnrolmentTransaction issued = transaction with
             {
                 State = TransactionState.Issued,
                 CertificateSerial = record.Serial,
                 UpdatedAt = now,
-                Device = DeviceObservation.From(submission.Csr, profile, transaction.RequesterAddress, now),
+                Device = DeviceObservations.From(submission.Csr, profile, transaction.RequesterAddress, now),
                 Decision = caller.Decision ?? transaction.Decision,
                 DecidedBy = caller.Decision is null ? transaction.DecidedBy : caller.Actor,
                 DecidedAt = caller.Decision is null ? transaction.DecidedAt : now,

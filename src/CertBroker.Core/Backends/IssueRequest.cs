@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Profiles;
 
 namespace CertBroker.Core.Backends;
 

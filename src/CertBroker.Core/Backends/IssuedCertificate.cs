@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Core.Backends;
 
@@ -22,4 +24,28 @@ public sealed record IssuedCertificate(
 {
     /// <summary>Loads the certificate for callers that need the full object (tests, tools); not for the hot path.</summary>
     public X509Certificate2 ToCertificate() => X509CertificateLoader.LoadCertificate(Der);
+
+    /// <summary>The record of this certificate, from what the issuer and the request already know.</summary>
+    public CertificateRecord ToRecord(IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
+    {
+        (string algorithm, int size) = CertificateRecords.KeyOf(request.PublicKey);
+        return new CertificateRecord
+        {
+            Serial = Serial,
+            Profile = profile,
+            Issuer = Issuer,
+            Subject = request.Subject.Name,
+            SubjectAlternativeNames = CertificateRecords.SubjectAlternativeNames(request.SubjectAlternativeName),
+            NotBefore = NotBefore,
+            NotAfter = NotAfter,
+            KeyAlgorithm = algorithm,
+            KeySize = size,
+            SignatureAlgorithm = SignatureAlgorithm,
+            ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(Der)),
+            PublicKeySha256 = Convert.ToHexStringLower(SHA256.HashData(request.PublicKey.ExportSubjectPublicKeyInfo())),
+            Der = Der,
+            TransactionId = transactionId,
+            IssuedAt = issuedAt,
+        };
+    }
 }

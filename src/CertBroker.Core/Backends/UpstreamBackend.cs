@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;

@@ -1,5 +1,5 @@
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;

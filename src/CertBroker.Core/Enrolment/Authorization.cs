@@ -1,4 +1,4 @@
-using CertBroker.Core.Challenges;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Core.Enrolment;
 

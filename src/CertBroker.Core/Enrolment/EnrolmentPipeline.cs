@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Enrolment.Steps;
 using CertBroker.Core.Model;

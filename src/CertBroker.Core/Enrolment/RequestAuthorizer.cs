@@ -1,4 +1,3 @@
-using CertBroker.Core.Challenges;
 using CertBroker.Core.Names;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;

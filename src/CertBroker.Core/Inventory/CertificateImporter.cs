@@ -59,7 +59,7 @@ public sealed class CertificateImporter(IPolicyStore store, WeakCryptoPolicy pol
                 Details = $"subject {record.Subject}, issuer {record.Issuer}, {findings?.Count ?? 0} findings"
                     + (findings is { Count: > 0 } ? ": " + string.Join("; ", findings.Select(f => f.RuleId)) : ""),
             };
-            ImportOutcome outcome = await store.ImportAsync(record, DeviceObservation.From(certificate, profile, now), auditEvent, cancellationToken)
+            ImportOutcome outcome = await store.ImportAsync(record, DeviceObservations.From(certificate, profile, now), auditEvent, cancellationToken)
                 .ConfigureAwait(false);
             if (!outcome.AlreadyPresent)
             {

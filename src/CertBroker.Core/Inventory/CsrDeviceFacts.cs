@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Model;
+using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 
 namespace CertBroker.Core.Inventory;

@@ -7,5 +7,5 @@ public sealed record DeviceListItem(
     Device Device, DeviceState State, string? CertificateSerial, DateTimeOffset? CertificateNotAfter, RenewalStatus? Renewal = null)
 {
     /// <summary>The weak-crypto findings of the device: those of its newest certificate.</summary>
-    public IReadOnlyList<Policy.Finding> Findings { get; init; } = [];
+    public IReadOnlyList<Model.Finding> Findings { get; init; } = [];
 }

@@ -1,4 +1,4 @@
-using CertBroker.Core.Approvals;
+using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 

@@ -2,4 +2,4 @@ namespace CertBroker.Core.Inventory;
 
 /// <summary>A certificate's renewal state, due time and last renewal attempt.</summary>
 public sealed record RenewalStatus(
-    Renewal.RenewalState State, DateTimeOffset? DueAt, DateTimeOffset? LastAttemptAt, string? LastResult);
+    Model.RenewalState State, DateTimeOffset? DueAt, DateTimeOffset? LastAttemptAt, string? LastResult);

@@ -49,13 +49,13 @@ public sealed record CertificateRecord
     public long? DeviceId { get; init; }
 
     /// <summary>
-    /// When the device should renew (<see cref="Renewal.RenewalDueTime"/>); computed in memory when the certificate is
+    /// When the device should renew (<c>Renewal.RenewalDueTime</c>); computed in memory when the certificate is
     /// issued, so it is written with the certificate. Null for certificates the scheduler has not planned yet.
     /// </summary>
     public DateTimeOffset? RenewalDueAt { get; init; }
 
     /// <summary>Where the certificate is in its renewal life; the sweep moves it on, a renewal supersedes it.</summary>
-    public Renewal.RenewalState RenewalState { get; init; }
+    public RenewalState RenewalState { get; init; }
 
     /// <summary>The last renewal request signed with this certificate, accepted or refused.</summary>
     public DateTimeOffset? LastRenewalAttemptAt { get; init; }
@@ -73,5 +73,5 @@ public sealed record CertificateRecord
     /// The weak-crypto findings about it (table <c>findings</c>). When saving: null means the policy did not run
     /// (mode Off) and nothing is written; when reading, always a list.
     /// </summary>
-    public IReadOnlyList<Policy.Finding>? Findings { get; init; }
+    public IReadOnlyList<Finding>? Findings { get; init; }
 }

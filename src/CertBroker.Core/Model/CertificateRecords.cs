@@ -4,7 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CertBroker.Core.Model;
 
-/// <summary>Builds store records from certificates, so every writer derives the same facts the same way.</summary>
+/// <summary>
+/// The facts store records hold, derived from certificates and keys the same way by every writer. A signed certificate's
+/// whole record is made by <c>Backends.IssuedCertificate.ToRecord</c>, which knows the issuer's types.
+/// </summary>
 public static class CertificateRecords
 {
     /// <summary>Serial as lower-case hex of its unsigned value (no leading zero bytes): the store's key.</summary>
@@ -16,30 +19,6 @@ public static class CertificateRecords
         }
 
         return Convert.ToHexStringLower(serialBigEndian);
-    }
-
-    /// <summary>The record of a certificate an issuer just signed, from what the issuer and the request already know.</summary>
-    public static CertificateRecord From(Backends.IssuedCertificate issued, Backends.IssueRequest request, string profile, string? transactionId, DateTimeOffset issuedAt)
-    {
-        (string algorithm, int size) = KeyOf(request.PublicKey);
-        return new CertificateRecord
-        {
-            Serial = issued.Serial,
-            Profile = profile,
-            Issuer = issued.Issuer,
-            Subject = request.Subject.Name,
-            SubjectAlternativeNames = request.SubjectAlternativeName is { } san ? Format(san) : [],
-            NotBefore = issued.NotBefore,
-            NotAfter = issued.NotAfter,
-            KeyAlgorithm = algorithm,
-            KeySize = size,
-            SignatureAlgorithm = issued.SignatureAlgorithm,
-            ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(issued.Der)),
-            PublicKeySha256 = Convert.ToHexStringLower(SHA256.HashData(request.PublicKey.ExportSubjectPublicKeyInfo())),
-            Der = issued.Der,
-            TransactionId = transactionId,
-            IssuedAt = issuedAt,
-        };
     }
 
     /// <summary>SANs as OpenSSL prints them: "DNS:name", "IP Address:addr", "email:…", "URI:…"; none for null.</summary>

@@ -83,13 +83,13 @@ public sealed record EnrolmentTransaction
     /// Written with an Issued transaction, never read back: the device to create or update in the inventory, in
     /// the same database transaction, and to link the certificate to.
     /// </summary>
-    public Inventory.DeviceObservation? Device { get; init; }
+    public DeviceObservation? Device { get; init; }
 
     /// <summary>
     /// Written with an Issued or Pending transaction, never read back: the one-time password that authorised it,
     /// marked used by this transaction in the same database transaction.
     /// </summary>
-    public Challenges.ChallengeRedemption? Challenge { get; init; }
+    public ChallengeRedemption? Challenge { get; init; }
 
     /// <summary>
     /// Written with an Issued or Failed transaction, never read back: the serial of the certificate whose renewal

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Renewal;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Core.Policy;
 

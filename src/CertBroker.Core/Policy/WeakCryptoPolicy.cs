@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using CertBroker.Core.Model;
 using CertBroker.Core.Policy.Rules;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Inventory;
 
 namespace CertBroker.Core.Profiles;
 

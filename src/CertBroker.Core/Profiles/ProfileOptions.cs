@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Inventory;
 using CertBroker.Core.Names;
 
 namespace CertBroker.Core.Profiles;
@@ -114,10 +113,10 @@ public sealed class ProfileOptions
     public List<string> Digests { get; set; } = [];
 
     /// <summary>
-    /// How the weak-crypto policy applies to this profile's requests (<see cref="Policy.WeakCryptoMode"/>): Off,
+    /// How the weak-crypto policy applies to this profile's requests (<see cref="WeakCryptoMode"/>): Off,
     /// Flag (record findings) or Enforce (refuse FAILs). Default Flag.
     /// </summary>
-    public Policy.WeakCryptoMode WeakCrypto { get; set; } = Policy.WeakCryptoMode.Flag;
+    public WeakCryptoMode WeakCrypto { get; set; } = WeakCryptoMode.Flag;
 
     /// <summary>Which names the profile's certificates may carry (<see cref="NamePolicyOptions"/>).</summary>
     public NamePolicyOptions Names { get; set; } = new();

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using CertBroker.Core.Backends;
 using CertBroker.Core.Names;
 using CertBroker.Scep;
 

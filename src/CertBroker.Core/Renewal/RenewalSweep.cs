@@ -1,4 +1,3 @@
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Profiles;
 using Microsoft.Extensions.Options;
@@ -109,7 +108,7 @@ public sealed class RenewalSweep(
         Time = now,
         Action = action,
         Outcome = AuditOutcome.Success,
-        Actor = Backends.IssuanceCaller.SystemActor,
+        Actor = AuditEvent.SystemActor,
         Target = transition.Serial,
         Profile = transition.Profile,
         Details = RenewalEventText.Describe(transition, action),

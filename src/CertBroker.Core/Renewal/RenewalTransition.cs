@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Renewal;
 
 /// <summary>

@@ -17,7 +17,7 @@ public interface IEnrolmentStore
     /// its audit event.
     /// </summary>
     /// <exception cref="DuplicateSerialException">The serial is taken by another certificate; nothing was written.</exception>
-    /// <exception cref="Challenges.ChallengeAlreadyUsedException">Another transaction used the one-time password; nothing was written.</exception>
+    /// <exception cref="ChallengeAlreadyUsedException">Another transaction used the one-time password; nothing was written.</exception>
     Task<IssueOutcome> SaveIssuedAsync(EnrolmentTransaction transaction, CertificateRecord certificate, CancellationToken cancellationToken);
 
     /// <summary>
@@ -32,7 +32,7 @@ public interface IEnrolmentStore
     /// is never downgraded: the call then returns false and writes nothing. A Pending transaction marks the
     /// one-time password of <see cref="EnrolmentTransaction.Challenge"/> used, as <see cref="SaveIssuedAsync"/> does.
     /// </summary>
-    /// <exception cref="Challenges.ChallengeAlreadyUsedException">Another transaction used the one-time password; nothing was written.</exception>
+    /// <exception cref="ChallengeAlreadyUsedException">Another transaction used the one-time password; nothing was written.</exception>
     Task<bool> SaveTransactionAsync(EnrolmentTransaction transaction, CancellationToken cancellationToken);
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Server.Admin;
 

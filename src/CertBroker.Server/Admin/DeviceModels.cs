@@ -1,6 +1,5 @@
 using System.Net;
 using CertBroker.Core.Inventory;
-using CertBroker.Core.Policy;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 

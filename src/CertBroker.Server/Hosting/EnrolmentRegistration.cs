@@ -1,3 +1,4 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Enrolment.Steps;

@@ -1,5 +1,5 @@
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Enrolment;
 using CertBroker.Core.Inventory;
 using Microsoft.Extensions.Options;
 

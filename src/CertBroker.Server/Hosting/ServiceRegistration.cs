@@ -1,5 +1,4 @@
 using CertBroker.Core.Approvals;
-using CertBroker.Core.Enrolment;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;

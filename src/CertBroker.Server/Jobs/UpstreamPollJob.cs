@@ -1,4 +1,4 @@
-using CertBroker.Core.Backends;
+using CertBroker.Core.Approvals;
 using Quartz;
 
 namespace CertBroker.Server.Jobs;

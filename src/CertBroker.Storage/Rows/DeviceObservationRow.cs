@@ -1,4 +1,5 @@
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Storage.Rows;
 

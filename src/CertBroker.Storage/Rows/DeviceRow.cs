@@ -1,4 +1,5 @@
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Storage.Rows;
 
@@ -114,7 +115,7 @@ internal sealed class DeviceRow
             : DeviceState.Valid;
         RenewalStatus? renewal = CertificateRenewalState is { } renewalState
             ? new RenewalStatus(
-                (Core.Renewal.RenewalState)renewalState,
+                (Core.Model.RenewalState)renewalState,
                 UnixMicroseconds.ToDateTimeOffset(CertificateRenewalDueAt),
                 UnixMicroseconds.ToDateTimeOffset(CertificateLastRenewalAttemptAt),
                 CertificateLastRenewalResult)

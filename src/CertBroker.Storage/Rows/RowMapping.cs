@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CertBroker.Core.Policy;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 
@@ -127,7 +126,7 @@ internal static class RowMapping
         RevocationReason = row.RevocationReason is { } reason ? checked((int)reason) : null,
         DeviceId = row.DeviceId,
         RenewalDueAt = UnixMicroseconds.ToDateTimeOffset(row.RenewalDueAt),
-        RenewalState = (CertBroker.Core.Renewal.RenewalState)row.RenewalState,
+        RenewalState = (CertBroker.Core.Model.RenewalState)row.RenewalState,
         LastRenewalAttemptAt = UnixMicroseconds.ToDateTimeOffset(row.LastRenewalAttemptAt),
         LastRenewalResult = row.LastRenewalResult,
         SupersededBy = row.SupersededBy,

@@ -1,4 +1,5 @@
-using CertBroker.Core.Challenges;
+using CertBroker.Core.Model;
+using CertBroker.Core.Storage;
 using CertBroker.Storage.Rows;
 using Dapper;
 using Microsoft.Data.Sqlite;

@@ -193,6 +193,6 @@ public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentSt
         AuditEvent? AuditEvent,
         int AuditMaxRecords,
         string? RenewalOf,
-        IReadOnlyList<Core.Policy.Finding>? Findings,
+        IReadOnlyList<Core.Model.Finding>? Findings,
         long FoundAt);
 }

@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Core.Renewal;
 using CertBroker.Storage.Rows;
 using Dapper;

@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Model;
 using CertBroker.Core.Renewal;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;

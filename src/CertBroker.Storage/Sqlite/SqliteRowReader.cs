@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,5 @@
 using CertBroker.Core.Audit;
-using CertBroker.Core.Policy;
+using CertBroker.Core.Model;
 using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;

@@ -1,4 +1,4 @@
-using CertBroker.Core.Policy;
+using CertBroker.Core.Model;
 using CertBroker.Core.Audit;
 using CertBroker.Storage.Rows;
 using Microsoft.Data.Sqlite;

@@ -76,7 +76,7 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         OneTimeChallenge? stored = await scep.Stores.Challenges.FindByPasswordHashAsync(OneTimeChallenge.HashOf(password), CancellationToken.None);
         Assert.Equal(device.TransactionId, stored?.ConsumedTransaction);
         Assert.Single(await scep.Stores.Audit.ListAsync(new AuditQuery { Action = AuditActions.ChallengeUsed }, CancellationToken.None));
-        Assert.NotNull(await scep.Stores.Devices.FindByIdentityAsync(new Core.Inventory.DeviceIdentity(Core.Inventory.DeviceIdentityKind.SubjectCn, "printer-1"), CancellationToken.None));
+        Assert.NotNull(await scep.Stores.Devices.FindByIdentityAsync(new Core.Model.DeviceIdentity(Core.Model.DeviceIdentityKind.SubjectCn, "printer-1"), CancellationToken.None));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Model;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;

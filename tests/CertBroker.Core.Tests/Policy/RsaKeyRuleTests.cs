@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using CertBroker.Core.Model;
 using CertBroker.Core.Policy;
 
 namespace CertBroker.Core.Tests.Policy;

@@ -5,6 +5,7 @@ using CertBroker.Core.Enrolment;
 using CertificateImporter = CertBroker.Core.Inventory.CertificateImporter;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Model;
+using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
 using CertBroker.Core.Tests.Support;
 using CertBroker.Scep;

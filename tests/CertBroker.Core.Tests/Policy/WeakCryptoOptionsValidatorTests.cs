@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Core.Policy;
 
 namespace CertBroker.Core.Tests.Policy;

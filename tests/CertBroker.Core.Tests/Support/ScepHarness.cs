@@ -5,6 +5,7 @@ using CertBroker.Core.Challenges;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Enrolment;
 using CertBroker.Core.Enrolment.Steps;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Issuers.Embedded;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Backends;
 using CertBroker.Core.Model;
+using CertBroker.Core.Profiles;
 using CertBroker.Core.Storage;
 
 namespace CertBroker.Issuers.Tests.Support;

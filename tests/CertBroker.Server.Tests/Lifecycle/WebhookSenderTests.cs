@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using CertBroker.Core.Model;
 using CertBroker.Core.Renewal;
 using CertBroker.Server.Tests.Support;
 using CertBroker.Server.Webhooks;

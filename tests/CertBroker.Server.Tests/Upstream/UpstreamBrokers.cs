@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using CertBroker.Core.Backends;
+using CertBroker.Core.Approvals;
 using CertBroker.Issuers.Ndes;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;

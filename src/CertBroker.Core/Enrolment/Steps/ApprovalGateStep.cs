@@ -1,6 +1,6 @@
-using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
-using CertBroker.Core.Challenges;
+using CertBroker.Core.Backends;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;

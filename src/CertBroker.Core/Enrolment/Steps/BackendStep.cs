@@ -1,5 +1,4 @@
 using CertBroker.Core.Backends;
-using CertBroker.Core.Challenges;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;

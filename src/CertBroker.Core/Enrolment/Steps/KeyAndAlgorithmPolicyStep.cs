@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Core.Policy;
 using CertBroker.Scep;
 using CertBroker.Scep.Cms;

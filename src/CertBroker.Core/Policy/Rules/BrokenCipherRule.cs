@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-CMS-01: the SCEP envelope is not single DES or RC2 (RFC 8894 §3.5.2; NIST SP 800-131A Rev.2).</summary>

@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-DSA-01: no DSA keys (FIPS 186-5 withdrew DSA for signing; the BRs do not allow it).</summary>

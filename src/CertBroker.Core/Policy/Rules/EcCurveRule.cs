@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-EC-01: EC keys use P-256, P-384 or P-521, or brainpool where the profile allows it (BR §6.1.5; BSI TR-02102-1).</summary>

@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-KEY-03: the primes are not so close that Fermat's method factors the modulus within 100 rounds.</summary>

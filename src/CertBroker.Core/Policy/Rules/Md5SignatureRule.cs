@@ -1,3 +1,4 @@
+using CertBroker.Core.Model;
 using CertBroker.Scep;
 
 namespace CertBroker.Core.Policy.Rules;

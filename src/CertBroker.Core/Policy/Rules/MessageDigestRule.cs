@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-CMS-03: the pkiMessage's digest is not MD5 (FAIL) or SHA-1 (WARN by default).</summary>

@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-KEY-02: the modulus carries the ROCA fingerprint (CVE-2017-15361, Infineon RSALib); see <see cref="RocaFingerprint"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using CertBroker.Core.Model;
 
 namespace CertBroker.Core.Policy.Rules;
 

@@ -1,3 +1,5 @@
+using CertBroker.Core.Model;
+
 namespace CertBroker.Core.Policy.Rules;
 
 /// <summary>WC-VAL-01: the requested or issued validity is not longer than the profile's maximum.</summary>

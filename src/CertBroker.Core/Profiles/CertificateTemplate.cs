@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace CertBroker.Core.Backends;
+namespace CertBroker.Core.Profiles;
 
 /// <summary>The profile's part of an issued certificate.</summary>
 /// <param name="Validity">How long the certificate is valid from issuance.</param>

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Policy;
+namespace CertBroker.Core.Profiles;
 
 /// <summary>How a profile applies the weak-crypto policy (<c>CertBroker:Profiles:&lt;name&gt;:WeakCrypto</c>).</summary>
 public enum WeakCryptoMode

@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using CertBroker.Core.Audit;
-using CertBroker.Core.Enrolment;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
 using CertBroker.Core.Names;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 using Microsoft.Extensions.Logging;
 
-namespace CertBroker.Core.Challenges;
+namespace CertBroker.Core.Enrolment;
 
 /// <summary>
 /// Checks the challenge of a first enrolment, static or one-time, behind the per-source lockout. Every failure is

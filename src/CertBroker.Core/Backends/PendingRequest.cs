@@ -1,10 +1,9 @@
-using CertBroker.Core.Policy;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 
-namespace CertBroker.Core.Approvals;
+namespace CertBroker.Core.Backends;
 
 /// <summary>What a waiting request (for an admin or an upstream CA) stores for the admin's queue view.</summary>
 public static class PendingRequest

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Inventory;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// The key a device is found by: a kind and a normalised value (MAC addresses as lower-case colon-separated hex,

@@ -1,11 +1,10 @@
-using CertBroker.Core.Approvals;
-using CertBroker.Core.Enrolment;
+using CertBroker.Core.Backends;
 using CertBroker.Core.Profiles;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Scep;
 
-namespace CertBroker.Core.Backends;
+namespace CertBroker.Core.Approvals;
 
 /// <summary>
 /// The upstream job's work: polls the requests an upstream CA answered PENDING (CertPoll) and sends again those it

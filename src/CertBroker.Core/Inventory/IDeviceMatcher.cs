@@ -1,6 +1,6 @@
 using CertBroker.Scep;
 
-namespace CertBroker.Core.Approvals;
+namespace CertBroker.Core.Inventory;
 
 /// <summary>
 /// Finds the inventory device a queued request belongs to, so the admin who decides sees it. The device inventory

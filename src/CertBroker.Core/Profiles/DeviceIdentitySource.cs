@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Inventory;
+namespace CertBroker.Core.Profiles;
 
 /// <summary>How a profile picks the identity of an enrolling device (<c>CertBroker:Profiles:&lt;name&gt;:DeviceIdentity</c>).</summary>
 public enum DeviceIdentitySource

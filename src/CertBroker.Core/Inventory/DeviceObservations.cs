@@ -1,30 +1,16 @@
+using System.Security.Cryptography.X509Certificates;
+using CertBroker.Core.Model;
 using CertBroker.Core.Profiles;
 using CertBroker.Scep;
 
 namespace CertBroker.Core.Inventory;
 
 /// <summary>
-/// What one enrolment tells the inventory about a device: the identity it is found by and the facts a CSR carries.
-/// The store creates the device from it, or updates when it was last seen; metadata an admin entered wins over it.
+/// Makes the <see cref="DeviceObservation"/> of an enrolment or an import. It lives here, apart from the record,
+/// because it needs the CSR parsing and the profile's identity rule, which the model below must not know.
 /// </summary>
-public sealed record DeviceObservation
+public static class DeviceObservations
 {
-    public required DeviceIdentity Identity { get; init; }
-
-    /// <summary>The subject CN, used as the device's name until an admin gives it one.</summary>
-    public string? Name { get; init; }
-
-    public string? SerialNumber { get; init; }
-
-    public string? MacAddress { get; init; }
-
-    /// <summary>The address the request came from.</summary>
-    public string? IpAddress { get; init; }
-
-    public required string Profile { get; init; }
-
-    public required DateTimeOffset SeenAt { get; init; }
-
     /// <summary>What a CSR to <paramref name="profile"/> tells about its device, identified by the profile's rule.</summary>
     /// <param name="requesterAddress">The address the request came from, recorded while the device has no IP address.</param>
     public static DeviceObservation From(CertificationRequest csr, ScepProfile profile, string? requesterAddress, DateTimeOffset seenAt)
@@ -48,7 +34,7 @@ public sealed record DeviceObservation
     /// What an imported certificate tells about its device, identified by <paramref name="profile"/>'s rule as if
     /// the certificate's subject and subjectAltName had come in a CSR.
     /// </summary>
-    public static DeviceObservation From(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ScepProfile profile, DateTimeOffset seenAt)
+    public static DeviceObservation From(X509Certificate2 certificate, ScepProfile profile, DateTimeOffset seenAt)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(profile);

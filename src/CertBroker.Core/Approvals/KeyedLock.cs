@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Enrolment;
+namespace CertBroker.Core.Approvals;
 
 /// <summary>
 /// Serialises work per key (here: one SCEP transaction) inside this process, so concurrent re-sends of the same

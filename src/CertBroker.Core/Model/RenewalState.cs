@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Renewal;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// Where a certificate is in its renewal life. The numbers are stored in <c>certificates.renewal_state</c>, so they

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Inventory;
+namespace CertBroker.Core.Model;
 
 /// <summary>What kind of value identifies a device in the inventory.</summary>
 public enum DeviceIdentityKind

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Policy;
+namespace CertBroker.Core.Model;
 
 /// <summary>How serious a finding is; the numbers are what the <c>findings.severity</c> column stores.</summary>
 public enum FindingSeverity

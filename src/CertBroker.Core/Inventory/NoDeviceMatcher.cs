@@ -1,6 +1,7 @@
+using CertBroker.Core.Inventory;
 using CertBroker.Scep;
 
-namespace CertBroker.Core.Approvals;
+namespace CertBroker.Core.Inventory;
 
 /// <summary>The matcher while no inventory is configured: no request matches a device.</summary>
 public sealed class NoDeviceMatcher : IDeviceMatcher

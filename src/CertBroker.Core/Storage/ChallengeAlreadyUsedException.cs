@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Challenges;
+namespace CertBroker.Core.Storage;
 
 /// <summary>The password was used by another transaction between the check and the write; nothing was written.</summary>
 public sealed class ChallengeAlreadyUsedException(long challengeId)

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Policy;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// One rule's verdict on one key, signature or message: enough for an admin to act on it without looking the rule up

@@ -1,4 +1,4 @@
-namespace CertBroker.Core.Enrolment;
+namespace CertBroker.Core.Approvals;
 
 /// <summary>
 /// One lock per SCEP transaction for the whole process, shared by the enrolment pipeline and the approval queue:

@@ -1,6 +1,6 @@
 using CertBroker.Core.Audit;
 
-namespace CertBroker.Core.Challenges;
+namespace CertBroker.Core.Model;
 
 /// <summary>
 /// A one-time password that authorised a request, to be marked used in the same database transaction that records
