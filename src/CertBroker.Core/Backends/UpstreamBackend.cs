@@ -65,7 +65,7 @@ public sealed class UpstreamBackend(
             long? deviceId = await devices.FindDeviceAsync(submission.Profile.Name, submission.Csr, cancellationToken).ConfigureAwait(false);
             submission = submission with
             {
-                Transaction = PendingRequest.Describe(submission.Transaction, submission.Csr, submission.Profile, submission.Findings, deviceId),
+                Transaction = PendingRequest.Describe(submission.Transaction, submission.Csr, submission.Profile, submission.Names, submission.Findings, deviceId),
             };
         }
 

@@ -100,4 +100,13 @@ public sealed record EnrolmentTransaction
 
     /// <summary>Written with a Failed transaction that has <see cref="RenewalOf"/>: why the renewal was refused.</summary>
     public string? RenewalResult { get; init; }
+
+    /// <summary>The subject the name policy would issue, when the request waited (for an admin or an upstream CA).</summary>
+    public string? IssuedSubject { get; init; }
+
+    /// <summary>The subjectAltName entries the name policy would issue, as printed.</summary>
+    public IReadOnlyList<string> IssuedSubjectAlternativeNames { get; init; } = [];
+
+    /// <summary>What the name policy refused or left out ("RULE dropped NAME: why").</summary>
+    public IReadOnlyList<string> NameFindings { get; init; } = [];
 }

@@ -6,6 +6,9 @@ public sealed record AlternativeName(GeneralNameType Type, string Value)
     /// <summary>The attributes of a <see cref="GeneralNameType.DirectoryName"/>; empty for the other types.</summary>
     public IReadOnlyList<SubjectAttribute> Directory { get; init; } = [];
 
+    /// <summary>The name-type of a <see cref="GeneralNameType.KerberosPrincipal"/> (RFC 4120 §6.2); 0 for the other types.</summary>
+    public int KerberosNameType { get; init; }
+
     /// <summary>The configuration name of <see cref="Type"/>.</summary>
     public string TypeName => GeneralNameTypes.Name(Type);
 
@@ -17,7 +20,9 @@ public sealed record AlternativeName(GeneralNameType Type, string Value)
         GeneralNameType.Rfc822Name => $"email:{Value}",
         GeneralNameType.Uri => $"URI:{Value}",
         GeneralNameType.Upn => $"UPN:{Value}",
-        _ => $"DirName:{Value}",
+        GeneralNameType.KerberosPrincipal => $"Kerberos:{Value}",
+        GeneralNameType.DirectoryName => $"DirName:{Value}",
+        _ => Value,
     };
 
     /// <summary>Whether two entries name the same thing: DNS names, domains and IP addresses ignore case.</summary>

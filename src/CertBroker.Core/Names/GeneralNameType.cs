@@ -12,6 +12,9 @@ public enum GeneralNameType
     Upn,
     DirectoryName,
 
+    /// <summary>otherName with type-id 1.3.6.1.5.2.2 (RFC 4556 KRB5PrincipalName), as certmonger's <c>-K</c> sends.</summary>
+    KerberosPrincipal,
+
     /// <summary>Any other entry (another otherName, x400Address, ediPartyName, registeredID): never issued.</summary>
     Other,
 }

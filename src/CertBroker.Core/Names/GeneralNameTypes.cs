@@ -11,6 +11,7 @@ public static class GeneralNameTypes
         (GeneralNameType.Uri, "uniformResourceIdentifier"),
         (GeneralNameType.Upn, "upn"),
         (GeneralNameType.DirectoryName, "directoryName"),
+        (GeneralNameType.KerberosPrincipal, "kerberosPrincipal"),
     ];
 
     public static IEnumerable<string> All => Names.Select(n => n.Name);

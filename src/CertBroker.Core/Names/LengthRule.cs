@@ -25,7 +25,7 @@ public sealed class LengthRule : INameRule
         {
             GeneralNameType.DnsName => MaxDnsName,
             GeneralNameType.Rfc822Name => MaxMailbox,
-            GeneralNameType.Upn => MaxUpn,
+            GeneralNameType.Upn or GeneralNameType.KerberosPrincipal => MaxUpn,
             _ => MaxUri,
         }, name.Value),
         _ => null,

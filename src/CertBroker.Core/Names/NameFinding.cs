@@ -7,5 +7,5 @@ namespace CertBroker.Core.Names;
 /// <param name="Dropped">Whether the name was left out (the profile drops refused names) rather than refusing the request.</param>
 public sealed record NameFinding(string Rule, string Name, string Message, bool Dropped)
 {
-    public override string ToString() => $"{Rule} {(Dropped ? "dropped" : "refused")} {Name}: {Message}";
+    public override string ToString() => $"{Rule} {(Dropped ? "dropped" : "refused")} {Name}: {Message.TrimEnd('.')}";
 }

@@ -12,7 +12,7 @@ public sealed class NamePolicyOptions
     public List<string> SubjectAttributes { get; set; } = [];
 
     /// <summary>subjectAltName entry types a request may carry: dNSName, iPAddress, rfc822Name,
-    /// uniformResourceIdentifier (or URI), upn, directoryName. Default dNSName and iPAddress.</summary>
+    /// uniformResourceIdentifier (or URI), upn, kerberosPrincipal, directoryName. Default dNSName and iPAddress.</summary>
     public List<string> SubjectAltNameTypes { get; set; } = [];
 
     /// <summary>Most subjectAltName entries, 0 to 64. Default 10.</summary>
@@ -36,6 +36,9 @@ public sealed class NamePolicyOptions
 
     /// <summary>The suffixes (after the '@') a UPN may have. Required when upn is allowed: a UPN names an account.</summary>
     public List<string> UpnSuffixes { get; set; } = [];
+
+    /// <summary>The realms a Kerberos principal may name (matched without case). Required when kerberosPrincipal is allowed.</summary>
+    public List<string> KerberosRealms { get; set; } = [];
 
     /// <summary>When set, every URI must start with one of these (for example "tag:microsoft.com,2022-09-14:sid:"). Empty by default.</summary>
     public List<string> UriPrefixes { get; set; } = [];

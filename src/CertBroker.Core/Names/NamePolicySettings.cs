@@ -27,6 +27,9 @@ public sealed class NamePolicySettings
 
     public IReadOnlyList<string> UpnSuffixes { get; private init; } = [];
 
+    /// <summary>Lower case, compared without case.</summary>
+    public IReadOnlyList<string> KerberosRealms { get; private init; } = [];
+
     public List<IPNetwork> IpRanges { get; } = [];
 
     public Dictionary<string, Regex> Patterns { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -47,6 +50,7 @@ public sealed class NamePolicySettings
             DnsSuffixes = Domains(options.DnsSuffixes, $"{prefix}:{nameof(NamePolicyOptions.DnsSuffixes)}", problems),
             EmailDomains = Domains(options.EmailDomains, $"{prefix}:{nameof(NamePolicyOptions.EmailDomains)}", problems),
             UpnSuffixes = Domains(options.UpnSuffixes, $"{prefix}:{nameof(NamePolicyOptions.UpnSuffixes)}", problems),
+            KerberosRealms = Domains(options.KerberosRealms, $"{prefix}:{nameof(NamePolicyOptions.KerberosRealms)}", problems),
         };
         foreach (string name in options.SubjectAttributes.Count == 0 ? ["CN", "serialNumber"] : options.SubjectAttributes)
         {
@@ -75,6 +79,11 @@ public sealed class NamePolicySettings
         if (settings.AllowedAltNameTypes.Contains(GeneralNameType.Upn) && settings.UpnSuffixes.Count == 0)
         {
             problems.Add($"{prefix}:{nameof(NamePolicyOptions.UpnSuffixes)} must name at least one suffix when upn is allowed: a UPN names an account, and any suffix would let a device name any user.");
+        }
+
+        if (settings.AllowedAltNameTypes.Contains(GeneralNameType.KerberosPrincipal) && settings.KerberosRealms.Count == 0)
+        {
+            problems.Add($"{prefix}:{nameof(NamePolicyOptions.KerberosRealms)} must name at least one realm when kerberosPrincipal is allowed: a principal names an account.");
         }
 
         if (options.MaxSubjectAltNames is < 0 or > CertificateNames.MaxEntries)

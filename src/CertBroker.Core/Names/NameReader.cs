@@ -12,6 +12,8 @@ namespace CertBroker.Core.Names;
 internal static class NameReader
 {
     private const string UpnOid = "1.3.6.1.4.1.311.20.2.3";
+    private const string KerberosPrincipalOid = "1.3.6.1.5.2.2";
+    private static readonly Asn1Tag GeneralString = new(UniversalTagNumber.GeneralString);
 
     public static IReadOnlyList<SubjectAttribute> ReadName(ReadOnlyMemory<byte> encoded)
     {
@@ -138,6 +140,13 @@ internal static class NameReader
         string typeId = otherName.ReadObjectIdentifier();
         AsnReader value = otherName.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
         otherName.ThrowIfNotEmpty();
+        if (typeId == KerberosPrincipalOid)
+        {
+            AlternativeName principal = ReadKerberosPrincipal(value.ReadSequence());
+            value.ThrowIfNotEmpty();
+            return principal;
+        }
+
         if (typeId != UpnOid)
         {
             value.ReadEncodedValue();
@@ -148,5 +157,66 @@ internal static class NameReader
         string upn = value.ReadCharacterString(UniversalTagNumber.UTF8String);
         value.ThrowIfNotEmpty();
         return new AlternativeName(GeneralNameType.Upn, upn);
+    }
+
+    // KRB5PrincipalName ::= SEQUENCE { realm [0] Realm, principalName [1] PrincipalName } (RFC 4556 §3.2.2), with
+    // PrincipalName ::= SEQUENCE { name-type [0] Int32, name-string [1] SEQUENCE OF KerberosString } (RFC 4120 §5.2.2).
+    private static AlternativeName ReadKerberosPrincipal(AsnReader principal)
+    {
+        AsnReader realmField = principal.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        string realm = ReadGeneralString(realmField);
+        realmField.ThrowIfNotEmpty();
+        AsnReader nameField = principal.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
+        principal.ThrowIfNotEmpty();
+        AsnReader name = nameField.ReadSequence();
+        nameField.ThrowIfNotEmpty();
+        AsnReader typeField = name.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        if (!typeField.TryReadInt32(out int nameType))
+        {
+            throw new NameFormatException("A Kerberos principal's name-type is not an Int32.");
+        }
+
+        typeField.ThrowIfNotEmpty();
+        AsnReader stringsField = name.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
+        name.ThrowIfNotEmpty();
+        AsnReader strings = stringsField.ReadSequence();
+        stringsField.ThrowIfNotEmpty();
+        var components = new List<string>();
+        while (strings.HasData)
+        {
+            string component = ReadGeneralString(strings);
+            if (component.Length == 0 || component.Contains('/') || component.Contains('@') || components.Count == 8)
+            {
+                throw new NameFormatException("A Kerberos principal has an empty component, one with '/' or '@', or more than 8.");
+            }
+
+            components.Add(component);
+        }
+
+        if (components.Count == 0)
+        {
+            throw new NameFormatException("A Kerberos principal has no name.");
+        }
+
+        return new AlternativeName(GeneralNameType.KerberosPrincipal, $"{string.Join('/', components)}@{realm}") { KerberosNameType = nameType };
+    }
+
+    // KerberosString is a GeneralString restricted to IA5 characters (RFC 4120 §5.2.1); .NET reads no GeneralString.
+    private static string ReadGeneralString(AsnReader reader)
+    {
+        if (reader.PeekTag() != GeneralString)
+        {
+            throw new NameFormatException("A KerberosString is not a GeneralString.");
+        }
+
+        ReadOnlyMemory<byte> encoded = reader.ReadEncodedValue();
+        AsnDecoder.ReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out int offset, out int length, out _);
+        ReadOnlySpan<byte> bytes = encoded.Span.Slice(offset, length);
+        if (!System.Text.Ascii.IsValid(bytes))
+        {
+            throw new NameFormatException("A KerberosString holds characters outside IA5.");
+        }
+
+        return System.Text.Encoding.ASCII.GetString(bytes);
     }
 }

@@ -8,6 +8,7 @@ namespace CertBroker.Core.Names;
 public static class NameWriter
 {
     private const string UpnOid = "1.3.6.1.4.1.311.20.2.3";
+    private const string KerberosPrincipalOid = "1.3.6.1.5.2.2";
 
     public static X500DistinguishedName Subject(IReadOnlyList<SubjectAttribute> attributes)
     {
@@ -72,9 +73,58 @@ public static class NameWriter
                 }
 
                 break;
+            case GeneralNameType.KerberosPrincipal:
+                WriteKerberosPrincipal(writer, name);
+                break;
             default:
                 throw new ArgumentException($"A {name.TypeName} entry is never issued.", nameof(name));
         }
+    }
+
+    private static void WriteKerberosPrincipal(AsnWriter writer, AlternativeName name)
+    {
+        int at = name.Value.LastIndexOf('@');
+        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+        {
+            writer.WriteObjectIdentifier(KerberosPrincipalOid);
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    writer.WriteEncodedValue(GeneralString(name.Value[(at + 1)..]));
+                }
+
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+                using (writer.PushSequence())
+                {
+                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                    {
+                        writer.WriteInteger(name.KerberosNameType);
+                    }
+
+                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+                    using (writer.PushSequence())
+                    {
+                        foreach (string component in name.Value[..at].Split('/'))
+                        {
+                            writer.WriteEncodedValue(GeneralString(component));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // .NET writes no GeneralString: the TLV by hand, in DER.
+    private static byte[] GeneralString(string value)
+    {
+        byte[] content = System.Text.Encoding.ASCII.GetBytes(value);
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteOctetString(content);
+        byte[] encoded = writer.Encode();
+        encoded[0] = (byte)UniversalTagNumber.GeneralString;
+        return encoded;
     }
 
     private static void WriteName(AsnWriter writer, IReadOnlyList<SubjectAttribute> attributes, Asn1Tag? tag)

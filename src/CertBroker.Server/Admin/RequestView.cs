@@ -29,6 +29,7 @@ internal sealed record RequestView(
     DateTimeOffset? DecidedAt,
     string? DecisionReason,
     string? CertificateSerial,
+    RequestNamesView Names,
     UpstreamView? Upstream = null)
 {
     public static RequestView From(EnrolmentTransaction request)
@@ -53,7 +54,8 @@ internal sealed record RequestView(
             request.DecidedBy,
             request.DecidedAt,
             request.DecisionReason,
-            request.CertificateSerial);
+            request.CertificateSerial,
+            new RequestNamesView(request.IssuedSubject, request.IssuedSubjectAlternativeNames, request.NameFindings));
     }
 
     /// <summary>The view with its upstream request, for a request that went to an upstream CA.</summary>

@@ -37,6 +37,9 @@ internal static class RowMapping
         DecidedBy = transaction.DecidedBy,
         DecidedAt = UnixMicroseconds.From(transaction.DecidedAt),
         DecisionReason = transaction.DecisionReason,
+        IssuedSubject = transaction.IssuedSubject,
+        IssuedSubjectAltNames = transaction.IssuedSubject is null ? null : ToJson(transaction.IssuedSubjectAlternativeNames) ?? "[]",
+        NameFindings = ToJson(transaction.NameFindings),
     };
 
     public static EnrolmentTransaction ToRecord(TransactionRow row) => new()
@@ -68,6 +71,9 @@ internal static class RowMapping
         DecidedBy = row.DecidedBy,
         DecidedAt = UnixMicroseconds.ToDateTimeOffset(row.DecidedAt),
         DecisionReason = row.DecisionReason,
+        IssuedSubject = row.IssuedSubject,
+        IssuedSubjectAlternativeNames = FromJson(row.IssuedSubjectAltNames),
+        NameFindings = FromJson(row.NameFindings),
     };
 
     // Most transactions are issued at once and have neither list: NULL keeps serialisation off the hot path.

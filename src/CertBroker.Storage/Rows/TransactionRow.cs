@@ -61,4 +61,12 @@ internal sealed class TransactionRow
     public long? DecidedAt { get; set; }
 
     public string? DecisionReason { get; set; }
+
+    public string? IssuedSubject { get; set; }
+
+    /// <summary>JSON array of strings, or NULL.</summary>
+    public string? IssuedSubjectAltNames { get; set; }
+
+    /// <summary>JSON array of strings, or NULL.</summary>
+    public string? NameFindings { get; set; }
 }

@@ -42,6 +42,9 @@ internal static class SqliteRowReader
             DecidedBy = NullableString(reader, o.DecidedBy),
             DecidedAt = NullableInt64(reader, o.DecidedAt),
             DecisionReason = NullableString(reader, o.DecisionReason),
+            IssuedSubject = NullableString(reader, o.IssuedSubject),
+            IssuedSubjectAltNames = NullableString(reader, o.IssuedSubjectAltNames),
+            NameFindings = NullableString(reader, o.NameFindings),
         });
 
     /// <summary>The columns of <see cref="SqliteSql.FindTransactionState"/>.</summary>
@@ -129,6 +132,9 @@ internal static class SqliteRowReader
         public int DecidedBy { get; } = reader.GetOrdinal("decided_by");
         public int DecidedAt { get; } = reader.GetOrdinal("decided_at");
         public int DecisionReason { get; } = reader.GetOrdinal("decision_reason");
+        public int IssuedSubject { get; } = reader.GetOrdinal("issued_subject");
+        public int IssuedSubjectAltNames { get; } = reader.GetOrdinal("issued_subject_alt_names");
+        public int NameFindings { get; } = reader.GetOrdinal("name_findings");
     }
 
     internal sealed class CertificateOrdinals(SqliteDataReader reader)

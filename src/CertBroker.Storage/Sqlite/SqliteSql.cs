@@ -16,7 +16,8 @@ internal static class SqliteSql
         id, profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
         content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
         certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
-        findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason
+        findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason, issued_subject,
+        issued_subject_alt_names, name_findings
         """;
 
     /// <summary>
@@ -84,12 +85,14 @@ internal static class SqliteSql
             profile, transaction_id, message_type, state, public_key_sha256, subject, requester_address,
             content_encryption_algorithm, digest_algorithm, signature_algorithm, fail_info, certification_request,
             certificate_serial, created_at, updated_at, subject_alt_names, key_algorithm, key_size, challenge_mode,
-            findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason)
+            findings, device_id, expires_at, decision, decided_by, decided_at, decision_reason, issued_subject,
+            issued_subject_alt_names, name_findings)
         VALUES (
             @Profile, @TransactionId, @MessageType, @State, @PublicKeySha256, @Subject, @RequesterAddress,
             @ContentEncryptionAlgorithm, @DigestAlgorithm, @SignatureAlgorithm, @FailInfo, @CertificationRequest,
             @CertificateSerial, @CreatedAt, @UpdatedAt, @SubjectAltNames, @KeyAlgorithm, @KeySize, @ChallengeMode,
-            @Findings, @DeviceId, @ExpiresAt, @Decision, @DecidedBy, @DecidedAt, @DecisionReason)
+            @Findings, @DeviceId, @ExpiresAt, @Decision, @DecidedBy, @DecidedAt, @DecisionReason, @IssuedSubject,
+            @IssuedSubjectAltNames, @NameFindings)
         ON CONFLICT (profile, transaction_id) DO UPDATE SET
             message_type = excluded.message_type,
             state = excluded.state,
@@ -113,7 +116,10 @@ internal static class SqliteSql
             decision = excluded.decision,
             decided_by = excluded.decided_by,
             decided_at = excluded.decided_at,
-            decision_reason = excluded.decision_reason
+            decision_reason = excluded.decision_reason,
+            issued_subject = excluded.issued_subject,
+            issued_subject_alt_names = excluded.issued_subject_alt_names,
+            name_findings = excluded.name_findings
         WHERE transactions.state <> 1
         """,
         ("@Profile", static row => row.Profile),
@@ -141,7 +147,10 @@ internal static class SqliteSql
         ("@Decision", static row => row.Decision),
         ("@DecidedBy", static row => row.DecidedBy),
         ("@DecidedAt", static row => row.DecidedAt),
-        ("@DecisionReason", static row => row.DecisionReason));
+        ("@DecisionReason", static row => row.DecisionReason),
+        ("@IssuedSubject", static row => row.IssuedSubject),
+        ("@IssuedSubjectAltNames", static row => row.IssuedSubjectAltNames),
+        ("@NameFindings", static row => row.NameFindings));
 
     /// <summary>Changes no row when the serial or thumbprint is taken, so the caller can tell a clash from success.</summary>
     public static readonly SqliteStatement<CertificateRow> InsertCertificate = new(

@@ -58,5 +58,46 @@ internal static class HandMadeNames
         }
     }
 
+    /// <summary>An otherName KRB5PrincipalName (RFC 4556 §3.2.2).</summary>
+    public static void KerberosPrincipal(AsnWriter writer, string realm, int nameType, params string[] components)
+    {
+        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+        {
+            writer.WriteObjectIdentifier("1.3.6.1.5.2.2");
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    WriteGeneralString(writer, realm);
+                }
+
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+                using (writer.PushSequence())
+                {
+                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                    {
+                        writer.WriteInteger(nameType);
+                    }
+
+                    using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+                    using (writer.PushSequence())
+                    {
+                        foreach (string component in components)
+                        {
+                            WriteGeneralString(writer, component);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void WriteGeneralString(AsnWriter writer, string value)
+    {
+        byte[] content = System.Text.Encoding.ASCII.GetBytes(value);
+        writer.WriteEncodedValue([0x1B, (byte)content.Length, .. content]);
+    }
+
     public static void Ip(AsnWriter writer, byte[] address) => writer.WriteOctetString(address, new Asn1Tag(TagClass.ContextSpecific, 7));
 }

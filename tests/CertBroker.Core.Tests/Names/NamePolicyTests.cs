@@ -59,6 +59,20 @@ public sealed class NamePolicyTests
     }
 
     [Fact]
+    public void Decide_KerberosPrincipalInAnAllowedRealm_IssuedAndReencodedTheSame()
+    {
+        var options = new NamePolicyOptions { SubjectAltNameTypes = ["kerberosPrincipal"], KerberosRealms = ["EXAMPLE.TEST"] };
+        X509Extension requested = HandMadeNames.SubjectAltName(w => HandMadeNames.KerberosPrincipal(w, "EXAMPLE.TEST", 1, "host", "web.example.test"));
+
+        NameDecision allowed = Decide(options, "CN=web", requested);
+        NameDecision otherRealm = Decide(options, "CN=web", HandMadeNames.SubjectAltName(w => HandMadeNames.KerberosPrincipal(w, "CORP.TEST", 1, "administrator")));
+
+        Assert.Equal(["Kerberos:host/web.example.test@EXAMPLE.TEST"], allowed.Issued!.AlternativeNameTexts);
+        Assert.Equal(requested.RawData, NameWriter.SubjectAltName(allowed.Issued.AlternativeNames, emptySubject: false)!.RawData);
+        Assert.Equal("NAME-MAILBOX", Assert.Single(otherRealm.Findings).Rule);
+    }
+
+    [Fact]
     public void Decide_WildcardDnsName_RefusedUnlessAllowed()
     {
         X509Extension wildcard = Sans(b => b.AddDnsName("*.example.com"));

@@ -114,7 +114,8 @@ public sealed class CertmongerDriver : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>getcert request -w</c>: certmonger makes a key, fetches the CA certificates and capabilities, sends
+    /// <c>getcert request -w</c> (<paramref name="names"/> adds naming options such as <c>-D host -E mail -K principal
+    /// -A ip</c>): certmonger makes a key, fetches the CA certificates and capabilities, sends
     /// a PKCSReq and waits for the outcome. Exit codes: 0 issued, 2 CA_REJECTED, 3 CA_UNREACHABLE,
     /// 4 needs guidance, 5 CA_WORKING (pending).
     /// </summary>
@@ -124,12 +125,13 @@ public sealed class CertmongerDriver : IAsyncDisposable
         string subject,
         string challenge,
         TimeSpan waitTimeout,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyList<string>? names = null)
     {
         var certificateFile = Path.Combine(Directory, $"{requestId}.cert.pem");
         var keyFile = Path.Combine(Directory, $"{requestId}.key.pem");
         var result = await GetcertWaitingAsync(
-            ["request", "-s", "-c", caName, "-f", certificateFile, "-k", keyFile, "-N", subject, "-L", challenge, "-I", requestId],
+            ["request", "-s", "-c", caName, "-f", certificateFile, "-k", keyFile, "-N", subject, "-L", challenge, "-I", requestId, .. names ?? []],
             waitTimeout,
             cancellationToken);
         return new CertmongerRun(result, await ListAsync(requestId, cancellationToken), certificateFile, keyFile);

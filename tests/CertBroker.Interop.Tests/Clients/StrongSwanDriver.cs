@@ -111,7 +111,8 @@ public static class StrongSwanDriver
         StrongSwanCipher cipher,
         string certificateFile,
         (string CertificateFile, string KeyFile)? renewal = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyList<string>? subjectAltNames = null)
     {
         var arguments = new List<string>
         {
@@ -129,6 +130,11 @@ public static class StrongSwanDriver
         if (password is not null)
         {
             arguments.AddRange(["--password", password]);
+        }
+
+        foreach (string name in subjectAltNames ?? [])
+        {
+            arguments.AddRange(["--san", name]);
         }
 
         if (renewal is { } old)

@@ -26,8 +26,8 @@ public sealed class ApprovalGateStep(
 
         DateTimeOffset now = time.GetUtcNow();
         long? deviceId = await devices.FindDeviceAsync(profile.Name, context.Csr, cancellationToken).ConfigureAwait(false);
-        EnrolmentTransaction pending = PendingRequest.Describe(context.Transaction(TransactionState.Pending, null, now), context.Csr, profile, context.Findings, deviceId);
-        AuditEvent auditEvent = context.Caller.Audit(pending, now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}. {authorization.Reason}");
+        EnrolmentTransaction pending = PendingRequest.Describe(context.Transaction(TransactionState.Pending, null, now), context.Csr, profile, context.Names!, context.Findings, deviceId);
+        AuditEvent auditEvent = context.Caller.Audit(pending, now, AuditActions.EnrolmentPending, AuditOutcome.Success, $"Queued for approval: {pending.Subject}; would issue {Issued(pending)}. {authorization.Reason}");
         try
         {
             // The one-time password is used by the request from the moment it is queued.
@@ -47,4 +47,9 @@ public sealed class ApprovalGateStep(
 
         return PkiOutcome.Pending($"Queued for approval until {pending.ExpiresAt:u}. {authorization.Reason}");
     }
+
+    // The names the admin is asked to approve, and what the name policy left out of them.
+    private static string Issued(EnrolmentTransaction pending) =>
+        string.Join(", ", new[] { pending.IssuedSubject ?? "" }.Concat(pending.IssuedSubjectAlternativeNames).Where(n => n.Length > 0))
+        + (pending.NameFindings.Count == 0 ? "" : $" (left out: {string.Join("; ", pending.NameFindings)})");
 }
