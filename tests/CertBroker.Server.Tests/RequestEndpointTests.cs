@@ -39,6 +39,30 @@ public sealed class RequestEndpointTests(ApprovalBrokerFactory factory) : IClass
 
         JsonElement shown = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/requests/{item.GetProperty("id").GetInt64()}");
         Assert.Equal(request.TransactionId, shown.GetProperty("transactionId").GetString());
+        Assert.Equal("CN=list-device", shown.GetProperty("names").GetProperty("issuedSubject").GetString());
+        Assert.Equal("DNS:list-device.example.net", shown.GetProperty("names").GetProperty("issuedSubjectAlternativeNames")[0].GetString());
+        Assert.Empty(shown.GetProperty("names").GetProperty("findings").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Show_RequestWithNamesTheProfileDrops_ShowsWhatWouldBeIssuedAndWhatIsLeftOut()
+    {
+        HttpClient admin = factory.CreateAdminClient();
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("names-device.example.net");
+        san.AddDnsName("www.bank.example");
+        await EnrolAsync("CN=names-device, O=Acme", 16, san.Build());
+
+        JsonElement item = await FindAsync(admin, "names-device");
+        JsonElement names = item.GetProperty("names");
+
+        Assert.Equal("CN=names-device, O=Acme", item.GetProperty("subject").GetString());
+        Assert.Equal(2, item.GetProperty("subjectAlternativeNames").GetArrayLength());
+        Assert.Equal("CN=names-device", names.GetProperty("issuedSubject").GetString());
+        Assert.Equal("DNS:names-device.example.net", Assert.Single(names.GetProperty("issuedSubjectAlternativeNames").EnumerateArray()).GetString());
+        Assert.Equal(2, names.GetProperty("findings").GetArrayLength());
+        Assert.Contains(names.GetProperty("findings").EnumerateArray(), f => f.GetString()!.StartsWith("NAME-TYPE dropped O=Acme", StringComparison.Ordinal));
+        Assert.Contains(names.GetProperty("findings").EnumerateArray(), f => f.GetString()!.StartsWith("NAME-DNS dropped DNS:www.bank.example", StringComparison.Ordinal));
     }
 
     [Fact]

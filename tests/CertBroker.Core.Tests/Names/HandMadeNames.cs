@@ -99,5 +99,14 @@ internal static class HandMadeNames
         writer.WriteEncodedValue([0x1B, (byte)content.Length, .. content]);
     }
 
+    /// <summary>A directoryName [4] holding a Name with one CN in PrintableString, or UTF8String when it must.</summary>
+    public static void DirectoryName(AsnWriter writer, string commonName)
+    {
+        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
+        {
+            writer.WriteEncodedValue(Subject((CommonNameOid, commonName.All(char.IsAsciiLetterOrDigit) || commonName == "printer-7" ? UniversalTagNumber.PrintableString : UniversalTagNumber.UTF8String, commonName)).RawData);
+        }
+    }
+
     public static void Ip(AsnWriter writer, byte[] address) => writer.WriteOctetString(address, new Asn1Tag(TagClass.ContextSpecific, 7));
 }

@@ -72,6 +72,58 @@ public sealed class NamePolicyTests
         Assert.Equal("NAME-MAILBOX", Assert.Single(otherRealm.Findings).Rule);
     }
 
+    [Theory]
+    [InlineData("tag:microsoft.com,2022-09-14:sid:S-1-5-21-1-2-3-1001", true)]
+    [InlineData("https://evil.example/tag:microsoft.com,2022-09-14:sid:S-1-5-21-1", false)]
+    [InlineData("not a uri", false)]
+    public void Decide_UriWithPrefixes_OnlyAnAbsoluteUriWithAnAllowedPrefix(string uri, bool issued)
+    {
+        var options = new NamePolicyOptions { SubjectAltNameTypes = ["URI"], UriPrefixes = ["tag:microsoft.com,2022-09-14:sid:"] };
+
+        NameDecision decision = Decide(options, "CN=alice", HandMadeNames.SubjectAltName(w =>
+            w.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6))));
+
+        Assert.Equal(issued, !decision.Refused);
+        if (!issued)
+        {
+            Assert.Equal("NAME-URI", Assert.Single(decision.Findings).Rule);
+        }
+    }
+
+    [Theory]
+    [InlineData("ops@example.com", true)]
+    [InlineData("ops@sub.example.com", true)]
+    [InlineData("ops@example.org", false)]
+    [InlineData("ops@@example.com", false)]
+    public void Decide_EmailAddressAttributeAndRfc822Name_DomainMustBeAllowed(string mailbox, bool issued)
+    {
+        var options = new NamePolicyOptions { SubjectAttributes = ["CN", "emailAddress"], SubjectAltNameTypes = ["rfc822Name"], EmailDomains = ["example.com"] };
+
+        NameDecision attribute = Decide(options, HandMadeNames.Subject(
+            (HandMadeNames.CommonNameOid, UniversalTagNumber.UTF8String, "ops"),
+            ("1.2.840.113549.1.9.1", UniversalTagNumber.IA5String, mailbox)), null);
+        NameDecision alternative = Decide(options, "CN=ops", Sans(b => b.AddEmailAddress(mailbox)));
+
+        Assert.Equal(issued, !attribute.Refused);
+        Assert.Equal(issued, !alternative.Refused);
+    }
+
+    [Fact]
+    public void Decide_DirectoryNameOnlyWhenAllowedAndItsValuesChecked()
+    {
+        X509Extension good = HandMadeNames.SubjectAltName(w => HandMadeNames.DirectoryName(w, "printer-7"));
+        X509Extension bad = HandMadeNames.SubjectAltName(w => HandMadeNames.DirectoryName(w, "printer\0-7"));
+
+        NameDecision notAllowed = Decide(new NamePolicyOptions(), "CN=p", good);
+        NameDecision allowed = Decide(new NamePolicyOptions { SubjectAltNameTypes = ["directoryName"] }, "CN=p", good);
+        NameDecision nul = Decide(new NamePolicyOptions { SubjectAltNameTypes = ["directoryName"] }, "CN=p", bad);
+
+        Assert.Equal("NAME-TYPE", Assert.Single(notAllowed.Findings).Rule);
+        Assert.Equal(["DirName:CN=printer-7"], allowed.Issued!.AlternativeNameTexts);
+        Assert.Equal(good.RawData, NameWriter.SubjectAltName(allowed.Issued.AlternativeNames, emptySubject: false)!.RawData);
+        Assert.Equal("NAME-CHARS", Assert.Single(nul.Findings).Rule);
+    }
+
     [Fact]
     public void Decide_WildcardDnsName_RefusedUnlessAllowed()
     {

@@ -9,6 +9,9 @@ public sealed class ApprovalBrokerFactory : IAsyncLifetime
     public ApprovalBrokerFactory()
     {
         Broker.Settings["CertBroker:Profiles:default:Approval"] = "Manual";
+        // Names the profile refuses are left out, so the queue shows what would be issued and what not.
+        Broker.Settings["CertBroker:Profiles:default:Names:OnViolation"] = "Drop";
+        Broker.Settings["CertBroker:Profiles:default:Names:DnsSuffixes:0"] = "example.net";
     }
 
     public BrokerFactory Broker { get; } = new();
