@@ -24,7 +24,7 @@ internal static class NameReader
             reader.ThrowIfNotEmpty();
             return name;
         }
-        catch (AsnContentException ex)
+        catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException or System.Text.DecoderFallbackException)
         {
             throw new NameFormatException("The subject is not a well-formed Name.", ex);
         }
@@ -56,7 +56,7 @@ internal static class NameReader
 
             return names;
         }
-        catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException or System.Text.DecoderFallbackException)
         {
             throw new NameFormatException("The subjectAltName is not well-formed GeneralNames.", ex);
         }

@@ -34,6 +34,21 @@ public sealed class NamePolicyEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
     }
 
     [Fact]
+    public async Task PkcsReq_SubjectAltNameThatIsNotGeneralNames_SignedFailureNotAnError()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        var notGeneralNames = new X509Extension("2.5.29.17", [0x04, 0x03, 0x01, 0x02, 0x03], critical: true);
+
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(Subject, ScepHarness.Challenge, notGeneralNames));
+        ScepResult result = await scep.SendAsync(request);
+
+        ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("NAME-FORMAT", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
     public async Task PkcsReq_Issued_CarriesNamesInTheBrokersEncodingNotTheRequests()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
