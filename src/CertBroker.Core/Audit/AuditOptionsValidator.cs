@@ -14,12 +14,17 @@ public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
     public ValidateOptionsResult Validate(string? name, AuditOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
         if (options.MaxRecords is < MinimumMaxRecords or > MaximumMaxRecords)
         {
-            return ValidateOptionsResult.Fail(
-                $"{AuditOptions.SectionName}:{nameof(options.MaxRecords)} must be between {MinimumMaxRecords} and {MaximumMaxRecords}; got {options.MaxRecords}.");
+            failures.Add($"{AuditOptions.SectionName}:{nameof(options.MaxRecords)} must be between {MinimumMaxRecords} and {MaximumMaxRecords}; got {options.MaxRecords}.");
         }
 
-        return ValidateOptionsResult.Success;
+        if (options.MaxNoiseRecords is < MinimumMaxRecords or > MaximumMaxRecords)
+        {
+            failures.Add($"{AuditOptions.SectionName}:{nameof(options.MaxNoiseRecords)} must be between {MinimumMaxRecords} and {MaximumMaxRecords}; got {options.MaxNoiseRecords}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,31 +8,31 @@ namespace CertBroker.Storage.Sqlite;
 /// <summary>Writing and reading the <c>audit_events</c> table.</summary>
 internal static class SqliteAudit
 {
-    private const string Insert = """
-        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
-        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details);
-        SELECT last_insert_rowid();
-        """;
-
     private const string InsertOnly = """
-        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
-        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details)
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details, class)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details, @Class)
         """;
 
-    // Ascending IDs: everything more than maxRecords behind the newest is the oldest overflow. An ID gap left by a
-    // rolled-back insert only means slightly fewer than maxRecords are kept.
-    private const string Trim = "DELETE FROM audit_events WHERE id <= @Newest - @MaxRecords";
+    // Counts each class's rows again after a bulk insert and deletes the oldest beyond its cap.
+    private const string TrimClass = """
+        UPDATE audit_class_counts SET kept = kept + @Added WHERE class = @Class;
+        DELETE FROM audit_events WHERE id IN (
+            SELECT id FROM audit_events WHERE class = @Class ORDER BY id
+            LIMIT max(0, (SELECT kept FROM audit_class_counts WHERE class = @Class) - @MaxRecords));
+        UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords
+        """;
 
     /// <summary>
     /// Appends <paramref name="auditEvent"/> on <paramref name="connection"/>, inside whatever transaction the caller
-    /// has open there, and drops the oldest events beyond <paramref name="maxRecords"/>.
+    /// has open there, and drops the oldest events of its class beyond that class's cap in <paramref name="limits"/>.
     /// </summary>
     /// <returns>The new event's ID.</returns>
-    public static long Append(SqliteConnection connection, AuditEvent auditEvent, int maxRecords)
+    public static long Append(SqliteConnection connection, AuditEvent auditEvent, AuditLimits limits)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(auditEvent);
-        long id = connection.ExecuteScalar<long>(Insert, new
+        AuditClass auditClass = AuditClasses.Of(auditEvent.Action);
+        connection.Execute(SqliteSql.AppendAuditEventSql, new
         {
             Time = UnixMicroseconds.From(auditEvent.Time),
             auditEvent.Action,
@@ -42,16 +42,18 @@ internal static class SqliteAudit
             auditEvent.Target,
             auditEvent.Profile,
             auditEvent.Details,
+            Class = (long)auditClass,
+            MaxRecords = limits.For(auditClass),
         });
-        connection.Execute(Trim, new { Newest = id, MaxRecords = (long)maxRecords });
-        return id;
+        // The trim may delete rows, which moves last_insert_rowid() on no connection: it is still the new event's.
+        return connection.ExecuteScalar<long>("SELECT last_insert_rowid()");
     }
 
     /// <summary>
-    /// Appends many events with one prepared insert and trims once: a sweep that marks thousands of certificates
-    /// writes an event for each without paying a statement parse, an ID read-back and a trim per event.
+    /// Appends many events with one prepared insert and trims each class once: a sweep that marks thousands of
+    /// certificates writes an event for each without paying a statement parse and a trim per event.
     /// </summary>
-    public static void AppendMany(SqliteConnection connection, IEnumerable<AuditEvent> auditEvents, int maxRecords)
+    public static void AppendMany(SqliteConnection connection, IEnumerable<AuditEvent> auditEvents, AuditLimits limits)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(auditEvents);
@@ -65,10 +67,12 @@ internal static class SqliteAudit
         SqliteParameter target = insert.Parameters.Add("@Target", SqliteType.Text);
         SqliteParameter profile = insert.Parameters.Add("@Profile", SqliteType.Text);
         SqliteParameter details = insert.Parameters.Add("@Details", SqliteType.Text);
+        SqliteParameter auditClass = insert.Parameters.Add("@Class", SqliteType.Integer);
         insert.Prepare();
-        bool any = false;
+        var added = new long[2];
         foreach (AuditEvent auditEvent in auditEvents)
         {
+            AuditClass eventClass = AuditClasses.Of(auditEvent.Action);
             time.Value = UnixMicroseconds.From(auditEvent.Time);
             action.Value = auditEvent.Action;
             outcome.Value = (long)auditEvent.Outcome;
@@ -77,14 +81,17 @@ internal static class SqliteAudit
             target.Value = (object?)auditEvent.Target ?? DBNull.Value;
             profile.Value = (object?)auditEvent.Profile ?? DBNull.Value;
             details.Value = (object?)auditEvent.Details ?? DBNull.Value;
+            auditClass.Value = (long)eventClass;
             insert.ExecuteNonQuery();
-            any = true;
+            added[(int)eventClass]++;
         }
 
-        if (any)
+        foreach (AuditClass each in new[] { AuditClass.Security, AuditClass.Noise })
         {
-            long newest = connection.ExecuteScalar<long>("SELECT last_insert_rowid()");
-            connection.Execute(Trim, new { Newest = newest, MaxRecords = (long)maxRecords });
+            if (added[(int)each] > 0)
+            {
+                connection.Execute(TrimClass, new { Added = added[(int)each], Class = (long)each, MaxRecords = limits.For(each) });
+            }
         }
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace CertBroker.Storage.Sqlite;
 
 /// <summary>A one-time password to mark used by a transaction, with what its audit event needs.</summary>
-internal sealed record ChallengeUse(ChallengeRedemption Redemption, string TransactionId, int AuditMaxRecords);
+internal sealed record ChallengeUse(ChallengeRedemption Redemption, string TransactionId, AuditLimits AuditMaxRecords);
 
 /// <summary>Statements of the <c>challenges</c> table, run on the connection of the write they belong to.</summary>
 internal static class SqliteChallenges

@@ -22,14 +22,14 @@ public sealed class SqliteDataSource : IDisposable
     public SqliteDataSource(SqliteStoreOptions options, ILogger<SqliteDataSource> logger, AuditOptions? audit = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        AuditMaxRecords = (audit ?? new AuditOptions()).MaxRecords;
+        AuditMaxRecords = AuditLimits.From(audit ?? new AuditOptions());
         _database = new SqliteDatabase(options, logger);
         Writer = new SqliteWriter(_database, logger);
         Readers = new SqliteReaderPool(_database);
     }
 
-    /// <summary>The audit trail's retention, applied by every write that appends an audit event.</summary>
-    internal int AuditMaxRecords { get; }
+    /// <summary>The audit trail's retention per class, applied by every write that appends an audit event.</summary>
+    internal AuditLimits AuditMaxRecords { get; }
 
     internal SqliteDatabase Database => _database;
 

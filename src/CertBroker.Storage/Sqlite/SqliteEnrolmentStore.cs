@@ -191,7 +191,7 @@ public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentSt
         DeviceObservationRow? Device,
         ChallengeUse? Challenge,
         AuditEvent? AuditEvent,
-        int AuditMaxRecords,
+        AuditLimits AuditMaxRecords,
         string? RenewalOf,
         IReadOnlyList<Core.Model.Finding>? Findings,
         long FoundAt);

@@ -161,5 +161,5 @@ public sealed class SqlitePolicyStore(SqliteDataSource source) : IPolicyStore
 
     /// <summary>What one import writes, passed to the writer without a closure.</summary>
     private sealed record ImportWrite(
-        CertificateRow Certificate, DeviceObservationRow? Device, IReadOnlyList<Finding> Findings, long FoundAt, AuditEvent AuditEvent, int AuditMaxRecords);
+        CertificateRow Certificate, DeviceObservationRow? Device, IReadOnlyList<Finding> Findings, long FoundAt, AuditEvent AuditEvent, AuditLimits AuditMaxRecords);
 }

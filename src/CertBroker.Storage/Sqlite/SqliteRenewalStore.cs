@@ -131,7 +131,7 @@ public sealed class SqliteRenewalStore(SqliteDataSource source) : IRenewalStore
 
     private sealed record TransitionBatch(
         string SelectSql, string UpdateSql, RenewalState State, long Cutoff, int BatchSize,
-        Func<RenewalTransition, AuditEvent> Audit, int? ThresholdDays, int AuditMaxRecords)
+        Func<RenewalTransition, AuditEvent> Audit, int? ThresholdDays, AuditLimits AuditMaxRecords)
     {
         public IReadOnlyList<RenewalTransition> Run(SqliteConnection connection)
         {

@@ -307,15 +307,23 @@ internal static class SqliteSql
         ("@RevokedAt", static revocation => revocation.RevokedAt));
 
     /// <summary>
-    /// The audit events of enrolment decisions, on the SCEP hot path: the same insert and retention trim as
-    /// <see cref="SqliteAudit.Append"/>, as one prepared command of two statements.
+    /// Appends an audit event and keeps its class within its cap: the class's count goes up by one, and whatever is
+    /// over the cap (normally one event, the class's oldest) is deleted by an index seek. Used by
+    /// <see cref="SqliteAudit.Append"/> and, prepared, on the SCEP hot path.
     /// </summary>
-    public static readonly SqliteStatement<(AuditEvent Event, long MaxRecords)> AppendAuditEvent = new(
-        """
-        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details)
-        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details);
-        DELETE FROM audit_events WHERE id <= last_insert_rowid() - @MaxRecords
-        """,
+    public const string AppendAuditEventSql = """
+        INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details, class)
+        VALUES (@Time, @Action, @Outcome, @Actor, @SourceAddress, @Target, @Profile, @Details, @Class);
+        UPDATE audit_class_counts SET kept = kept + 1 WHERE class = @Class;
+        DELETE FROM audit_events WHERE id IN (
+            SELECT id FROM audit_events WHERE class = @Class ORDER BY id
+            LIMIT max(0, (SELECT kept FROM audit_class_counts WHERE class = @Class) - @MaxRecords));
+        UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords
+        """;
+
+    /// <summary><see cref="AppendAuditEventSql"/> with its parameters, prepared per connection.</summary>
+    public static readonly SqliteStatement<(AuditEvent Event, AuditLimits Limits)> AppendAuditEvent = new(
+        AppendAuditEventSql,
         ("@Time", static args => UnixMicroseconds.From(args.Event.Time)),
         ("@Action", static args => args.Event.Action),
         ("@Outcome", static args => (long)args.Event.Outcome),
@@ -324,7 +332,8 @@ internal static class SqliteSql
         ("@Target", static args => args.Event.Target),
         ("@Profile", static args => args.Event.Profile),
         ("@Details", static args => args.Event.Details),
-        ("@MaxRecords", static args => args.MaxRecords));
+        ("@Class", static args => (long)AuditClasses.Of(args.Event.Action)),
+        ("@MaxRecords", static args => args.Limits.For(AuditClasses.Of(args.Event.Action))));
 
     public const string CreateVersionTable = """
         CREATE TABLE IF NOT EXISTS schema_version (

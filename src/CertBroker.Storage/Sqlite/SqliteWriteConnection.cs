@@ -24,7 +24,7 @@ internal sealed class SqliteWriteConnection : IDisposable
     private readonly PreparedCommand<TransactionRow> _upsertTransaction;
     private readonly PreparedCommand<(string Serial, long Reason, long RevokedAt)> _revoke;
     private readonly PreparedCommand<DeviceObservationRow> _upsertDevice;
-    private readonly PreparedCommand<(AuditEvent Event, long MaxRecords)> _appendAuditEvent;
+    private readonly PreparedCommand<(AuditEvent Event, AuditLimits Limits)> _appendAuditEvent;
     private readonly PreparedCommand<(string Serial, string SupersededBy, long At)> _supersede;
     private readonly PreparedCommand<(string Serial, Finding Finding, long FoundAt)> _upsertFinding;
     private readonly PreparedCommand<(string Serial, long FoundAt)> _flagSharedKey;
@@ -110,9 +110,9 @@ internal sealed class SqliteWriteConnection : IDisposable
 
     /// <summary>
     /// Appends an enrolment decision's audit event inside the current write, trimming the trail to
-    /// <paramref name="maxRecords"/> as <see cref="SqliteAudit.Append"/> does, with one prepared command.
+    /// <paramref name="limits"/> as <see cref="SqliteAudit.Append"/> does, with one prepared command.
     /// </summary>
-    public void AppendAuditEvent(AuditEvent auditEvent, int maxRecords) => _appendAuditEvent.ExecuteNonQuery((auditEvent, maxRecords));
+    public void AppendAuditEvent(AuditEvent auditEvent, AuditLimits limits) => _appendAuditEvent.ExecuteNonQuery((auditEvent, limits));
 
     /// <summary>
     /// Stores the weak-crypto findings of the certificate just inserted, and WC-KEY-04 when its key is already in
