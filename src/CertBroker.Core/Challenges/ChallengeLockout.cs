@@ -4,9 +4,10 @@ using Microsoft.Extensions.Options;
 namespace CertBroker.Core.Challenges;
 
 /// <summary>
-/// Counts failed challenge attempts per source address in memory and locks out a source that reaches the
-/// threshold (see <see cref="ChallengeLockoutOptions"/>). In memory because the count only has to slow down
-/// guessing at this process; a restart forgetting it costs an attacker nothing a restart would not anyway.
+/// Counts failed challenge attempts per source and profile in memory and locks out a source that reaches the
+/// threshold on a profile (see <see cref="ChallengeLockoutOptions"/>). Per profile, so that a success with one
+/// profile's secret never clears the guesses at another's; an IPv6 source counts by its /64, which one host
+/// usually has to itself. In memory because the count only has to slow down guessing at this process.
 /// </summary>
 public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, TimeProvider time)
 {
@@ -18,10 +19,10 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
     private TimeSpan Period => TimeSpan.FromMinutes(options.Value.PeriodMinutes);
 
     /// <summary>Whether <paramref name="source"/> is locked out now, and until when.</summary>
-    public bool IsLockedOut(string? source, out DateTimeOffset until)
+    public bool IsLockedOut(string? source, string profile, out DateTimeOffset until)
     {
         until = default;
-        if (source is null || !_sources.TryGetValue(source, out SourceFailures? failures))
+        if (source is null || !_sources.TryGetValue(Key(source, profile), out SourceFailures? failures))
         {
             return false;
         }
@@ -35,7 +36,7 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
 
     /// <summary>Counts a failure.</summary>
     /// <returns>True when this failure locked the source out (the moment to audit the lockout).</returns>
-    public bool RecordFailure(string? source)
+    public bool RecordFailure(string? source, string profile)
     {
         if (source is null)
         {
@@ -48,7 +49,7 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
             Sweep(now);
         }
 
-        SourceFailures failures = _sources.GetOrAdd(source, static _ => new SourceFailures());
+        SourceFailures failures = _sources.GetOrAdd(Key(source, profile), static _ => new SourceFailures());
         lock (failures)
         {
             while (failures.Times.Count > 0 && failures.Times.Peek() <= now - Period)
@@ -69,16 +70,32 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
         }
     }
 
-    /// <summary>A correct challenge clears the source's count.</summary>
-    public void RecordSuccess(string? source)
+    /// <summary>A correct challenge clears the source's count for that profile only.</summary>
+    public void RecordSuccess(string? source, string profile)
     {
-        if (source is not null && _sources.TryGetValue(source, out SourceFailures? failures))
+        if (source is not null && _sources.TryGetValue(Key(source, profile), out SourceFailures? failures))
         {
             lock (failures)
             {
                 failures.Times.Clear();
             }
         }
+    }
+
+    /// <summary>The counter's key: the profile, and the address or, for IPv6, its /64 network.</summary>
+    public static string Key(string source, string profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        string network = source;
+        if (System.Net.IPAddress.TryParse(source, out System.Net.IPAddress? address)
+            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !address.IsIPv4MappedToIPv6)
+        {
+            byte[] bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            network = new System.Net.IPAddress(bytes) + "/64";
+        }
+
+        return profile.ToLowerInvariant() + "\n" + network;
     }
 
     private void Sweep(DateTimeOffset now)

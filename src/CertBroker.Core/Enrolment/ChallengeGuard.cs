@@ -31,7 +31,7 @@ public sealed partial class ChallengeGuard(
             return StaticChallenge.Check(profile, csr);
         }
 
-        if (lockout.IsLockedOut(source, out DateTimeOffset until))
+        if (lockout.IsLockedOut(source, profile.Name, out DateTimeOffset until))
         {
             return await FailAsync(profile, transactionId, source, $"Source {source} is locked out until {until:u} after repeated challenge failures.", count: false, cancellationToken)
                 .ConfigureAwait(false);
@@ -50,7 +50,7 @@ public sealed partial class ChallengeGuard(
             return await FailAsync(profile, transactionId, source, result.Reason, count: true, cancellationToken).ConfigureAwait(false);
         }
 
-        lockout.RecordSuccess(source);
+        lockout.RecordSuccess(source, profile.Name);
         return result;
     }
 
@@ -111,7 +111,7 @@ public sealed partial class ChallengeGuard(
     private async Task<Authorization> FailAsync(
         ScepProfile profile, string transactionId, string? source, string reason, bool count, CancellationToken cancellationToken)
     {
-        bool lockedNow = count && lockout.RecordFailure(source);
+        bool lockedNow = count && lockout.RecordFailure(source, profile.Name);
         DateTimeOffset now = time.GetUtcNow();
         var failed = new AuditEvent
         {

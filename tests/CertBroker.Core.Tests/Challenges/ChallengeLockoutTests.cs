@@ -63,12 +63,12 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
         bool locked = false;
         for (int i = 0; i < 6; i++)
         {
-            locked |= lockout.RecordFailure("203.0.113.9");
+            locked |= lockout.RecordFailure("203.0.113.9", "default");
             time.Advance(TimeSpan.FromMinutes(6));
         }
 
         Assert.False(locked);
-        Assert.False(lockout.IsLockedOut("203.0.113.9", out _));
+        Assert.False(lockout.IsLockedOut("203.0.113.9", "default", out _));
     }
 
     [Fact]
@@ -77,13 +77,47 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
         var time = TestClock.StartingNow();
         var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 2, PeriodMinutes = 10 }), time);
 
-        lockout.RecordFailure("203.0.113.9");
-        bool locked = lockout.RecordFailure("203.0.113.9");
+        lockout.RecordFailure("203.0.113.9", "default");
+        bool locked = lockout.RecordFailure("203.0.113.9", "default");
 
         Assert.True(locked);
-        Assert.True(lockout.IsLockedOut("203.0.113.9", out DateTimeOffset until));
+        Assert.True(lockout.IsLockedOut("203.0.113.9", "default", out DateTimeOffset until));
         Assert.Equal(time.GetUtcNow().AddMinutes(10), until);
-        Assert.False(lockout.IsLockedOut("203.0.113.10", out _));
+        Assert.False(lockout.IsLockedOut("203.0.113.10", "default", out _));
+    }
+
+    [Fact]
+    public void RecordSuccess_OnAnotherProfile_DoesNotClearTheGuessesAtThisOne()
+    {
+        // The printers' static secret must not buy endless guesses at the routers' secret.
+        var time = TestClock.StartingNow();
+        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+
+        bool locked = false;
+        for (int i = 0; i < 3; i++)
+        {
+            locked |= lockout.RecordFailure("203.0.113.9", "routers");
+            lockout.RecordSuccess("203.0.113.9", "printers");
+        }
+
+        Assert.True(locked);
+        Assert.True(lockout.IsLockedOut("203.0.113.9", "routers", out _));
+        Assert.False(lockout.IsLockedOut("203.0.113.9", "printers", out _));
+    }
+
+    [Fact]
+    public void RecordFailure_AddressesOfOneIpv6Network_CountAsOneSource()
+    {
+        var time = TestClock.StartingNow();
+        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+
+        lockout.RecordFailure("2001:db8:1:2::1", "default");
+        lockout.RecordFailure("2001:db8:1:2:aaaa::7", "default");
+        bool locked = lockout.RecordFailure("2001:db8:1:2:ffff:ffff:ffff:ffff", "default");
+
+        Assert.True(locked);
+        Assert.True(lockout.IsLockedOut("2001:db8:1:2::99", "default", out _));
+        Assert.False(lockout.IsLockedOut("2001:db8:1:3::1", "default", out _));
     }
 
     private static async Task FailAsync(ScepHarness scep, Device device, int times)
