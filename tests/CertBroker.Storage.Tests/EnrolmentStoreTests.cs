@@ -19,6 +19,26 @@ public abstract class EnrolmentStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task DeleteFailedAsync_OldFailedTransactions_DeletedAndTheRestKept()
+    {
+        var cleanup = Assert.IsAssignableFrom<Core.Renewal.ITransactionCleanup>(Enrolments);
+        var oldFailed = TestData.Transaction("old-failed", TransactionState.Failed);
+        var newFailed = TestData.Transaction("new-failed", TransactionState.Failed) with { UpdatedAt = TestData.Now.AddDays(40) };
+        var oldPending = TestData.Transaction("old-pending");
+        foreach (var transaction in new[] { oldFailed, newFailed, oldPending })
+        {
+            await Enrolments.SaveTransactionAsync(transaction, CancellationToken.None);
+        }
+
+        int deleted = await cleanup.DeleteFailedAsync(TestData.Now.AddDays(30), 100, CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Null(await Enrolments.FindTransactionAsync(oldFailed.Profile, oldFailed.TransactionId, CancellationToken.None));
+        Assert.NotNull(await Enrolments.FindTransactionAsync(newFailed.Profile, newFailed.TransactionId, CancellationToken.None));
+        Assert.NotNull(await Enrolments.FindTransactionAsync(oldPending.Profile, oldPending.TransactionId, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SaveTransactionAsync_OptionalFieldsNull_ReadsBackNull()
     {
         var transaction = TestData.Transaction() with

@@ -33,8 +33,9 @@ public sealed partial class ChallengeGuard(
 
         if (lockout.IsLockedOut(source, profile.Name, out DateTimeOffset until))
         {
-            return await FailAsync(profile, transactionId, source, $"Source {source} is locked out until {until:u} after repeated challenge failures.", count: false, cancellationToken)
-                .ConfigureAwait(false);
+            // Answered without a write: the lockout itself was audited when it began, and a locked-out source's
+            // requests must cost no storage however many it sends.
+            return Authorization.RefuseUnrecorded($"Source {source} is locked out until {until:u} after repeated challenge failures.");
         }
 
         if (csr.ChallengePassword is null)

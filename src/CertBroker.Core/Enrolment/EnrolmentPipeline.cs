@@ -62,6 +62,7 @@ public sealed class EnrolmentPipeline
     }
 
     // Refusals are stored as a Failed transaction with the failInfo, so the admin sees them and a re-send is judged anew.
+    // What an anonymous caller can make the broker keep is bounded: no CSR, the subject cut to a printable summary.
     private async Task RecordRefusalAsync(EnrolmentContext context, PkiOutcome outcome, RecordedRefusal refusal, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
@@ -69,6 +70,8 @@ public sealed class EnrolmentPipeline
         EnrolmentTransaction failed = context.Transaction(TransactionState.Failed, failInfo, now) with
         {
             Challenge = null,
+            CertificationRequest = null,
+            Subject = Names.Printable.Of(context.Csr.Subject.Name),
             RenewalOf = refusal.RenewalOf,
             RenewalResult = refusal.RenewalOf is null ? null : $"refused: {outcome.Reason}",
         };

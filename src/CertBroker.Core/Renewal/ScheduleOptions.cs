@@ -50,4 +50,13 @@ public sealed class ScheduleOptions
 
     /// <summary>Days a used or expired one-time challenge is kept (for support questions) before clean-up. Default 7.</summary>
     public int ChallengeRetentionDays { get; set; } = 7;
+
+    /// <summary>Minutes between clean-ups of old failed transactions. Default 60.</summary>
+    public int TransactionCleanupMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Days a failed transaction (refused, rejected by an admin, expired in the queue) is kept before clean-up, 1 to
+    /// 3650. Default 30. A device re-sending one after that is judged anew; the audit trail keeps the decision.
+    /// </summary>
+    public int FailedTransactionRetentionDays { get; set; } = 30;
 }

@@ -18,6 +18,7 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
         Interval(failures, nameof(options.CrlRefreshMinutes), options.CrlRefreshMinutes);
         Interval(failures, nameof(options.ChallengeCleanupMinutes), options.ChallengeCleanupMinutes);
         Interval(failures, nameof(options.PolicyRescanMinutes), options.PolicyRescanMinutes);
+        Interval(failures, nameof(options.TransactionCleanupMinutes), options.TransactionCleanupMinutes);
         if (options.BatchSize is < 100 or > 100_000)
         {
             failures.Add($"{ScheduleOptions.SectionName}:{nameof(options.BatchSize)} must be between 100 and 100000; got {options.BatchSize}.");
@@ -36,6 +37,11 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
         if (options.ChallengeRetentionDays is < 0 or > 3650)
         {
             failures.Add($"{ScheduleOptions.SectionName}:{nameof(options.ChallengeRetentionDays)} must be between 0 and 3650; got {options.ChallengeRetentionDays}.");
+        }
+
+        if (options.FailedTransactionRetentionDays is < 1 or > 3650)
+        {
+            failures.Add($"{ScheduleOptions.SectionName}:{nameof(options.FailedTransactionRetentionDays)} must be between 1 and 3650; got {options.FailedTransactionRetentionDays}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -24,6 +24,7 @@ internal sealed partial class LifecycleScheduleRegistrar(
         await EnsureAsync<PendingExpiryJob>(scheduler, "pending-expiry", settings.PendingExpiryMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
         await EnsureAsync<CrlRefreshJob>(scheduler, "crl-refresh", settings.CrlRefreshMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
         await EnsureAsync<ChallengeCleanupJob>(scheduler, "challenge-cleanup", settings.ChallengeCleanupMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync<TransactionCleanupJob>(scheduler, "transaction-cleanup", settings.TransactionCleanupMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
         await EnsureAsync<PolicyRescanJob>(scheduler, "policy-rescan", settings.PolicyRescanMinutes, settings.Enabled, cancellationToken).ConfigureAwait(false);
 
         // Upstream profiles: as often as the most eager of them polls or retries.

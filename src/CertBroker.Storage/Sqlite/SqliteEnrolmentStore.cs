@@ -3,6 +3,7 @@ using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using CertBroker.Storage.Migrations;
 using CertBroker.Storage.Rows;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CertBroker.Storage.Sqlite;
@@ -11,8 +12,21 @@ namespace CertBroker.Storage.Sqlite;
 /// Enrolment transactions and the certificates they issue: the PKCSReq hot path. Every statement it runs is kept
 /// prepared on the writer's and the readers' connections.
 /// </summary>
-public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentStore
-{
+public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentStore, Core.Renewal.ITransactionCleanup
+{    public Task<int> DeleteFailedAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        source.WriteAsync((Before: UnixMicroseconds.From(before), Batch: batchSize), static (connection, args) =>
+        {
+            using SqliteCommand delete = connection.CreateCommand();
+            delete.CommandText = """
+                DELETE FROM transactions WHERE id IN (
+                    SELECT id FROM transactions WHERE state = 2 AND updated_at < @Before LIMIT @Batch)
+                """;
+            delete.Parameters.AddWithValue("@Before", args.Before);
+            delete.Parameters.AddWithValue("@Batch", args.Batch);
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+
     private const long IssuedState = (long)TransactionState.Issued;
 
     public async Task<EnrolmentTransaction?> FindTransactionAsync(

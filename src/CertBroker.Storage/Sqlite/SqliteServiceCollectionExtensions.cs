@@ -36,6 +36,7 @@ public static class SqliteServiceCollectionExtensions
             provider.GetRequiredService<ILogger<SqliteDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
         AddStore<SqliteEnrolmentStore, IEnrolmentStore>(services, source => new SqliteEnrolmentStore(source));
+        services.TryAddSingleton<ITransactionCleanup>(provider => provider.GetRequiredService<SqliteEnrolmentStore>());
         AddStore<SqliteCertificateStore, ICertificateStore>(services, source => new SqliteCertificateStore(source));
         AddStore<SqliteAuditTrail, IAuditTrail>(services, source => new SqliteAuditTrail(source));
         AddStore<SqliteDeviceStore, IDeviceStore>(services, source => new SqliteDeviceStore(source));

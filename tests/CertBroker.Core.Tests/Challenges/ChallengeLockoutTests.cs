@@ -11,7 +11,7 @@ namespace CertBroker.Core.Tests.Challenges;
 public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixture>
 {
     [Fact]
-    public async Task PkcsReq_ThresholdOfWrongChallenges_LocksSourceOutEvenWithTheRightOne()
+    public async Task PkcsReq_ThresholdOfWrongChallenges_LocksSourceOutEvenWithTheRightOneAndStoresNothingMore()
     {
         await using var scep = await ScepHarness.CreateAsync(ca);
         using var device = new Device(0);
@@ -23,7 +23,9 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
         ReplyAssert.Failure(correct, result, FailInfo.BadRequest, scep.Ra);
         Assert.Contains("locked out", result.Reason, StringComparison.Ordinal);
         IReadOnlyList<StoredAuditEvent> events = await scep.Stores.Audit.ListAsync(new AuditQuery { Action = "challenge." }, CancellationToken.None);
-        Assert.Equal(ScepHarness.LockoutOptions.Threshold + 1, events.Count(e => e.Event.Action == AuditActions.ChallengeFailed));
+        // The locked-out attempt is answered without a write: no audit event, no transaction.
+        Assert.Equal(ScepHarness.LockoutOptions.Threshold, events.Count(e => e.Event.Action == AuditActions.ChallengeFailed));
+        Assert.Null(await scep.Stores.Enrolments.FindTransactionAsync(scep.Profile.Name, "after-lockout", CancellationToken.None));
         StoredAuditEvent lockedOut = Assert.Single(events, e => e.Event.Action == AuditActions.ChallengeSourceLockedOut);
         Assert.Equal("192.0.2.10", lockedOut.Event.SourceAddress);
         Assert.All(events, e => Assert.Equal(AuditOutcome.Failure, e.Event.Outcome));

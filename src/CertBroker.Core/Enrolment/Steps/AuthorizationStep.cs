@@ -10,7 +10,9 @@ public sealed class AuthorizationStep(RequestAuthorizer authorizer) : IEnrolment
         Authorization authorization = await authorizer.AuthorizeAsync(context, context.Csr, context.Key.SignerCertificate, cancellationToken).ConfigureAwait(false);
         if (!authorization.Allowed)
         {
-            return PkiOutcome.Refusal(FailInfo.BadRequest, authorization.Reason, authorization.RenewalOf);
+            return authorization.Unrecorded
+                ? PkiOutcome.Failure(FailInfo.BadRequest, authorization.Reason)
+                : PkiOutcome.Refusal(FailInfo.BadRequest, authorization.Reason, authorization.RenewalOf);
         }
 
         context.Authorization = authorization;
