@@ -17,10 +17,12 @@ public sealed class CertificationRequest
         byte[] subjectPublicKeyInfo,
         string? challengePassword,
         IReadOnlyList<X509Extension> extensions,
+        IReadOnlyList<string> otherAttributes,
         AlgorithmIdentifier signatureAlgorithm,
         ReadOnlyMemory<byte> signedPart,
         byte[] signature)
     {
+        OtherAttributes = otherAttributes;
         Encoded = encoded;
         Subject = subject;
         SubjectPublicKeyInfo = subjectPublicKeyInfo;
@@ -43,6 +45,10 @@ public sealed class CertificationRequest
 
     /// <summary>Extensions requested through the extensionRequest attribute (RFC 2985 §5.4.2).</summary>
     public IReadOnlyList<X509Extension> Extensions { get; }
+
+    /// <summary>The OIDs of the request's other attributes (neither challengePassword nor extensionRequest), such as
+    /// Microsoft's name/value pairs, which an upstream CA might read and the broker does not.</summary>
+    public IReadOnlyList<string> OtherAttributes { get; }
 
     public AlgorithmIdentifier SignatureAlgorithm { get; }
 
@@ -68,6 +74,8 @@ public sealed class CertificationRequest
             byte[] spki = infoReader.ReadEncodedValue().ToArray();
             string? challenge = null;
             var extensions = new List<X509Extension>();
+            var others = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             var attributesTag = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
             if (infoReader.HasData && infoReader.PeekTag() == attributesTag)
             {
@@ -77,6 +85,12 @@ public sealed class CertificationRequest
                     AsnReader attribute = attributes.ReadSequence();
                     string oid = attribute.ReadObjectIdentifier();
                     AsnReader values = attribute.ReadSetOf(skipSortOrderValidation: true);
+                    if (!seen.Add(oid))
+                    {
+                        // Two of one attribute: which one a CA would read is anybody's guess.
+                        throw new ScepFailureException(FailInfo.BadRequest, $"The certification request carries attribute {oid} twice.");
+                    }
+
                     if (!values.HasData)
                     {
                         continue;
@@ -89,12 +103,20 @@ public sealed class CertificationRequest
                     else if (oid == Oids.ExtensionRequest)
                     {
                         ReadExtensions(values.ReadSequence(), extensions);
+                        if (values.HasData)
+                        {
+                            throw new ScepFailureException(FailInfo.BadRequest, "The extensionRequest attribute has more than one value.");
+                        }
+                    }
+                    else
+                    {
+                        others.Add(oid);
                     }
                 }
             }
 
             // A DER re-encoding is needed for the signature only when the client sent BER; keep what was signed otherwise.
-            return new CertificationRequest(encoded, subject, spki, challenge, extensions, signatureAlgorithm, info, signature);
+            return new CertificationRequest(encoded, subject, spki, challenge, extensions, others, signatureAlgorithm, info, signature);
         }
         catch (Exception ex) when (ex is AsnContentException or CryptographicException)
         {
@@ -178,6 +200,7 @@ public sealed class CertificationRequest
             string oid = extension.ReadObjectIdentifier();
             bool critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
             byte[] value = extension.ReadOctetString();
+            extension.ThrowIfNotEmpty();
             into.Add(new X509Extension(oid, value, critical));
         }
     }

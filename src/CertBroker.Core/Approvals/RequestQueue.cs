@@ -113,6 +113,13 @@ public sealed class RequestQueue(
 
         var caller = new IssuanceCaller(decider.Actor, decider.SourceAddress, AuditActions.RequestApproved, RequestDecision.Approved);
         BackendSubmission submission = BackendSubmission.ForStored(profile, request, caller, findings: null);
+        if (request.IssuedSubject is not null && submission.Names.Issued is { } names
+            && (names.SubjectText != request.IssuedSubject || !names.AlternativeNameTexts.SequenceEqual(request.IssuedSubjectAlternativeNames)))
+        {
+            // The admin approves what the queue showed; the policy changed since and would issue something else.
+            return $"The profile's name policy now issues {names.SubjectText} {string.Join(", ", names.AlternativeNameTexts)} instead of the names shown; reject the request and let the device ask again.";
+        }
+
         // The findings the admin saw, worked out again from the stored CSR and envelope, go with the certificate.
         submission = submission with { Findings = policy.EvaluateRequest(profile, submission.Csr, request.ContentEncryptionAlgorithm, request.DigestAlgorithm) };
         BackendOutcome outcome = await backends.For(profile).SubmitAsync(submission, cancellationToken).ConfigureAwait(false);

@@ -28,13 +28,21 @@ public sealed class EmbeddedBackend(
             PublicKeys.Reencode(submission.Csr),
             NameWriter.SubjectAltName(names.AlternativeNames, emptySubject: names.Subject.Count == 0),
             submission.Profile.Template);
-        Storage.IssueOutcome outcome = await recorder.RecordAsync(
-            submission,
-            request,
-            token => issuer.IssueAsync(request, token),
-            IssuanceRecorder.SerialAttempts,
-            record => $"transactionID {submission.Transaction.TransactionId}: certificate {record.Serial} for {record.Subject}. {submission.Note}".TrimEnd(),
-            cancellationToken).ConfigureAwait(false);
+        Storage.IssueOutcome outcome;
+        try
+        {
+            outcome = await recorder.RecordAsync(
+                submission,
+                request,
+                token => issuer.IssueAsync(request, token),
+                IssuanceRecorder.SerialAttempts,
+                record => $"transactionID {submission.Transaction.TransactionId}: certificate {record.Serial} for {record.Subject}. {submission.Note}".TrimEnd(),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Storage.RenewedMeanwhileException renewed)
+        {
+            return BackendOutcome.Refused(FailInfo.BadRequest, $"Certificate {renewed.Serial} was already renewed or revoked by another request.");
+        }
         return BackendOutcome.Issued(outcome.Certificate, outcome.AlreadyIssued, $"Issued certificate {outcome.Certificate.Serial}.");
     }
 

@@ -26,6 +26,9 @@ public sealed class UpstreamBackend(
     WeakCryptoPolicy policy,
     TimeProvider time) : ICaBackend, IChallengeSource
 {
+    // subjectAltName (judged by the name policy), keyUsage, extendedKeyUsage, basicConstraints, subjectKeyIdentifier.
+    private static readonly HashSet<string?> RelayedExtensions = ["2.5.29.17", "2.5.29.15", "2.5.29.37", "2.5.29.19", "2.5.29.14"];
+
     public BackendIdentity? Identity
     {
         get
@@ -88,6 +91,15 @@ public sealed class UpstreamBackend(
         {
             // Not yet sent: the profile's name policy, as it is now, still decides. Once sent, the upstream has it.
             return await FailAsync(submission, request, FailInfo.BadRequest, $"Refused by the name policy: {submission.Names.Reason}.", started, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.State == UpstreamRequestState.Pending
+            && submission.Csr.Extensions.FirstOrDefault(e => !RelayedExtensions.Contains(e.Oid?.Value)) is { } unjudged)
+        {
+            // The upstream signs the CSR as sent: an extension the broker does not judge (application policies, a
+            // template name) must not reach a CA that may honour it.
+            return await FailAsync(submission, request, FailInfo.BadRequest,
+                $"Refused: requested extension {unjudged.Oid?.Value} is not relayed to an upstream CA.", started, cancellationToken).ConfigureAwait(false);
         }
 
         var message = new UpstreamSubmission(request.UpstreamTransactionId, submission.Csr.Encoded, submission.Csr.Subject);
@@ -157,6 +169,11 @@ public sealed class UpstreamBackend(
                 attempts: 1,
                 record => $"transactionID {transaction.TransactionId}: certificate {record.Serial} for {record.Subject} issued by the upstream CA {issued.Issuer}.",
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (RenewedMeanwhileException renewed)
+        {
+            string superseded = $"The certificate this renews ({renewed.Serial}) was renewed or revoked by another request meanwhile; the upstream's certificate was not delivered.";
+            return await FailAsync(submission, request, FailInfo.BadRequest, superseded, now, cancellationToken).ConfigureAwait(false);
         }
         catch (DuplicateSerialException duplicate)
         {

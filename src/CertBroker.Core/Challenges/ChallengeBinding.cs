@@ -5,7 +5,8 @@ namespace CertBroker.Core.Challenges;
 
 /// <summary>
 /// Restricts a one-time password to one device. Bound to a name (CN or SAN), every name the certificate would carry
-/// (its CN and every subjectAltName entry) must be that name; bound to the MAC address or serial number in the
+/// (its CN, every subjectAltName entry, and the subject's other identities: serialNumber, emailAddress, UID,
+/// unstructuredName, unstructuredAddress) must be that name; bound to the MAC address or serial number in the
 /// subject, that value must match and the names are left to the profile's name policy. Compared case-insensitively;
 /// MAC addresses in any common spelling.
 /// </summary>
@@ -47,7 +48,11 @@ public sealed record ChallengeBinding(ChallengeBindingKind Kind, string Value)
         {
             case ChallengeBindingKind.CommonName or ChallengeBindingKind.San:
                 string? commonName = names.First(SubjectAttributeType.CommonName);
-                List<string> all = [.. commonName is null ? [] : new[] { commonName }, .. names.AlternativeNames.Select(n => n.Value)];
+                List<string> all =
+                [
+                    .. names.Subject.Where(a => IdentityAttributes.Contains(a.Type)).Select(a => a.Value),
+                    .. names.AlternativeNames.Select(n => n.Value),
+                ];
                 string? other = all.FirstOrDefault(n => !Same(n));
                 bool named = Kind == ChallengeBindingKind.CommonName ? Same(commonName) : names.AlternativeNames.Any(n => Same(n.Value));
                 return !named ? "the request does not carry it"
@@ -63,6 +68,13 @@ public sealed record ChallengeBinding(ChallengeBindingKind Kind, string Value)
     }
 
     public override string ToString() => $"{Kind}={Value}";
+
+    // Subject attributes that name a device or a person, as against those that describe its organisation.
+    private static readonly SubjectAttributeType[] IdentityAttributes =
+    [
+        SubjectAttributeType.CommonName, SubjectAttributeType.SerialNumber, SubjectAttributeType.EmailAddress, SubjectAttributeType.UserId,
+        SubjectAttributeType.UnstructuredName, SubjectAttributeType.UnstructuredAddress,
+    ];
 
     private bool Same(string? candidate) => string.Equals(candidate, Value, StringComparison.OrdinalIgnoreCase);
 }

@@ -84,7 +84,10 @@ public sealed partial class ChallengeGuard(
             return Authorization.Refuse($"One-time challenge {challenge.Id} expired at {challenge.ExpiresAt:u}.");
         }
 
-        if (challenge.Binding is { } binding && binding.Check(names, CsrDeviceFacts.From(csr)) is { } unbound)
+        // The facts of the names that would be issued: a serialNumber the policy drops cannot satisfy a binding.
+        CsrDeviceFacts issuedFacts = CsrDeviceFacts.From(
+            NameWriter.Subject(names.Subject), NameWriter.SubjectAltName(names.AlternativeNames, emptySubject: names.Subject.Count == 0));
+        if (challenge.Binding is { } binding && binding.Check(names, issuedFacts) is { } unbound)
         {
             return Authorization.Refuse($"One-time challenge {challenge.Id} is bound to {binding}: {unbound}.");
         }

@@ -68,6 +68,12 @@ public sealed class RequestAuthorizer(TimeProvider time, ChallengeGuard challeng
             return Authorization.Refuse($"Signer certificate {current.Serial} belongs to profile {current.Profile}.");
         }
 
+        if (current.Source == CertificateSource.Imported)
+        {
+            // Inventory, never a credential: it reached the store through the admin API, not through enrolment.
+            return Authorization.Refuse($"Signer certificate {current.Serial} was imported; an imported certificate does not authorise a renewal.");
+        }
+
         DateTimeOffset now = time.GetUtcNow();
         if (current.RevokedAt is not null)
         {

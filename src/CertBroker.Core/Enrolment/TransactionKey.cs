@@ -17,16 +17,17 @@ namespace CertBroker.Core.Enrolment;
 public readonly record struct TransactionKey(string Value, CertificateRecord? SignerCertificate)
 {
     /// <param name="request">The message.</param>
-    /// <param name="caChain">The profile's CA chain: only a signer its CA issued, with a signature that verifies, can
-    /// authorise a renewal; other signers (the throwaway self-signed certificate of every first enrolment, a look-alike
-    /// with our CA's name) need no look-up.</param>
+    /// <param name="caChain">The profile's CA chain: only a signer its issuing CA (the chain's first certificate)
+    /// signed, with a signature that verifies, can authorise a renewal; other signers (the throwaway self-signed
+    /// certificate of every first enrolment, a look-alike with our CA's name, one of the root's) need no look-up.</param>
     /// <param name="certificates">The certificate store.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     public static async Task<TransactionKey> ResolveAsync(
         PkiMessage request, IReadOnlyList<X509Certificate2> caChain, ICertificateStore certificates, CancellationToken cancellationToken)
     {
-        X509Certificate2? issuer = caChain.FirstOrDefault(ca => request.SignerCertificate.IssuerName.Span.SequenceEqual(ca.SubjectName.RawData));
-        if (issuer is null || !CertificateSignature.IsSignedBy(request.SignerCertificate.RawData, issuer))
+        X509Certificate2 issuer = caChain[0];
+        if (!request.SignerCertificate.IssuerName.Span.SequenceEqual(issuer.SubjectName.RawData)
+            || !CertificateSignature.IsSignedBy(request.SignerCertificate.RawData, issuer))
         {
             return new TransactionKey(request.TransactionId, null);
         }

@@ -27,7 +27,8 @@ public sealed record AlternativeName(GeneralNameType Type, string Value)
 
     /// <summary>Whether two entries name the same thing: DNS names, domains and IP addresses ignore case.</summary>
     public bool SameAs(AlternativeName other) =>
-        Type == other.Type && string.Equals(Value, other.Value, Type == GeneralNameType.Uri || Type == GeneralNameType.DirectoryName
+        Type == other.Type && KerberosNameType == other.KerberosNameType
+        && string.Equals(Value, other.Value, Type is GeneralNameType.Uri or GeneralNameType.DirectoryName or GeneralNameType.KerberosPrincipal
             ? StringComparison.Ordinal
             : StringComparison.OrdinalIgnoreCase);
 }

@@ -11,7 +11,10 @@ public sealed class DnsNameRule(NamePolicySettings settings) : INameRule
 
     public string? Check(NameCandidate candidate)
     {
-        if (!candidate.IsDnsName(settings.Options.CommonName))
+        // With DNS suffixes set, a CN that looks like a host name is one: TLS clients fall back to it without a SAN.
+        bool hostLikeCommonName = settings.DnsSuffixes.Count > 0 && candidate.Attribute?.Type == SubjectAttributeType.CommonName
+            && candidate.Value.Contains('.') && !candidate.Value.Any(char.IsWhiteSpace);
+        if (!candidate.IsDnsName(settings.Options.CommonName) && !hostLikeCommonName)
         {
             return null;
         }

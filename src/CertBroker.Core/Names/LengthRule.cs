@@ -33,7 +33,8 @@ public sealed class LengthRule : INameRule
 
     public static string? Problem(int upperBound, string value)
     {
-        int length = new System.Globalization.StringInfo(value).LengthInTextElements;
+        // Code points, not text elements: a letter with a thousand combining marks is one text element.
+        int length = value.EnumerateRunes().Count();
         return upperBound > 0 && length > upperBound ? $"the value has {length} characters, more than the upper bound of {upperBound}" : null;
     }
 }

@@ -26,6 +26,12 @@ public sealed class MailboxRule(NamePolicySettings settings) : INameRule
             return upn ? "a UPN is one name, one '@' and a suffix" : "a mailbox is one local part of up to 64 characters, one '@' and a domain";
         }
 
+        if (!System.Text.Ascii.IsValid(value.AsSpan(at + 1)))
+        {
+            // Checked before lower-casing: the Kelvin sign lower-cases to an ASCII 'k'.
+            return "the domain is not ASCII (international domains are written as IDNA A-labels)";
+        }
+
         string domain = value[(at + 1)..].ToLowerInvariant();
         if (DnsNameRule.Problem(domain, allowWildcard: false) is { } problem)
         {

@@ -173,7 +173,17 @@ public sealed class NamePolicySettings
             return null;
         }
 
-        IReadOnlyList<SubjectAttribute> attributes = NameReader.ReadName(name.RawData);
+        IReadOnlyList<SubjectAttribute> attributes;
+        try
+        {
+            attributes = NameReader.ReadName(name.RawData);
+        }
+        catch (NameFormatException ex)
+        {
+            problems.Add($"{key}: '{text}' cannot be used: {ex.Message}");
+            return null;
+        }
+
         var fixedAttributes = new List<SubjectAttribute>();
         foreach (SubjectAttribute attribute in attributes)
         {

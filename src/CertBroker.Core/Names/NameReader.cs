@@ -77,7 +77,13 @@ internal static class NameReader
 
             string oid = attribute.ReadObjectIdentifier();
             Asn1Tag tag = attribute.PeekTag();
-            string value = IsString(tag) ? attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue) : "#" + Convert.ToHexStringLower(attribute.ReadEncodedValue().Span);
+            if (!IsString(tag))
+            {
+                // A value the broker could not write back as it was is not judged as text either.
+                throw new NameFormatException($"Attribute {oid} has a value that is not a string.");
+            }
+
+            string value = attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue);
             attribute.ThrowIfNotEmpty();
             if (attributes.Count == CertificateNames.MaxEntries)
             {
@@ -116,6 +122,11 @@ internal static class NameReader
                 AsnReader explicitName = reader.ReadSequence(tag);
                 List<SubjectAttribute> directory = ReadName(explicitName);
                 explicitName.ThrowIfNotEmpty();
+                if (directory.Count == 0)
+                {
+                    throw new NameFormatException("A directoryName entry is empty.");
+                }
+
                 return new AlternativeName(GeneralNameType.DirectoryName, string.Join(", ", Enumerable.Reverse(directory).Select(a => a.ToString()))) { Directory = directory };
             case 6:
                 return new AlternativeName(GeneralNameType.Uri, reader.ReadCharacterString(UniversalTagNumber.IA5String, tag));

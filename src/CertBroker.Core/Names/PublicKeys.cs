@@ -27,6 +27,11 @@ public static class PublicKeys
                     using (ECDsa ecdsa = ECDsa.Create())
                     {
                         ecdsa.ImportSubjectPublicKeyInfo(csr.SubjectPublicKeyInfo, out _);
+                        if (!ecdsa.ExportParameters(includePrivateParameters: false).Curve.IsNamed)
+                        {
+                            throw new ScepFailureException(FailInfo.BadAlg, "An EC key with explicit curve parameters is not issued.");
+                        }
+
                         return PublicKey.CreateFromSubjectPublicKeyInfo(ecdsa.ExportSubjectPublicKeyInfo(), out _);
                     }
 

@@ -11,6 +11,9 @@ public sealed class TypeRule(NamePolicySettings settings) : INameRule
             $"subject attribute {attribute.Type.Name} is not allowed by the profile",
         { Alternative: { } name } when !settings.AllowedAltNameTypes.Contains(name.Type) =>
             $"subjectAltName type {name.TypeName} is not allowed by the profile",
+        { Alternative: { Type: GeneralNameType.DirectoryName } directory }
+            when directory.Directory.FirstOrDefault(a => !settings.AllowedAttributeOids.Contains(a.Type.Oid)) is { } hidden =>
+            $"attribute {hidden.Type.Name} inside a directoryName is not allowed by the profile",
         _ => null,
     };
 }

@@ -100,6 +100,13 @@ public sealed class SqliteEnrolmentStore(SqliteDataSource source) : IEnrolmentSt
                 return (bound, AlreadyIssued: true);
             }
 
+            if (write.RenewalOf is not null && !connection.IsRenewable(write.RenewalOf))
+            {
+                // Checked under the write lock: two renewals from one certificate, or one from a certificate revoked
+                // since it was authorised, must not both be issued.
+                throw new RenewedMeanwhileException(write.RenewalOf);
+            }
+
             if (write.Device is not null)
             {
                 write.Certificate.DeviceId = connection.UpsertDevice(write.Device);

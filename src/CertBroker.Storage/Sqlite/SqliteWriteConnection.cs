@@ -100,6 +100,16 @@ internal sealed class SqliteWriteConnection : IDisposable
     public int Revoke(string serial, long reason, long revokedAt) => _revoke.ExecuteNonQuery((serial, reason, revokedAt));
 
     /// <returns>The rows changed: 0 when the renewed certificate is unknown or already superseded or expired.</returns>
+    /// <summary>Whether the certificate <paramref name="serial"/> may still be renewed: neither superseded nor revoked.
+    /// A serial the store does not hold (an upstream's, or one deleted) does not stop the renewal.</summary>
+    public bool IsRenewable(string serial)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "SELECT superseded_by IS NULL AND revoked_at IS NULL FROM certificates WHERE serial = @Serial";
+        command.Parameters.AddWithValue("@Serial", serial);
+        return command.ExecuteScalar() is not long renewable || renewable == 1;
+    }
+
     public int Supersede(string serial, string supersededBy, long at) => _supersede.ExecuteNonQuery((serial, supersededBy, at));
 
     /// <returns>The ID of the device created or updated.</returns>

@@ -127,16 +127,16 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     [Theory]
-    [InlineData(ChallengeBindingKind.CommonName, "PRINTER-1")]
-    [InlineData(ChallengeBindingKind.SerialNumber, "XK-2231")]
-    [InlineData(ChallengeBindingKind.MacAddress, "00-1A-2B-3C-4D-5E")]
-    public async Task PkcsReq_BindingTheCsrCarries_Issued(ChallengeBindingKind kind, string value)
+    [InlineData(ChallengeBindingKind.CommonName, "PRINTER-1", "CN=printer-1")]
+    [InlineData(ChallengeBindingKind.SerialNumber, "XK-2231", MfdSubject)]
+    [InlineData(ChallengeBindingKind.MacAddress, "00-1A-2B-3C-4D-5E", MfdSubject)]
+    public async Task PkcsReq_BindingTheCsrCarries_Issued(ChallengeBindingKind kind, string value, string subject)
     {
         await using var scep = await OneTimeHarnessAsync();
         string password = await IssueAsync(scep, binding: ChallengeBinding.Create(kind, value, out _));
         using var device = new Device(0);
 
-        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(MfdSubject, password));
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(subject, password));
 
         ReplyAssert.Success(request, await scep.SendAsync(request), scep.Ra);
     }
@@ -163,6 +163,7 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
 
     [Theory]
     [InlineData(ChallengeBindingKind.CommonName, "printer-1", "ceo-laptop.example.test")]
+    [InlineData(ChallengeBindingKind.CommonName, "printer-1", "printer-2")]
     [InlineData(ChallengeBindingKind.San, "printer-1", "printer-1.example.test")]
     public async Task PkcsReq_BoundPasswordWithAnExtraName_Refused(ChallengeBindingKind kind, string value, string extraSan)
     {
@@ -180,6 +181,20 @@ public sealed class OneTimeChallengeTests(CaFixture ca) : IClassFixture<CaFixtur
         ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
         Assert.Contains($"also names {extraSan}", result.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
+    public async Task PkcsReq_NameBoundPasswordWithAnotherSerialNumberInTheSubject_Refused()
+    {
+        await using var scep = await OneTimeHarnessAsync();
+        string password = await IssueAsync(scep, binding: ChallengeBinding.Create(ChallengeBindingKind.CommonName, "printer-1", out _));
+        using var device = new Device(0);
+
+        ClientMessage request = scep.Client.PkcsReq(device, device.Csr(MfdSubject, password));
+        ScepResult result = await scep.SendAsync(request);
+
+        ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("also names", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -152,6 +152,64 @@ public sealed class NamePolicyEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
     }
 
     [Fact]
+    public async Task RenewalReq_TwoAtOnceFromOneCertificate_OnlyOneIssued()
+    {
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        X509Certificate2 current = await EnrolAsync(scep, device);
+        using var first = new Device(1);
+        using var second = new Device(2);
+        ClientMessage a = scep.Client.RenewalReq(current, device.Key, first.Csr(Subject), first.TransactionId);
+        ClientMessage b = scep.Client.RenewalReq(current, device.Key, second.Csr(Subject), second.TransactionId);
+
+        ScepResult[] results = await Task.WhenAll(scep.SendAsync(a), scep.SendAsync(b));
+
+        Assert.Single(results, r => r.Status == PkiStatus.Success);
+        Assert.Single(results, r => r.Status == PkiStatus.Failure);
+        Assert.Equal(2, await scep.CountCertificatesAsync());
+    }
+
+    [Fact]
+    public async Task RenewalReq_SignedByAGenuineCertificateThatWasImported_Refused()
+    {
+        // Signed by our CA, but it reached this broker's inventory through an import: inventory, not a credential.
+        await using var issuing = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        X509Certificate2 genuine = await EnrolAsync(issuing, device);
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        var importer = new CertificateImporter(scep.Stores.Policy, scep.Policy, scep.Time, scep.Audit);
+        await importer.ImportAsync([genuine.RawData], scep.Profile, ca.Material.CaChain, Admin(scep), CancellationToken.None);
+        using var rekeyed = new Device(1);
+
+        ClientMessage renewal = scep.Client.RenewalReq(genuine, device.Key, rekeyed.Csr(Subject), rekeyed.TransactionId);
+        ScepResult result = await scep.SendAsync(renewal);
+
+        ReplyAssert.Failure(renewal, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("imported", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PkcsReq_MicrosoftNameValuePairs_Refused()
+    {
+        // "SAN:upn=administrator@corp" in a name/value pair attribute is how AD CS's ESC6 is asked for.
+        await using var scep = await ScepHarness.CreateAsync(ca);
+        using var device = new Device(0);
+        var value = new AsnWriter(AsnEncodingRules.DER);
+        using (value.PushSequence())
+        {
+            value.WriteCharacterString(UniversalTagNumber.BMPString, "SAN");
+            value.WriteCharacterString(UniversalTagNumber.BMPString, "upn=administrator@corp.example.com");
+        }
+
+        byte[] csr = device.Csr(Subject, ScepHarness.Challenge, extraAttribute: new AsnEncodedData("1.3.6.1.4.1.311.13.2.1", value.Encode()));
+        ClientMessage request = scep.Client.PkcsReq(device, csr);
+        ScepResult result = await scep.SendAsync(request);
+
+        ReplyAssert.Failure(request, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("1.3.6.1.4.1.311.13.2.1", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RenewalReq_SignedByAnImportedLookAlikeOfOurCa_Refused()
     {
         // Its issuer name is our CA's and it is in the inventory, but our CA never signed it.
@@ -166,6 +224,7 @@ public sealed class NamePolicyEnrolmentTests(CaFixture ca) : IClassFixture<CaFix
         ScepResult result = await scep.SendAsync(renewal);
 
         ReplyAssert.Failure(renewal, result, FailInfo.BadRequest, scep.Ra);
+        Assert.Contains("not signed by a certificate this CA issued", result.Reason, StringComparison.Ordinal);
         Assert.Equal(1, await scep.CountCertificatesAsync());
     }
 

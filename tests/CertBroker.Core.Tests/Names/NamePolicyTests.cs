@@ -125,6 +125,76 @@ public sealed class NamePolicyTests
     }
 
     [Fact]
+    public void Decide_CommonNameOfOneLetterWithAThousandCombiningMarks_RefusedByLengthRule()
+    {
+        NameDecision decision = Decide(new NamePolicyOptions(), HandMadeNames.CommonName("a" + new string('\u0301', 1000)), null);
+
+        Assert.Equal("NAME-LENGTH", Assert.Single(decision.Findings).Rule);
+    }
+
+    [Fact]
+    public void Decide_DirectoryNameHidingAnAttributeTheSubjectMayNotCarry_Refused()
+    {
+        X509Extension hidden = HandMadeNames.SubjectAltName(w =>
+        {
+            using (w.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
+            {
+                w.WriteEncodedValue(HandMadeNames.Subject((HandMadeNames.OrganizationOid, UniversalTagNumber.UTF8String, "Domain Controllers")).RawData);
+            }
+        });
+
+        NameDecision decision = Decide(new NamePolicyOptions { SubjectAltNameTypes = ["directoryName"] }, "CN=p", hidden);
+
+        Assert.Equal("NAME-TYPE", Assert.Single(decision.Findings).Rule);
+    }
+
+    [Fact]
+    public void SubjectText_ValueWithACommaAndAnEqualsSign_IsEscapedSoItCannotPassForAnotherAttribute()
+    {
+        NameDecision decision = Decide(new NamePolicyOptions(), HandMadeNames.CommonName("printer1, OU=Domain Controllers"), null);
+
+        Assert.Equal("CN=printer1\\, OU\\=Domain Controllers", decision.Issued!.SubjectText);
+    }
+
+    [Fact]
+    public void Decide_DnsSuffixesSet_AHostNameInTheCommonNameIsCheckedToo()
+    {
+        var options = new NamePolicyOptions { DnsSuffixes = ["printers.example.com"] };
+
+        Assert.False(Decide(options, "CN=mfd-1.printers.example.com").Refused);
+        Assert.False(Decide(options, "CN=Printer 7").Refused);
+        Assert.Equal("NAME-DNS", Assert.Single(Decide(options, "CN=www.bank.example").Findings).Rule);
+    }
+
+    [Fact]
+    public void Decide_UpnWhoseSuffixHoldsAKelvinSign_Refused()
+    {
+        // U+212A lower-cases to an ASCII 'k': the suffix check must not see "kelvin.example.com".
+        var options = new NamePolicyOptions { SubjectAltNameTypes = ["upn"], UpnSuffixes = ["kelvin.example.com"] };
+
+        NameDecision decision = Decide(options, "CN=alice", HandMadeNames.SubjectAltName(w => HandMadeNames.Upn(w, "alice@\u212Aelvin.example.com")));
+
+        Assert.Equal("NAME-MAILBOX", Assert.Single(decision.Findings).Rule);
+    }
+
+    [Fact]
+    public void Decide_AttributeWhoseValueIsNotAString_RefusedAsMalformed()
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSetOf())
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(HandMadeNames.CommonNameOid);
+            writer.WriteInteger(42);
+        }
+
+        NameDecision decision = Decide(new NamePolicyOptions(), new X500DistinguishedName(writer.Encode()), null);
+
+        Assert.Equal("NAME-FORMAT", Assert.Single(decision.Findings).Rule);
+    }
+
+    [Fact]
     public void Decide_WildcardDnsName_RefusedUnlessAllowed()
     {
         X509Extension wildcard = Sans(b => b.AddDnsName("*.example.com"));

@@ -35,13 +35,18 @@ internal sealed class Device : IDisposable
     public string TransactionId => PkiRequest.TransactionIdFor(Key.ExportSubjectPublicKeyInfo());
 
     /// <summary>A PKCS#10 request for this device's key, with a challengePassword when one is given.</summary>
-    public byte[] Csr(string subject, string? challenge = null, X509Extension? subjectAlternativeName = null) =>
-        Csr(new X500DistinguishedName(subject), challenge, subjectAlternativeName);
+    public byte[] Csr(string subject, string? challenge = null, X509Extension? subjectAlternativeName = null, AsnEncodedData? extraAttribute = null) =>
+        Csr(new X500DistinguishedName(subject), challenge, subjectAlternativeName, extraAttribute);
 
     /// <summary>A PKCS#10 request with a subject encoded by the test (string types, malformed values).</summary>
-    public byte[] Csr(X500DistinguishedName subject, string? challenge = null, X509Extension? subjectAlternativeName = null)
+    public byte[] Csr(X500DistinguishedName subject, string? challenge = null, X509Extension? subjectAlternativeName = null, AsnEncodedData? extraAttribute = null)
     {
         var request = new CertificateRequest(subject, Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (extraAttribute is not null)
+        {
+            request.OtherRequestAttributes.Add(extraAttribute);
+        }
+
         if (subjectAlternativeName is not null)
         {
             request.CertificateExtensions.Add(subjectAlternativeName);
