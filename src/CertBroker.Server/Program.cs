@@ -86,6 +86,8 @@ catch (Exception ex)
     return 1;
 }
 
+// Before anything reads the client address: lockouts, the audit trail and the request log.
+app.UseTrustedProxies();
 if (adminPorts is not null)
 {
     app.UseAdminListener(adminPorts);

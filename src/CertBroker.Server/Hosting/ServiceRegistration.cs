@@ -21,6 +21,7 @@ internal static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateOnStart();
+        services.AddTrustedProxies();
         services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         services.AddSingleton<ProfileCatalog>();
 
