@@ -38,6 +38,11 @@ public sealed record BackendSubmission(
         return new BackendSubmission(profile, transaction, csr, profile.Names.Decide(csr.Subject, csr.Extensions), caller, findings, Stored: true);
     }
 
-    /// <summary>The certificate a stored renewal renews: the store keeps it only in the transaction's key.</summary>
-    public string? RenewalOf => Transaction.RenewalOf ?? (Stored ? StoredTransactionId.Split(Transaction.TransactionId).RenewedSerial : null);
+    /// <summary>
+    /// The certificate a stored renewal renews: the store keeps it only in the transaction's key. A key names a serial
+    /// whenever the signer was one of ours, but only a request authorised as a renewal renews it (one authorised by
+    /// its challenge, such as a registration authority's relay, does not).
+    /// </summary>
+    public string? RenewalOf => Transaction.RenewalOf
+        ?? (Stored && Transaction.ChallengeMode == PendingRequest.RenewalChallengeMode ? StoredTransactionId.Split(Transaction.TransactionId).RenewedSerial : null);
 }

@@ -9,6 +9,9 @@ namespace CertBroker.Core.Backends;
 /// <summary>What a waiting request (for an admin or an upstream CA) stores for the admin's queue view.</summary>
 public static class PendingRequest
 {
+    /// <summary>The challenge mode a request authorised as a renewal is stored with; its renewed serial is in its key.</summary>
+    public const string RenewalChallengeMode = "Renewal";
+
     /// <param name="transaction">The Pending transaction as first written.</param>
     /// <param name="csr">Its CSR.</param>
     /// <param name="profile">Its profile: the challenge mode and how long it may wait.</param>
@@ -28,7 +31,7 @@ public static class PendingRequest
             KeyAlgorithm = keyAlgorithm,
             KeySize = keySize,
             // Renewals are authorised by the certificate they renew; never the challenge value.
-            ChallengeMode = transaction.RenewalOf is null ? profile.Options.Challenge.ToString() : "Renewal",
+            ChallengeMode = transaction.RenewalOf is null ? profile.Options.Challenge.ToString() : RenewalChallengeMode,
             Findings = findings?.Select(f => f.ToString()).ToList() ?? [],
             DeviceId = deviceId,
             ExpiresAt = transaction.CreatedAt.AddDays(profile.Options.PendingExpiryDays),

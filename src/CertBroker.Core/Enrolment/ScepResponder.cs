@@ -97,7 +97,7 @@ public sealed class ScepResponder(
         X509Certificate2 ca = identity.CaChain[0];
         TransactionKey key = request.MessageType is MessageType.GetCert or MessageType.GetCrl
             ? new TransactionKey(request.TransactionId, null)
-            : await TransactionKey.ResolveAsync(request, identity.CaChain, certificates, cancellationToken).ConfigureAwait(false);
+            : await TransactionKey.ResolveAsync(request, identity.CaChain, profile.Options.TrustedRaThumbprints, certificates, cancellationToken).ConfigureAwait(false);
         PkiOutcome outcome = request.MessageType switch
         {
             MessageType.CertPoll => await PollAsync(profile, identity, key, content, cancellationToken).ConfigureAwait(false),

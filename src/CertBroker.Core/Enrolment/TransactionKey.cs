@@ -20,11 +20,19 @@ public readonly record struct TransactionKey(string Value, CertificateRecord? Si
     /// <param name="caChain">The profile's CA chain: only a signer its issuing CA (the chain's first certificate)
     /// signed, with a signature that verifies, can authorise a renewal; other signers (the throwaway self-signed
     /// certificate of every first enrolment, a look-alike with our CA's name, one of the root's) need no look-up.</param>
+    /// <param name="trustedRaThumbprints">The profile's trusted RAs (SHA-256, hex): their requests are never renewals.</param>
     /// <param name="certificates">The certificate store.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
     public static async Task<TransactionKey> ResolveAsync(
-        PkiMessage request, IReadOnlyList<X509Certificate2> caChain, ICertificateStore certificates, CancellationToken cancellationToken)
+        PkiMessage request, IReadOnlyList<X509Certificate2> caChain, IReadOnlyCollection<string> trustedRaThumbprints, ICertificateStore certificates, CancellationToken cancellationToken)
     {
+        if (trustedRaThumbprints.Count > 0
+            && trustedRaThumbprints.Contains(Convert.ToHexString(SHA256.HashData(request.SignerCertificate.RawData.Span)), StringComparer.OrdinalIgnoreCase))
+        {
+            // A registration authority relays devices' requests: its certificate signs them, it does not renew itself.
+            return new TransactionKey(request.TransactionId, null);
+        }
+
         X509Certificate2 issuer = caChain[0];
         if (!request.SignerCertificate.IssuerName.Span.SequenceEqual(issuer.SubjectName.RawData)
             || !CertificateSignature.IsSignedBy(request.SignerCertificate.RawData, issuer))
