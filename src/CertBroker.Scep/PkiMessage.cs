@@ -70,7 +70,19 @@ public sealed class PkiMessage : IDisposable
     {
         try
         {
-            return X509CertificateLoader.LoadCertificate(SignerCertificate.RawData.Span);
+            X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(SignerCertificate.RawData.Span);
+            try
+            {
+                // The platform decodes validity lazily; a date it cannot decode would otherwise fail in a caller.
+                _ = certificate.NotBefore;
+                _ = certificate.NotAfter;
+                return certificate;
+            }
+            catch (CryptographicException)
+            {
+                certificate.Dispose();
+                throw;
+            }
         }
         catch (CryptographicException ex)
         {

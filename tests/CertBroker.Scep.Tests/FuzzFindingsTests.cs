@@ -48,6 +48,38 @@ public sealed class FuzzFindingsTests
         Assert.Equal(FailInfo.BadMessageCheck, failure.FailInfo);
     }
 
+    [Fact]
+    public void Signer_CertificateWhoseValidityDoesNotDecode_ThrowsFailure()
+    {
+        using PkiMessage message = PkiMessage.Read(File.ReadAllBytes(FuzzFiles.Regression("message", "signer-validity-does-not-decode")));
+
+        Assert.Throws<ScepFailureException>(() => message.Signer);
+    }
+
+    [Fact]
+    public void Read_AttributeWithANonStringTag_ThrowsFormatException()
+    {
+        byte[] encoded = File.ReadAllBytes(FuzzFiles.Regression("message", "non-string-attribute-tag"));
+
+        Assert.Throws<ScepFormatException>(() => PkiMessage.Read(encoded));
+    }
+
+    [Fact]
+    public void ReadLenientString_ConstructedBerPrintableString_JoinsTheSegments()
+    {
+        byte[] encoded = [0x33, 0x80, 0x04, 0x02, (byte)'a', (byte)'b', 0x04, 0x01, (byte)'c', 0x00, 0x00];
+
+        Assert.Equal("abc", Asn.ReadLenientString(new System.Formats.Asn1.AsnReader(encoded, System.Formats.Asn1.AsnEncodingRules.BER)));
+    }
+
+    [Fact]
+    public void ReadLenientString_Integer_ThrowsContentException()
+    {
+        byte[] encoded = [0x02, 0x01, 0x13];
+
+        Assert.Throws<System.Formats.Asn1.AsnContentException>(() => Asn.ReadLenientString(new System.Formats.Asn1.AsnReader(encoded, System.Formats.Asn1.AsnEncodingRules.BER)));
+    }
+
     private static byte[] Patch(byte[] encoded)
     {
         int at = encoded.AsSpan().IndexOf(P256Oid);
