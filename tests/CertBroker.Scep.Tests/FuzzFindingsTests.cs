@@ -65,6 +65,16 @@ public sealed class FuzzFindingsTests
     }
 
     [Fact]
+    public void Parse_ChallengePasswordWithANonStringTag_ThrowsBadRequest()
+    {
+        byte[] encoded = File.ReadAllBytes(FuzzFiles.Regression("csr", "challenge-password-non-string-tag"));
+
+        ScepFailureException failure = Assert.Throws<ScepFailureException>(() => CertificationRequest.Parse(encoded));
+
+        Assert.Equal(FailInfo.BadRequest, failure.FailInfo);
+    }
+
+    [Fact]
     public void ReadLenientString_ConstructedBerPrintableString_JoinsTheSegments()
     {
         byte[] encoded = [0x33, 0x80, 0x04, 0x02, (byte)'a', (byte)'b', 0x04, 0x01, (byte)'c', 0x00, 0x00];
