@@ -177,8 +177,9 @@ public sealed class CertificationRequest
             using RSA? rsaKey = key.GetRSAPublicKey();
             return rsaKey is not null && rsaKey.VerifyData(data, Signature, hash, RSASignaturePadding.Pkcs1);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // A named curve the platform lacks surfaces as PlatformNotSupportedException (found by fuzzing).
             return false;
         }
     }

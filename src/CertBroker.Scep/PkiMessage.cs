@@ -36,7 +36,9 @@ public sealed class PkiMessage : IDisposable
     public DateTimeOffset? SigningTime { get; init; }
 
     /// <summary>The signer's certificate: a self-signed throwaway on a first request, the current certificate on a renewal.</summary>
-    public X509Certificate2 Signer => _signer ??= X509CertificateLoader.LoadCertificate(SignerCertificate.RawData.Span);
+    /// <exception cref="ScepFailureException">badMessageCheck when the certificate, read leniently for the signature
+    /// check, does not load as a full certificate.</exception>
+    public X509Certificate2 Signer => _signer ??= LoadSigner();
 
     /// <summary>The signer's certificate fields, read without loading a full certificate (the hot path uses these).</summary>
     public required CertificateFields SignerCertificate { get; init; }
@@ -64,6 +66,32 @@ public sealed class PkiMessage : IDisposable
         _signer?.Dispose();
     }
 
+    private X509Certificate2 LoadSigner()
+    {
+        try
+        {
+            X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(SignerCertificate.RawData.Span);
+            try
+            {
+                // The platform decodes validity lazily; a date it cannot decode would otherwise fail in a caller.
+                _ = certificate.NotBefore;
+                _ = certificate.NotAfter;
+                return certificate;
+            }
+            catch (CryptographicException)
+            {
+                certificate.Dispose();
+                throw;
+            }
+        }
+        catch (CryptographicException ex)
+        {
+            // Found by fuzzing: CertificateFields accepts encodings the platform loader refuses; the message is
+            // answered, so this is a FAILURE rather than an unhandled error.
+            throw new ScepFailureException(Scep.FailInfo.BadMessageCheck, "The signer's certificate does not load.", ex);
+        }
+    }
+
     private static AsymmetricAlgorithm? ImportKey(CertificateFields certificate)
     {
         AsymmetricAlgorithm? key = null;
@@ -82,8 +110,9 @@ public sealed class PkiMessage : IDisposable
 
             return key;
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // OpenSSL reports a named curve it does not have as PlatformNotSupportedException (found by fuzzing).
             key?.Dispose();
             return null;
         }

@@ -39,8 +39,9 @@ public static class PublicKeys
                     throw new ScepFailureException(FailInfo.BadAlg, $"Public key algorithm {key.Oid.Value} is not issued.");
             }
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
+            // OpenSSL reports a named curve it does not have as PlatformNotSupportedException.
             throw new ScepFailureException(FailInfo.BadAlg, "The public key in the certification request does not import.", ex);
         }
     }

@@ -43,8 +43,9 @@ internal static class Asn
     public static string ReadLenientString(AsnReader reader)
     {
         Asn1Tag tag = reader.PeekTag();
-        if (tag.TagClass != TagClass.Universal)
+        if (tag.TagClass != TagClass.Universal || !IsCharacterString((UniversalTagNumber)tag.TagValue))
         {
+            // Found by fuzzing: the reader's string methods throw ArgumentException for any other universal tag.
             throw new AsnContentException($"Expected a character string, found {tag}.");
         }
 
@@ -53,10 +54,19 @@ internal static class Asn
             return DecodeText((UniversalTagNumber)tag.TagValue, bytes.Span);
         }
 
-        // Constructed (BER) strings: let the reader reassemble the segments.
-        byte[] buffer = reader.ReadOctetString(new Asn1Tag(TagClass.Universal, tag.TagValue, isConstructed: true));
+        // Constructed (BER) strings are segmented like an OCTET STRING (X.690 §8.23.6); the reader only reassembles
+        // segments under that tag, so the outer tag is rewritten (every string tag fits the one-byte form).
+        byte[] encoded = reader.ReadEncodedValue().ToArray();
+        encoded[0] = 0x24;
+        byte[] buffer = new AsnReader(encoded, AsnEncodingRules.BER).ReadOctetString();
         return DecodeText((UniversalTagNumber)tag.TagValue, buffer);
     }
+
+    private static bool IsCharacterString(UniversalTagNumber type) => type is UniversalTagNumber.UTF8String
+        or UniversalTagNumber.NumericString or UniversalTagNumber.PrintableString or UniversalTagNumber.T61String
+        or UniversalTagNumber.VideotexString or UniversalTagNumber.IA5String or UniversalTagNumber.GraphicString
+        or UniversalTagNumber.VisibleString or UniversalTagNumber.GeneralString or UniversalTagNumber.UniversalString
+        or UniversalTagNumber.BMPString;
 
     private static string DecodeText(UniversalTagNumber type, ReadOnlySpan<byte> bytes) => type switch
     {
