@@ -18,8 +18,8 @@ internal static class AdminClaims
     public const string TokenKind = "token";
 
     /// <summary>
-    /// Present on an account whose password expired or was set by an administrator: until it is changed, the caller
-    /// may only see who it is and change the password.
+    /// Present on an account whose password expired, was set by an administrator or was generated at first start: until
+    /// it is changed, the caller may only see who it is and change the password.
     /// </summary>
     public const string PasswordChangeRequiredClaim = "certbroker:password-change-required";
 
