@@ -93,6 +93,8 @@ if (adminPorts is not null)
     app.UseAdminListener(adminPorts);
 }
 
+// Before everything that can answer an admin request, so 401s, 404s and problems carry the headers too.
+app.UseAdminSecurityHeaders();
 app.UseSerilogRequestLogging(options => RequestLogging.Configure(options, serilog));
 
 // Problem details for admin errors wrap routing, so unknown admin routes and wrong methods get them too.

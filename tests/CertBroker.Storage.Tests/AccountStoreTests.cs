@@ -141,6 +141,22 @@ public abstract class AccountStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task DeleteAccountAsync_AccountWithTokens_DeletesItsTokensAndNoOthers()
+    {
+        await Accounts.CreateAsync(Account("admin", Role.Administrator), auditEvent: null, CancellationToken.None);
+        await Accounts.CreateAsync(Account("alice", Role.Administrator), auditEvent: null, CancellationToken.None);
+        ApiToken alices = Token("ansible", expiresAt: null) with { Owner = "alice" };
+        ApiToken admins = Token("prometheus", expiresAt: null) with { Owner = "admin" };
+        Assert.True(await Tokens.CreateAsync(alices, CancellationToken.None));
+        Assert.True(await Tokens.CreateAsync(admins, CancellationToken.None));
+
+        Assert.Equal(AdministrationOutcome.Done, await Administration.DeleteAccountAsync("ALICE", Event("alice"), CancellationToken.None));
+
+        Assert.Null(await Tokens.FindBySecretHashAsync(alices.SecretHash, CancellationToken.None));
+        Assert.Equal("admin", (await Tokens.FindBySecretHashAsync(admins.SecretHash, CancellationToken.None))!.Owner);
+    }
+
+    [Fact]
     public async Task FindBySecretHashAsync_CreatedToken_ReturnsItUntilDeleted()
     {
         ApiToken token = Token("prometheus", TestData.Now.AddDays(30));

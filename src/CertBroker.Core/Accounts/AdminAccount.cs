@@ -22,7 +22,10 @@ public sealed record AdminAccount
     /// </summary>
     public bool IsBootstrapPassword { get; init; }
 
-    /// <summary>An administrator set this password for the user, who must choose a new one before doing anything else.</summary>
+    /// <summary>
+    /// An administrator set this password for the user, or it was generated at first start: the user must choose a new
+    /// one before doing anything else.
+    /// </summary>
     public bool MustChangePassword { get; init; }
 
     /// <summary>Failed sign-ins since the last success or lockout.</summary>

@@ -19,4 +19,11 @@ public sealed record ApiToken
 
     /// <summary>When the token stops working; null for a token that does not expire.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>
+    /// User name of the account the token acts for: the account that created it, or the owner of the token that did.
+    /// The token works only while that account exists, is enabled and holds every permission of <see cref="Role"/>.
+    /// Null for a token from before owners were recorded whose creator is unknown; such a token is not tied to an account.
+    /// </summary>
+    public string? Owner { get; init; }
 }

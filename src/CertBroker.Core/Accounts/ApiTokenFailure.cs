@@ -10,4 +10,13 @@ public enum ApiTokenFailure
     Unknown,
 
     Expired,
+
+    /// <summary>The account the token acts for was deleted.</summary>
+    OwnerGone,
+
+    /// <summary>The account the token acts for is disabled; the token works again once it is enabled.</summary>
+    OwnerDisabled,
+
+    /// <summary>The account the token acts for no longer holds every permission of the token's role.</summary>
+    OwnerLacksRole,
 }

@@ -9,6 +9,6 @@ public enum AuthenticationWarning
     /// <summary>The password is older than the policy's validity period.</summary>
     PasswordExpired,
 
-    /// <summary>An administrator set the password; the user has to choose their own.</summary>
+    /// <summary>An administrator set the password, or it was generated at first start; the user has to choose their own.</summary>
     PasswordChangeRequired,
 }

@@ -10,7 +10,7 @@ public static class AuthenticationWarningMessages
         AuthenticationWarning.PasswordExpired =>
             "Your password has expired. Choose a new one to continue.",
         AuthenticationWarning.PasswordChangeRequired =>
-            "Your password was set by an administrator. Choose your own to continue.",
+            "Your password was set for you, by an administrator or generated at first start. Choose your own to continue.",
         _ => throw new ArgumentOutOfRangeException(nameof(warning), warning, null),
     };
 }

@@ -8,7 +8,8 @@ namespace CertBroker.Core.Accounts;
 
 /// <summary>
 /// Creates the first Administrator, <c>admin</c>, on first start: with the configured bootstrap password, or with a
-/// generated one written to a file only its owner can read and returned so the host logs it once.
+/// generated one written to a file only its owner can read, and nowhere else. An account with a generated password
+/// must change it before it can do anything else; a configured one is the operator's choice and may be used as is.
 /// </summary>
 public sealed class BootstrapAdmin
 {
@@ -61,7 +62,7 @@ public sealed class BootstrapAdmin
         {
             // The contract: the configured password is the password, even one the policy would refuse.
             AuditEvent configuredEvent = Created("Created with the configured bootstrap password.");
-            if (!await CreateAdminAsync(configured, configuredEvent, cancellationToken).ConfigureAwait(false))
+            if (!await CreateAdminAsync(configured, mustChangePassword: false, configuredEvent, cancellationToken).ConfigureAwait(false))
             {
                 return AccountsExist(configured);
             }
@@ -83,7 +84,8 @@ public sealed class BootstrapAdmin
         AuditEvent generatedEvent = Created("Created with a generated password, written to the bootstrap password file.");
         try
         {
-            if (!await CreateAdminAsync(generated, generatedEvent, cancellationToken).ConfigureAwait(false))
+            // Whoever reads the file (a backup, a support bundle) could otherwise use the account for good.
+            if (!await CreateAdminAsync(generated, mustChangePassword: true, generatedEvent, cancellationToken).ConfigureAwait(false))
             {
                 File.Delete(temporary);
                 return AccountsExist(configured);
@@ -100,7 +102,6 @@ public sealed class BootstrapAdmin
         return new BootstrapResult
         {
             Outcome = BootstrapOutcome.CreatedWithGeneratedPassword,
-            GeneratedPassword = generated,
             PasswordFile = path,
             AuditEvent = generatedEvent,
         };
@@ -120,7 +121,7 @@ public sealed class BootstrapAdmin
         Details = details,
     };
 
-    private Task<bool> CreateAdminAsync(string password, AuditEvent auditEvent, CancellationToken cancellationToken)
+    private Task<bool> CreateAdminAsync(string password, bool mustChangePassword, AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         var account = new AdminAccount
         {
@@ -129,6 +130,7 @@ public sealed class BootstrapAdmin
             PasswordHash = _hasher.Hash(password),
             PasswordSetAt = _timeProvider.GetUtcNow(),
             IsBootstrapPassword = true,
+            MustChangePassword = mustChangePassword,
         };
         return _store.CreateAsync(account, auditEvent, cancellationToken);
     }

@@ -8,8 +8,9 @@ public sealed class BootstrapAdminOptions
     /// <summary>
     /// Password of the first Administrator, user name <c>admin</c>, created when no account exists yet; also settable as
     /// the environment variable <c>CertBroker__Admin__BootstrapPassword</c>. Unset (or empty) by default: a random
-    /// password is generated, written to <see cref="BootstrapPasswordFile"/> and logged once. Signing in with it shows a
-    /// warning until it is changed. Ignored once any account exists.
+    /// password is generated and written to <see cref="BootstrapPasswordFile"/> only (never to a log); the account must
+    /// change it before it can do anything else. A configured password may be used as is, with a warning at every
+    /// sign-in until it is changed. Ignored once any account exists.
     /// </summary>
     public string? BootstrapPassword { get; set; }
 

@@ -6,17 +6,15 @@ public sealed record BootstrapResult
     public required BootstrapOutcome Outcome { get; init; }
 
     /// <summary>
-    /// The generated password, for the host to log once, for <see cref="BootstrapOutcome.CreatedWithGeneratedPassword"/>.
-    /// </summary>
-    public string? GeneratedPassword { get; init; }
-
-    /// <summary>
     /// The <c>account.bootstrap</c> event stored together with the new account, for the host to forward
     /// (<see cref="Audit.AuditRecorder.Committed"/>); null when nothing was created.
     /// </summary>
     public Audit.AuditEvent? AuditEvent { get; init; }
 
-    /// <summary>Full path of the owner-only file holding the generated password.</summary>
+    /// <summary>
+    /// Full path of the owner-only file holding the generated password, for <see cref="BootstrapOutcome.CreatedWithGeneratedPassword"/>.
+    /// The password itself is deliberately not part of the result: the file is the only place it goes, never a log.
+    /// </summary>
     public string? PasswordFile { get; init; }
 
     /// <summary>
@@ -31,7 +29,7 @@ public sealed record BootstrapResult
     /// </summary>
     public bool ConfiguredPasswordIgnored { get; init; }
 
-    // Keeps the generated password out of the log unless the host logs it on purpose.
+    // Lists the members explicitly, so a member added later does not reach a log line by accident.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"Outcome = {Outcome}, PasswordFile = {PasswordFile}, ");

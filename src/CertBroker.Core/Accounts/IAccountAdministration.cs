@@ -20,7 +20,10 @@ public interface IAccountAdministration
     /// </summary>
     Task<AdministrationOutcome> UpdateAccountAsync(AdminAccount account, AuditEvent auditEvent, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the account unless it is the last enabled Administrator.</summary>
+    /// <summary>
+    /// Deletes the account, and every API token it owns in the same transaction, unless it is the last enabled
+    /// Administrator. The tokens go too so that a new account given the same name later does not inherit them.
+    /// </summary>
     Task<AdministrationOutcome> DeleteAccountAsync(string userName, AuditEvent auditEvent, CancellationToken cancellationToken);
 
     /// <returns><see cref="AdministrationOutcome.Done"/> or <see cref="AdministrationOutcome.NameTaken"/>.</returns>

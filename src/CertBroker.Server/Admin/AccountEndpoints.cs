@@ -37,7 +37,7 @@ internal static class AccountEndpoints
             .Accepts<ResetPasswordRequest>("application/json")
             .Produces<AccountResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         accounts.MapDelete("/{userName}", DeleteAsync).WithName("DeleteAccount")
-            .WithSummary("Deletes an account; never the last enabled Administrator.")
+            .WithSummary("Deletes an account and its API tokens; never the last enabled Administrator.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
@@ -165,7 +165,11 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> DeleteAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken)
     {
-        AuditEvent auditEvent = http.AuditBy(services.Time.GetUtcNow(), AuditActions.AccountDeleted) with { Target = userName };
+        AuditEvent auditEvent = http.AuditBy(services.Time.GetUtcNow(), AuditActions.AccountDeleted) with
+        {
+            Target = userName,
+            Details = "Its API tokens were deleted with it.",
+        };
         switch (await services.Store.DeleteAccountAsync(userName, auditEvent, cancellationToken).ConfigureAwait(false))
         {
             case AdministrationOutcome.Done:

@@ -124,12 +124,18 @@ internal sealed class AdminAuthenticationHandler(
             return AuthenticateResult.Fail("API token refused.");
         }
 
-        return Success(
-        [
+        var claims = new List<Claim>
+        {
             new(ClaimTypes.Name, result.Token!.Name),
             new(ClaimTypes.Role, result.Role!.Value.ToString()),
             new(AdminClaims.Kind, AdminClaims.TokenKind),
-        ]);
+        };
+        if (result.Token.Owner is { } owner)
+        {
+            claims.Add(new Claim(AdminClaims.TokenOwnerClaim, owner));
+        }
+
+        return Success(claims);
     }
 
     private AuthenticateResult Success(List<Claim> claims)

@@ -18,10 +18,20 @@ internal static class AdminClaims
     public const string TokenKind = "token";
 
     /// <summary>
-    /// Present on an account whose password expired or was set by an administrator: until it is changed, the caller
-    /// may only see who it is and change the password.
+    /// Present on an account whose password expired, was set by an administrator or was generated at first start: until
+    /// it is changed, the caller may only see who it is and change the password.
     /// </summary>
     public const string PasswordChangeRequiredClaim = "certbroker:password-change-required";
+
+    /// <summary>On an API token: the user name of the account it acts for (<see cref="ApiToken.Owner"/>), when it has one.</summary>
+    public const string TokenOwnerClaim = "certbroker:token-owner";
+
+    /// <summary>
+    /// The account a new API token created by this caller belongs to: the caller's own user name, or the owner of the
+    /// caller's token; null for a token without an owner (or the configured monitoring token).
+    /// </summary>
+    public static string? OwningAccount(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Kind) == AccountKind ? user.Identity?.Name : user.FindFirstValue(TokenOwnerClaim);
 
     public static bool PasswordChangeRequired(this ClaimsPrincipal user) => user.HasClaim(c => c.Type == PasswordChangeRequiredClaim);
 

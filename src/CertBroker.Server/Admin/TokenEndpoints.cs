@@ -69,11 +69,21 @@ internal static partial class TokenEndpoints
             return AdminProblems.Invalid(errors);
         }
 
-        NewApiToken created = generator.Generate(request.Name!, request.Role!.Value, request.ExpiresAt);
+        // A token acts for an account, so that it stops working with that account; one without an account cannot pass one on.
+        if (http.User.OwningAccount() is not { } owner)
+        {
+            return TypedResults.Problem(
+                "This API token belongs to no account, so the tokens it created would not either. Create tokens signed in as an account.",
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden");
+        }
+
+        NewApiToken created = generator.Generate(request.Name!, request.Role!.Value, request.ExpiresAt, owner);
         AuditEvent auditEvent = http.AuditBy(now, AuditActions.TokenCreated) with
         {
             Target = "token:" + created.Token.Name,
-            Details = created.Token.ExpiresAt is { } expires ? $"Role {created.Token.Role}, expires {expires:O}." : $"Role {created.Token.Role}, no expiry.",
+            Details = (created.Token.ExpiresAt is { } expires ? $"Role {created.Token.Role}, expires {expires:O}" : $"Role {created.Token.Role}, no expiry")
+                + $", for account {owner}.",
         };
         if (await store.CreateTokenAsync(created.Token, auditEvent, cancellationToken).ConfigureAwait(false) == AdministrationOutcome.NameTaken)
         {
@@ -84,7 +94,7 @@ internal static partial class TokenEndpoints
         ApiToken token = created.Token;
         return TypedResults.Created(
             $"{AdminApi.Prefix}/tokens/{Uri.EscapeDataString(token.Name)}",
-            new CreatedTokenResponse(token.Name, token.Role, token.CreatedAt, token.ExpiresAt, created.Secret));
+            new CreatedTokenResponse(token.Name, token.Role, token.CreatedAt, token.ExpiresAt, token.Owner, created.Secret));
     }
 
     private static async Task<IResult> DeleteAsync(
@@ -108,10 +118,12 @@ internal static partial class TokenEndpoints
 internal sealed record CreateTokenRequest(string? Name, Role? Role, DateTimeOffset? ExpiresAt);
 
 /// <summary>An API token as listed: everything but its secret, which is shown once at creation only.</summary>
-internal sealed record TokenResponse(string Name, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt)
+/// <param name="Owner">The account the token acts for; it stops working when that account is deleted or disabled. Null for tokens from before owners were recorded.</param>
+internal sealed record TokenResponse(string Name, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? Owner)
 {
-    public static TokenResponse From(ApiToken token) => new(token.Name, token.Role, token.CreatedAt, token.ExpiresAt);
+    public static TokenResponse From(ApiToken token) => new(token.Name, token.Role, token.CreatedAt, token.ExpiresAt, token.Owner);
 }
 
+/// <param name="Owner">The account the token acts for: the caller's, or that of the caller's token.</param>
 /// <param name="Secret">Send as <c>Authorization: Bearer &lt;secret&gt;</c>. Shown only in this answer; it cannot be recovered.</param>
-internal sealed record CreatedTokenResponse(string Name, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Secret);
+internal sealed record CreatedTokenResponse(string Name, Role Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? Owner, string Secret);

@@ -23,17 +23,24 @@ internal static class TokensCommand
 
     private static Command List(HttpMessageHandler? handler, TextWriter? output)
     {
-        var command = new Command("list", "List API tokens: name, role, creation and expiry (never the secrets).");
+        var command = new Command("list", "List API tokens: name, role, owning account, creation and expiry (never the secrets).");
         AdminApiConnection.AddOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             using AdminApiConnection connection = AdminApiConnection.Create(parse, handler);
             JsonElement? tokens = await connection.SendAsync(HttpMethod.Get, "api/v1/tokens", null, cancellationToken).ConfigureAwait(false);
             TextWriter writer = output ?? Console.Out;
-            List<string[]> rows = [["NAME", "ROLE", "CREATED", "EXPIRES"]];
+            List<string[]> rows = [["NAME", "ROLE", "OWNER", "CREATED", "EXPIRES"]];
             foreach (JsonElement token in tokens?.EnumerateArray() ?? default)
             {
-                rows.Add([Text(token, "name"), Text(token, "role"), Time(token, "createdAt"), Time(token, "expiresAt") is { Length: > 0 } expires ? expires : "never"]);
+                rows.Add(
+                [
+                    Text(token, "name"),
+                    Text(token, "role"),
+                    Text(token, "owner") is { Length: > 0 } owner ? owner : "-",
+                    Time(token, "createdAt"),
+                    Time(token, "expiresAt") is { Length: > 0 } expires ? expires : "never",
+                ]);
             }
 
             await CliTable.WriteAsync(writer, rows, "No tokens.").ConfigureAwait(false);

@@ -27,8 +27,8 @@ internal static partial class AdministratorBootstrap
 
                 break;
             case BootstrapOutcome.CreatedWithGeneratedPassword:
-                // The one time this password is shown; the owner-only file keeps it for whoever reads the log too late.
-                LogCreatedWithGeneratedPassword(logger, BootstrapAdmin.AdminUserName, result.GeneratedPassword!, result.PasswordFile!);
+                // Only the file's path: log files are read by more people, and kept longer, than the owner-only file.
+                LogCreatedWithGeneratedPassword(logger, BootstrapAdmin.AdminUserName, result.PasswordFile!);
                 break;
         }
 
@@ -45,6 +45,7 @@ internal static partial class AdministratorBootstrap
     [LoggerMessage(Level = LogLevel.Warning, Message = "The configured bootstrap password breaks the password policy and is used anyway: {Violations}")]
     private static partial void LogWeakConfiguredPassword(ILogger logger, string violations);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first Administrator {UserName} with the generated password {BootstrapPassword}, also in {PasswordFile} (readable by the owner only); sign in and change it")]
-    private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string userName, string bootstrapPassword, string passwordFile);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first Administrator {UserName} with a generated password, written to {PasswordFile} (readable by the owner only); " +
+        "sign in with it and change it (POST /api/v1/me/password) before anything else, then delete the file")]
+    private static partial void LogCreatedWithGeneratedPassword(ILogger logger, string userName, string passwordFile);
 }

@@ -26,7 +26,7 @@ internal static class LifecycleScheduling
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
 
         // IRenewalStore, IChallengeCleanup and IRenewalEventLog come with the store registration (AddSqliteStore).
-        services.AddHttpClient<WebhookSender>();
+        WebhookSender.ConfigureHttpClient(services.AddHttpClient<WebhookSender>());
         services.AddSingleton<WebhookQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookQueue>());
         services.AddSingleton<IRenewalNotifier>(provider =>

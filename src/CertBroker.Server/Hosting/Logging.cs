@@ -8,7 +8,7 @@ namespace CertBroker.Server.Hosting;
 
 /// <summary>
 /// Serilog set-up: readable text on the console by default (JSON or nothing as options), and JSON lines in a
-/// rolling file under the data directory.
+/// rolling file under the data directory, in a folder only the service account can read (<see cref="OwnerOnlyLogFiles"/>).
 /// </summary>
 internal static class Logging
 {
@@ -28,6 +28,8 @@ internal static class Logging
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             // Quartz narrates its start-up and every firing at Information; the jobs log what they changed themselves.
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            // IHttpClientFactory logs every request's full URL at Information; a webhook URL may carry a secret.
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .ReadFrom.Configuration(configuration)
             .Enrich.FromLogContext()
             .Enrich.With<RequestPathLimit>();
@@ -49,13 +51,16 @@ internal static class Logging
                 break;
         }
 
+        string logDirectory = Path.Combine(dataDirectory, "logs");
+        OwnerOnlyLogFiles.Prepare(logDirectory);
         return logger.WriteTo.File(
                 json,
-                Path.Combine(dataDirectory, "logs", "certbroker-.json"),
+                Path.Combine(logDirectory, "certbroker-.json"),
                 rollingInterval: RollingInterval.Day,
                 fileSizeLimitBytes: FileSizeLimit,
                 rollOnFileSizeLimit: true,
-                retainedFileCountLimit: RetainedFiles)
+                retainedFileCountLimit: RetainedFiles,
+                hooks: new OwnerOnlyLogFiles())
             .CreateLogger();
     }
 }

@@ -10,6 +10,13 @@ namespace CertBroker.Server.Syslog;
 /// <c>&lt;PRI&gt;1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD-ID name="value" …] BOM MSG</c>.
 /// Never throws on content: header fields are cut to their limits and characters they cannot carry become <c>_</c>.
 /// </summary>
+/// <remarks>
+/// Values come from devices and anonymous callers (a CN, a user name), so no control character reaches the wire: in MSG
+/// and in PARAM-VALUE each one (C0, DEL, C1, and the Unicode line and paragraph separators) becomes <c>#</c> and its
+/// code in three or more octal digits, as rsyslog writes them on receipt (<c>\n</c> is <c>#012</c>). A CN holding
+/// <c>\n&lt;36&gt;1 …</c> cannot start a line of its own in a receiver that writes text files. <c>#</c> itself is left as
+/// it is, as rsyslog does, so <c>#012</c> in a message may also have been typed.
+/// </remarks>
 public static class SyslogMessage
 {
     public const int MaxHostnameLength = 255;
@@ -20,6 +27,10 @@ public static class SyslogMessage
 
     /// <summary>Stands for an absent field (§6.2).</summary>
     public const string NilValue = "-";
+
+    // C0, DEL and C1 (what char.IsControl means), plus the two characters Unicode defines as line breaks.
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), .. Enumerable.Range(0x7F, 0x21).Select(i => (char)i), '\u2028', '\u2029']);
 
     // §6.4: MSG in UTF-8 starts with the byte order mark so receivers know it is UTF-8.
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
@@ -135,9 +146,13 @@ public static class SyslogMessage
         return element;
     }
 
-    /// <summary>§6.3.3: inside PARAM-VALUE, '"', '\' and ']' are escaped with a backslash.</summary>
+    /// <summary>
+    /// §6.3.3: inside PARAM-VALUE, '"', '\' and ']' are escaped with a backslash; control characters are escaped first
+    /// (<see cref="EscapeControlCharacters"/>), since the RFC allows them but a text receiver would start a new line.
+    /// </summary>
     private static string EscapeParamValue(string value)
     {
+        value = EscapeControlCharacters(value);
         if (value.AsSpan().IndexOfAny("\"\\]") < 0)
         {
             return value;
@@ -166,7 +181,7 @@ public static class SyslogMessage
             return [];
         }
 
-        byte[] utf8 = Encoding.UTF8.GetBytes(message);
+        byte[] utf8 = Encoding.UTF8.GetBytes(EscapeControlCharacters(message));
         int length = utf8.Length;
         if (length > available)
         {
@@ -188,5 +203,29 @@ public static class SyslogMessage
         Bom.CopyTo(text, 1);
         Array.Copy(utf8, 0, text, 1 + Bom.Length, length);
         return text;
+    }
+
+    /// <summary>Each control character as <c>#</c> and its octal code (<c>#012</c> for LF), the way rsyslog escapes them.</summary>
+    internal static string EscapeControlCharacters(string value)
+    {
+        if (!value.AsSpan().ContainsAny(ControlCharacters))
+        {
+            return value;
+        }
+
+        var escaped = new StringBuilder(value.Length + 16);
+        foreach (char c in value)
+        {
+            if (ControlCharacters.Contains(c))
+            {
+                escaped.Append('#').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
     }
 }

@@ -10,8 +10,22 @@ public sealed class WebhookOptions
 {
     public const string SectionName = "CertBroker:Webhook";
 
-    /// <summary>An absolute http or https URL. Unset by default.</summary>
+    /// <summary>
+    /// An absolute http or https URL. Unset by default. Logged only as scheme and host (<see cref="WebhookUrl"/>);
+    /// redirects are not followed, so it must be the receiver's final address.
+    /// </summary>
     public string? Url { get; set; }
+
+    /// <summary>
+    /// Key of the HMAC-SHA256 signature in each delivery's <c>X-CertBroker-Signature</c> header
+    /// (<see cref="WebhookSignature"/>), at least <see cref="MinSecretLength"/> characters; required when
+    /// <see cref="Url"/> is set. Unset by default. Best given as the environment variable
+    /// <c>CertBroker__Webhook__Secret</c> rather than in a file others can read.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Shortest <see cref="Secret"/> accepted: 32 characters, e.g. <c>openssl rand -hex 32</c> gives 64.</summary>
+    public const int MinSecretLength = 32;
 
     /// <summary>Attempts per batch of events, 1 to 20, the first included. Default 6.</summary>
     public int MaxAttempts { get; set; } = 6;

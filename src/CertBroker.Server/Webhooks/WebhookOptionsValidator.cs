@@ -13,7 +13,23 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (!string.IsNullOrEmpty(options.Url)
             && !(Uri.TryCreate(options.Url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
         {
-            failures.Add($"{Prefix}:{nameof(options.Url)} must be an absolute http or https URL; got '{options.Url}'.");
+            // Only the redacted form: a URL's path often holds a secret, and this message goes to the log.
+            failures.Add($"{Prefix}:{nameof(options.Url)} must be an absolute http or https URL; got {WebhookUrl.Redact(options.Url)}.");
+        }
+
+        // The secret is never echoed, only its length.
+        if (!string.IsNullOrEmpty(options.Url) && string.IsNullOrEmpty(options.Secret))
+        {
+            failures.Add($"{Prefix}:{nameof(options.Secret)} is required when {nameof(options.Url)} is set: receivers verify each delivery with it. " +
+                         "Generate one with 'openssl rand -hex 32'.");
+        }
+        else if (!string.IsNullOrEmpty(options.Secret) && options.Secret.Length < WebhookOptions.MinSecretLength)
+        {
+            failures.Add($"{Prefix}:{nameof(options.Secret)} must be at least {WebhookOptions.MinSecretLength} characters; got {options.Secret.Length}.");
+        }
+        else if (!string.IsNullOrEmpty(options.Secret) && options.Secret.Trim() != options.Secret)
+        {
+            failures.Add($"{Prefix}:{nameof(options.Secret)} starts or ends with white space or a line break; remove it, receivers would not expect it.");
         }
 
         if (options.MaxAttempts is < 1 or > 20)

@@ -16,7 +16,7 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
         """;
 
     private const string TokenColumns =
-        "name AS Name, role AS Role, secret_hash AS SecretHash, created_at AS CreatedAt, expires_at AS ExpiresAt";
+        "name AS Name, role AS Role, secret_hash AS SecretHash, created_at AS CreatedAt, expires_at AS ExpiresAt, owner AS Owner";
 
     // ON CONFLICT DO NOTHING turns a taken name into "no row inserted" rather than an exception, so the savepoint
     // stays intact and the caller simply gets false.
@@ -36,8 +36,8 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
         """;
 
     private const string InsertToken = """
-        INSERT INTO api_tokens (name, role, secret_hash, created_at, expires_at)
-        VALUES (@Name, @Role, @SecretHash, @CreatedAt, @ExpiresAt)
+        INSERT INTO api_tokens (name, role, secret_hash, created_at, expires_at, owner)
+        VALUES (@Name, @Role, @SecretHash, @CreatedAt, @ExpiresAt, @Owner)
         ON CONFLICT DO NOTHING
         """;
 
@@ -123,6 +123,7 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
                 }
 
                 EnsureAnAdministratorRemains(connection);
+                connection.Execute("DELETE FROM api_tokens WHERE owner = @UserName", new { args.UserName });
                 SqliteAudit.Append(connection, args.Audit, args.Max);
                 return AdministrationOutcome.Done;
             }, cancellationToken).ConfigureAwait(false);
@@ -257,6 +258,8 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
 
         public long? ExpiresAt { get; init; }
 
+        public string? Owner { get; init; }
+
         public static TokenRow From(ApiToken token) => new()
         {
             Name = token.Name,
@@ -264,6 +267,7 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
             SecretHash = token.SecretHash,
             CreatedAt = UnixMicroseconds.From(token.CreatedAt),
             ExpiresAt = UnixMicroseconds.From(token.ExpiresAt),
+            Owner = token.Owner,
         };
 
         public ApiToken ToRecord() => new()
@@ -273,6 +277,7 @@ public sealed class SqliteAccountStore(SqliteDataSource source) : IAccountStore,
             SecretHash = SecretHash,
             CreatedAt = UnixMicroseconds.ToDateTimeOffset(CreatedAt),
             ExpiresAt = UnixMicroseconds.ToDateTimeOffset(ExpiresAt),
+            Owner = Owner,
         };
     }
 

@@ -10,20 +10,26 @@ public sealed class ApiTokenTests
 
     private readonly FakeTimeProvider _clock = new(Start);
     private readonly InMemoryApiTokenStore _store = new();
+    private readonly InMemoryAccountStore _accounts = new();
+
+    public ApiTokenTests()
+    {
+        _accounts.Put(Account("admin", Role.Administrator));
+    }
 
     [Fact]
     public void Generate_Secret_IsPrefixedAnd256RandomBitsInBase64Url()
     {
-        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, null);
+        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, null, "admin");
 
         Assert.Matches(new Regex("^cbt_[A-Za-z0-9_-]{43}$"), issued.Secret);
-        Assert.NotEqual(issued.Secret, Generator().Generate("prometheus", Role.Monitoring, null).Secret);
+        Assert.NotEqual(issued.Secret, Generator().Generate("prometheus", Role.Monitoring, null, "admin").Secret);
     }
 
     [Fact]
     public void Generate_StoredRecord_HoldsOnlyTheSecretsSha256()
     {
-        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, Start.AddDays(30));
+        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, Start.AddDays(30), "admin");
 
         Assert.Equal(ApiTokenSecret.Hash(issued.Secret), issued.Token.SecretHash);
         Assert.Matches(new Regex("^[0-9a-f]{64}$"), issued.Token.SecretHash);
@@ -36,7 +42,7 @@ public sealed class ApiTokenTests
     [Fact]
     public void ToString_NewToken_LeavesOutTheSecret()
     {
-        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, null);
+        NewApiToken issued = Generator().Generate("prometheus", Role.Monitoring, null, "admin");
 
         Assert.DoesNotContain(issued.Secret, issued.ToString(), StringComparison.Ordinal);
         Assert.Contains("prometheus", issued.ToString(), StringComparison.Ordinal);
@@ -45,7 +51,7 @@ public sealed class ApiTokenTests
     [Fact]
     public void Generate_ExpiryNotInTheFuture_IsRefused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Generator().Generate("ci", Role.Auditor, Start));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Generator().Generate("ci", Role.Auditor, Start, "admin"));
     }
 
     [Fact]
@@ -126,6 +132,58 @@ public sealed class ApiTokenTests
     }
 
     [Fact]
+    public async Task AuthenticateAsync_OwnerDeleted_IsRefusedAtOnce()
+    {
+        _accounts.Put(Account("alice", Role.Administrator));
+        string secret = await IssueAsync("ansible", Role.Administrator, null, owner: "alice");
+        ApiTokenAuthenticator authenticator = Authenticator();
+        Assert.True((await authenticator.AuthenticateAsync(secret, CancellationToken.None)).Succeeded);
+
+        _accounts.Remove("alice");
+
+        Assert.Equal(ApiTokenFailure.OwnerGone, (await authenticator.AuthenticateAsync(secret, CancellationToken.None)).Failure);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_OwnerDisabledThenEnabled_IsRefusedWhileDisabled()
+    {
+        _accounts.Put(Account("alice", Role.Administrator));
+        string secret = await IssueAsync("ansible", Role.Auditor, null, owner: "alice");
+        ApiTokenAuthenticator authenticator = Authenticator();
+
+        _accounts.Put(Account("alice", Role.Administrator) with { Disabled = true });
+        ApiTokenAuthentication disabled = await authenticator.AuthenticateAsync(secret, CancellationToken.None);
+        _accounts.Put(Account("alice", Role.Administrator));
+        ApiTokenAuthentication enabled = await authenticator.AuthenticateAsync(secret, CancellationToken.None);
+
+        Assert.Equal(ApiTokenFailure.OwnerDisabled, disabled.Failure);
+        Assert.Null(disabled.Role);
+        Assert.True(enabled.Succeeded);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_OwnerDemotedBelowTheTokensRole_IsRefused()
+    {
+        _accounts.Put(Account("alice", Role.Administrator));
+        string admin = await IssueAsync("deploy", Role.Administrator, null, owner: "alice");
+        string reader = await IssueAsync("grafana", Role.Monitoring, null, owner: "alice");
+
+        _accounts.Put(Account("alice", Role.Auditor));
+
+        Assert.Equal(ApiTokenFailure.OwnerLacksRole, (await Authenticator().AuthenticateAsync(admin, CancellationToken.None)).Failure);
+        Assert.True((await Authenticator().AuthenticateAsync(reader, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_TokenWithoutOwnerFromAnEarlierVersion_KeepsWorking()
+    {
+        NewApiToken issued = Generator().Generate("legacy", Role.Monitoring, null, "admin");
+        Assert.True(await _store.CreateAsync(issued.Token with { Owner = null }, CancellationToken.None));
+
+        Assert.True((await Authenticator().AuthenticateAsync(issued.Secret, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
     public void Matches_StoredHashOfOtherSecret_IsFalse()
     {
         string secret = ApiTokenSecret.Generate();
@@ -135,14 +193,22 @@ public sealed class ApiTokenTests
         Assert.False(ApiTokenSecret.Matches(secret, string.Empty));
     }
 
-    private async Task<string> IssueAsync(string name, Role role, DateTimeOffset? expiresAt)
+    private async Task<string> IssueAsync(string name, Role role, DateTimeOffset? expiresAt, string owner = "admin")
     {
-        NewApiToken issued = Generator().Generate(name, role, expiresAt);
+        NewApiToken issued = Generator().Generate(name, role, expiresAt, owner);
         Assert.True(await _store.CreateAsync(issued.Token, CancellationToken.None));
         return issued.Secret;
     }
 
     private ApiTokenGenerator Generator() => new(_clock);
 
-    private ApiTokenAuthenticator Authenticator() => new(_store, _clock);
+    private ApiTokenAuthenticator Authenticator() => new(_store, _accounts, _clock);
+
+    private static AdminAccount Account(string userName, Role role) => new()
+    {
+        UserName = userName,
+        Role = role,
+        PasswordHash = "unused",
+        PasswordSetAt = Start,
+    };
 }

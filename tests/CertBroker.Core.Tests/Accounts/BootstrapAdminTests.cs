@@ -27,19 +27,34 @@ public sealed class BootstrapAdminTests : IDisposable
         Assert.Equal(Role.Administrator, admin.Role);
         Assert.True(admin.IsBootstrapPassword);
         Assert.Equal(Start, admin.PasswordSetAt);
-        Assert.True(_hasher.Verify(result.GeneratedPassword!, admin.PasswordHash));
+        Assert.True(_hasher.Verify(Generated(result), admin.PasswordHash));
     }
 
     [Fact]
-    public async Task EnsureAdministratorAsync_GeneratedPassword_SignsInWithBootstrapWarning()
+    public async Task EnsureAdministratorAsync_GeneratedPassword_SignsInButMustChangeItFirst()
     {
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
         var authenticator = new AccountAuthenticator(
             _store, _hasher, Policy(new PasswordPolicyOptions()), new LockoutPolicy(Options.Create(new LockoutOptions()), _clock));
 
-        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", result.GeneratedPassword!, CancellationToken.None);
+        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", Generated(result), CancellationToken.None);
 
         Assert.True(signIn.Succeeded);
+        Assert.True(signIn.MustChangePassword);
+        Assert.Equal([AuthenticationWarning.BootstrapPasswordInUse, AuthenticationWarning.PasswordChangeRequired], signIn.Warnings);
+    }
+
+    [Fact]
+    public async Task EnsureAdministratorAsync_ConfiguredPassword_SignsInWithWarningAndMayUseItAsIs()
+    {
+        await Bootstrap(new BootstrapAdminOptions { BootstrapPassword = "Initial-Setup-2025" }).EnsureAdministratorAsync(CancellationToken.None);
+        var authenticator = new AccountAuthenticator(
+            _store, _hasher, Policy(new PasswordPolicyOptions()), new LockoutPolicy(Options.Create(new LockoutOptions()), _clock));
+
+        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", "Initial-Setup-2025", CancellationToken.None);
+
+        Assert.True(signIn.Succeeded);
+        Assert.False(signIn.MustChangePassword);
         Assert.Equal([AuthenticationWarning.BootstrapPasswordInUse], signIn.Warnings);
     }
 
@@ -49,7 +64,7 @@ public sealed class BootstrapAdminTests : IDisposable
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
 
         Assert.Equal(_dataDir.File("bootstrap-admin-password"), result.PasswordFile);
-        Assert.Equal(result.GeneratedPassword + "\n", await File.ReadAllTextAsync(result.PasswordFile!));
+        Assert.Equal(Generated(result) + "\n", await File.ReadAllTextAsync(result.PasswordFile!));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(result.PasswordFile!));
@@ -70,7 +85,7 @@ public sealed class BootstrapAdminTests : IDisposable
 
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
 
-        Assert.Equal(result.GeneratedPassword + "\n", await File.ReadAllTextAsync(path));
+        Assert.Equal(Generated(result) + "\n", await File.ReadAllTextAsync(path));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
@@ -116,8 +131,8 @@ public sealed class BootstrapAdminTests : IDisposable
 
         BootstrapResult result = await Bootstrap(policy: policyOptions).EnsureAdministratorAsync(CancellationToken.None);
 
-        Assert.Empty(Policy(policyOptions).Evaluate(result.GeneratedPassword!));
-        Assert.True(result.GeneratedPassword!.Length >= Math.Max(20, minimumLength));
+        Assert.Empty(Policy(policyOptions).Evaluate(Generated(result)));
+        Assert.True(Generated(result).Length >= Math.Max(20, minimumLength));
     }
 
     [Fact]
@@ -143,7 +158,7 @@ public sealed class BootstrapAdminTests : IDisposable
         Assert.Same(stored, result.AuditEvent);
         Assert.Equal((AuditActions.BootstrapAdminCreated, "system", "admin"), (stored.Action, stored.Actor, stored.Target));
         Assert.Contains(detailsMention, stored.Details, StringComparison.Ordinal);
-        Assert.DoesNotContain(result.GeneratedPassword ?? configured!, stored.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain(configured ?? Generated(result), stored.Details, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +169,7 @@ public sealed class BootstrapAdminTests : IDisposable
         BootstrapResult result = await Bootstrap(options).EnsureAdministratorAsync(CancellationToken.None);
 
         Assert.Equal(BootstrapOutcome.CreatedWithConfiguredPassword, result.Outcome);
-        Assert.Null(result.GeneratedPassword);
+        Assert.Null(result.PasswordFile);
         Assert.Empty(result.ConfiguredPasswordViolations);
         AdminAccount admin = _store["admin"]!;
         Assert.True(_hasher.Verify("Initial-Setup-2025", admin.PasswordHash));
@@ -223,7 +238,7 @@ public sealed class BootstrapAdminTests : IDisposable
         BootstrapResult result = await Bootstrap(store: racing).EnsureAdministratorAsync(CancellationToken.None);
 
         Assert.Equal(BootstrapOutcome.AccountsExist, result.Outcome);
-        Assert.Null(result.GeneratedPassword);
+        Assert.Null(result.PasswordFile);
         Assert.Empty(Directory.GetFiles(_dataDir.Path));
     }
 
@@ -232,8 +247,11 @@ public sealed class BootstrapAdminTests : IDisposable
     {
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
 
-        Assert.DoesNotContain(result.GeneratedPassword!, result.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Generated(result), result.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>The generated password, from the one place it is written.</summary>
+    private static string Generated(BootstrapResult result) => File.ReadAllText(result.PasswordFile!).TrimEnd('\n');
 
     private PasswordPolicy Policy(PasswordPolicyOptions options) => new(Options.Create(options), _clock);
 

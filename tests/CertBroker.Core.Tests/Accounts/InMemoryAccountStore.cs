@@ -81,4 +81,13 @@ internal sealed class InMemoryAccountStore : IAccountStore
             _accounts[account.UserName] = account with { Version = version };
         }
     }
+
+    /// <summary>Deletes the account, as another process would.</summary>
+    public void Remove(string userName)
+    {
+        lock (_lock)
+        {
+            _accounts.Remove(userName);
+        }
+    }
 }

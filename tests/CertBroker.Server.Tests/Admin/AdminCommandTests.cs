@@ -23,7 +23,7 @@ public sealed class AdminCommandTests(BrokerFactory factory) : IClassFixture<Bro
         Assert.StartsWith("cbt_", secret, StringComparison.Ordinal);
         Assert.Contains("cannot be shown again", createdOutput, StringComparison.Ordinal);
         Assert.StartsWith("NAME", table, StringComparison.Ordinal);
-        Assert.Contains("cli-made", table, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^cli-made\s+Auditor\s+admin\s", table);
         Assert.DoesNotContain(secret, table, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, before);
         Assert.Equal(HttpStatusCode.Unauthorized, after);

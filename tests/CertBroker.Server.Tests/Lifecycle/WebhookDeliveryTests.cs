@@ -13,6 +13,8 @@ namespace CertBroker.Server.Tests.Lifecycle;
 /// </summary>
 public sealed class WebhookDeliveryTests : IDisposable
 {
+    private const string Secret = "webhook-delivery-test-secret-0123456789";
+
     private readonly HttpListener _listener = new();
     private readonly int _port = LoopbackPort.Free();
     private readonly TempDirectory _data = new();
@@ -55,9 +57,14 @@ public sealed class WebhookDeliveryTests : IDisposable
         HttpListenerContext context = await _listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(60));
         using var reader = new StreamReader(context.Request.InputStream);
         string body = await reader.ReadToEndAsync();
+        string? signature = context.Request.Headers[WebhookSignature.HeaderName];
         context.Response.StatusCode = 204;
         context.Response.Close();
 
+        Assert.NotNull(signature);
+        Assert.Equal(
+            signature,
+            WebhookSignature.Create(Secret, DateTimeOffset.FromUnixTimeSeconds(long.Parse(signature.Split(',')[0][2..], System.Globalization.CultureInfo.InvariantCulture)), System.Text.Encoding.UTF8.GetBytes(body)));
         using JsonDocument payload = JsonDocument.Parse(body);
         JsonElement e = Assert.Single(payload.RootElement.GetProperty("events").EnumerateArray());
         Assert.Equal((RenewalEventTypes.RenewalDue, Serial), (e.GetProperty("type").GetString(), e.GetProperty("serial").GetString()));
@@ -68,6 +75,7 @@ public sealed class WebhookDeliveryTests : IDisposable
         var factory = new BrokerFactory();
         factory.Settings["CertBroker:DataDir"] = _data.Path;
         factory.Settings["CertBroker:Webhook:Url"] = $"http://127.0.0.1:{_port}/hooks/";
+        factory.Settings["CertBroker:Webhook:Secret"] = Secret;
         factory.Settings["CertBroker:Webhook:MaxAttempts"] = "1";
         factory.Settings["CertBroker:Webhook:InitialBackoffMilliseconds"] = "50";
         factory.Settings["CertBroker:Webhook:MaxBackoffMilliseconds"] = "100";

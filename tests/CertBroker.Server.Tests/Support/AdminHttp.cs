@@ -20,10 +20,14 @@ internal static class AdminHttp
 
     public static AuthenticationHeaderValue Bearer(string secret) => new("Bearer", secret);
 
-    /// <summary>Stores a new API token with <paramref name="role"/> straight through the service's store and returns its secret.</summary>
-    public static async Task<string> CreateTokenAsync(IServiceProvider services, Role role, string? name = null, DateTimeOffset? expiresAt = null)
+    /// <summary>
+    /// Stores a new API token with <paramref name="role"/>, acting for <paramref name="owner"/> (the bootstrap
+    /// Administrator by default), straight through the service's store and returns its secret.
+    /// </summary>
+    public static async Task<string> CreateTokenAsync(
+        IServiceProvider services, Role role, string? name = null, DateTimeOffset? expiresAt = null, string owner = "admin")
     {
-        NewApiToken token = services.GetRequiredService<ApiTokenGenerator>().Generate(name ?? $"test-{role}-{Guid.NewGuid():N}", role, expiresAt);
+        NewApiToken token = services.GetRequiredService<ApiTokenGenerator>().Generate(name ?? $"test-{role}-{Guid.NewGuid():N}", role, expiresAt, owner);
         Assert.True(await services.GetRequiredService<IApiTokenStore>().CreateAsync(token.Token, CancellationToken.None));
         return token.Secret;
     }

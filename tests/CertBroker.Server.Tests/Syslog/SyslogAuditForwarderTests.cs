@@ -31,6 +31,24 @@ public sealed class SyslogAuditForwarderTests
     }
 
     [Fact]
+    public async Task Forward_OverTcp_HostileNameInTargetAndDetails_ArrivesAsOneMessage()
+    {
+        await using TcpSyslogCollector collector = TcpSyslogCollector.Start();
+        await using SyslogSender sender = await StartSenderAsync(collector.Port, o => o.Transport = SyslogTransport.Tcp);
+        const string hostile = "printer\n<36>1 2026-03-14T09:26:53Z broker01 certbroker - auth.login - forged";
+        AuditEvent refused = LockedOut with { Action = AuditActions.LoginFailed, Target = hostile, Details = "Unknown user " + hostile };
+
+        new SyslogAuditForwarder(sender).Forward(refused);
+        new SyslogAuditForwarder(sender).Forward(LockedOut);
+        List<byte[]> received = await collector.ReceiveAsync(2);
+
+        ParsedSyslogMessage first = ParsedSyslogMessage.Parse(received[0]);
+        Assert.Equal("printer#012<36>1 2026-03-14T09:26:53Z broker01 certbroker - auth.login - forged", first["target"]);
+        Assert.DoesNotContain('\n', first.Message!);
+        AssertLockedOut(ParsedSyslogMessage.Parse(received[1]));
+    }
+
+    [Fact]
     public async Task Forward_OverTcp_MapsEveryFieldAndLeavesOutEmptyOnes()
     {
         await using TcpSyslogCollector collector = TcpSyslogCollector.Start();

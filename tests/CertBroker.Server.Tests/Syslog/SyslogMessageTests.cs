@@ -66,6 +66,50 @@ public sealed class SyslogMessageTests
     }
 
     [Fact]
+    public void Format_CnWithNewlineAndForgedHeader_StaysOneLineWithTheLineBreakEscaped()
+    {
+        // What a device can put in its CSR's CN: a line break, then what a text receiver would take for a new message.
+        const string hostile = "door-7\n<36>1 2026-03-14T09:26:53Z broker01 certbroker - EnrolmentIssued - forged\r\0end";
+        SyslogEvent issued = Event() with
+        {
+            Message = "Certificate issued to CN=" + hostile,
+            Fields = new Dictionary<string, string?> { ["subject"] = "CN=" + hostile },
+        };
+
+        byte[] bytes = SyslogMessage.Format(issued, Origin, 2048);
+
+        Assert.DoesNotContain(bytes, b => b < 0x20 || b == 0x7F);
+        ParsedSyslogMessage parsed = ParsedSyslogMessage.Parse(bytes);
+        const string escaped = "door-7#012<36>1 2026-03-14T09:26:53Z broker01 certbroker - EnrolmentIssued - forged#015#000end";
+        Assert.Equal("Certificate issued to CN=" + escaped, parsed.Message);
+        Assert.Equal("CN=" + escaped, parsed["subject"]);
+    }
+
+    [Theory]
+    [InlineData("a\tb", "a#011b")]
+    [InlineData("\u001b[31mred", "#033[31mred")]
+    [InlineData("del\u007f", "del#177")]
+    [InlineData("nel\u0085", "nel#205")]
+    [InlineData("ls\u2028ps\u2029", "ls#20050ps#20051")]
+    [InlineData("Jürgen & Søn #1", "Jürgen & Søn #1")]
+    public void Format_ControlCharacterInText_IsWrittenAsHashAndOctal(string text, string expected)
+    {
+        ParsedSyslogMessage parsed = ParsedSyslogMessage.Parse(SyslogMessage.Format(Event() with { Message = text }, Origin, 2048));
+
+        Assert.Equal(expected, parsed.Message);
+    }
+
+    [Fact]
+    public void Format_ParamValueWithControlCharactersAndRfcSpecials_EscapesBoth()
+    {
+        SyslogEvent tricky = Event() with { Fields = new Dictionary<string, string?> { ["subject"] = "CN=a\"]\n\\" } };
+
+        string text = Encoding.UTF8.GetString(SyslogMessage.Format(tricky, Origin, 2048));
+
+        Assert.Contains("subject=\"CN=a\\\"\\]#012\\\\\"]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_NoFieldsNoTextNoTime_UsesNilValuesAndNoTrailingSpace()
     {
         var bare = new SyslogEvent { Timestamp = default, Severity = SyslogSeverity.Notice, MessageId = "" };
