@@ -11,7 +11,7 @@ namespace CertBroker.Storage.Tests.Sqlite;
 /// </summary>
 public sealed class SqliteTokenOwnerMigrationTests : IAsyncLifetime
 {
-    private const int OwnersVersion = 15;
+    private const int OwnersVersion = 17;
 
     private readonly SqliteHarness _harness = new();
 
