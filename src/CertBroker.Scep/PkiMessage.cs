@@ -18,6 +18,9 @@ public sealed class PkiMessage : IDisposable
     /// <summary>The messageType number as sent; may be a value <see cref="Scep.MessageType"/> does not name.</summary>
     public required MessageType MessageType { get; init; }
 
+    /// <summary>The longest transactionID accepted: certmonger's 77 decimal digits and SHA-256 hex fit with room to spare.</summary>
+    public const int MaxTransactionIdLength = 256;
+
     public required string TransactionId { get; init; }
 
     /// <summary>The transactionID attribute value as encoded, echoed byte for byte in replies (RFC 8894 §3.2.1.1).</summary>
@@ -163,6 +166,12 @@ public sealed class PkiMessage : IDisposable
         {
             byte[] transactionIdEncoded = RequiredValue(signer, Oids.ScepTransactionId).ToArray();
             string transactionId = Asn.ReadLenientString(new AsnReader(transactionIdEncoded, AsnEncodingRules.BER));
+            if (transactionId.Length is 0 or > MaxTransactionIdLength)
+            {
+                // Stored with every transaction and named in the audit trail: a bound keeps both bounded.
+                throw new ScepFormatException($"transactionID has {transactionId.Length} characters, not 1 to {MaxTransactionIdLength}.");
+            }
+
             string messageTypeText = Asn.ReadLenientString(Reader(RequiredValue(signer, Oids.ScepMessageType)));
             if (!int.TryParse(messageTypeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int messageType))
             {

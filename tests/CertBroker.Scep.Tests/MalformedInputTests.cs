@@ -93,6 +93,27 @@ public sealed class MalformedInputTests
         Assert.True(parsed.SignatureValid);
     }
 
+    [Theory]
+    [InlineData(256, true)]
+    [InlineData(257, false)]
+    public void Read_TransactionIdLength_BoundedAt256Characters(int length, bool read)
+    {
+        // Stored with every transaction and named in the audit trail: a request cannot make either grow at will.
+        using var client = new TestIdentity("CN=SCEP SIGNER");
+        using var ra = new TestIdentity("CN=RA");
+        byte[] message = PkiRequest.Write(MessageType.PkcsReq, new string('7', length), RandomNumberGenerator.GetBytes(16), [1, 2],
+            [ra.Certificate], ContentEncryptionAlgorithm.Aes128Cbc, client.Signer(), DateTimeOffset.UtcNow);
+
+        if (read)
+        {
+            Assert.Equal(length, PkiMessage.Read(message).TransactionId.Length);
+        }
+        else
+        {
+            Assert.Throws<ScepFormatException>(() => PkiMessage.Read(message));
+        }
+    }
+
     [Fact]
     public void Parse_GarbageCsr_ThrowsBadRequest()
     {

@@ -86,16 +86,7 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
     public static string Key(string source, string profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        string network = source;
-        if (System.Net.IPAddress.TryParse(source, out System.Net.IPAddress? address)
-            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !address.IsIPv4MappedToIPv6)
-        {
-            byte[] bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            network = new System.Net.IPAddress(bytes) + "/64";
-        }
-
-        return profile.ToLowerInvariant() + "\n" + network;
+        return profile.ToLowerInvariant() + "\n" + SourceNetwork.Of(source);
     }
 
     private void Sweep(DateTimeOffset now)

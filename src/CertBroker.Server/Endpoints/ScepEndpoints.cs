@@ -50,6 +50,7 @@ internal sealed partial class ScepHandler(
     WeakCryptoPolicy policy,
     IOptions<BrokerOptions> options,
     ScepMetrics metrics,
+    ScepFailureLimiter failures,
     ILogger<ScepHandler> logger)
 {
     private const string PkiMessageType = "application/x-pki-message";
@@ -130,6 +131,16 @@ internal sealed partial class ScepHandler(
 
     private async Task PkiOperationAsync(HttpContext http, ScepProfile profile, RequestLogEntry entry)
     {
+        string? address = http.Connection.RemoteIpAddress?.ToString();
+        if (failures.IsLimited(address, out TimeSpan retryAfter))
+        {
+            // Answered before the body is read: a loop of refused requests costs no decryption, signing or storage.
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteTextAsync(http, StatusCodes.Status429TooManyRequests, "Too many refused requests\n", entry.Because("Source over its limit of refused requests."))
+                .ConfigureAwait(false);
+            return;
+        }
+
         int limit = options.Value.MaxMessageBytes;
         byte[]? message;
         if (HttpMethods.IsPost(http.Request.Method))
@@ -137,6 +148,7 @@ internal sealed partial class ScepHandler(
             message = await ReadBodyAsync(http.Request, limit, http.RequestAborted).ConfigureAwait(false);
             if (message is null)
             {
+                failures.RecordFailure(address);
                 await WriteTextAsync(http, StatusCodes.Status413PayloadTooLarge, "SCEP message too large\n", entry.Because($"Body over {limit} bytes.")).ConfigureAwait(false);
                 return;
             }
@@ -147,15 +159,20 @@ internal sealed partial class ScepHandler(
             message = raw is null ? null : MessageEncoding.DecodeQueryValue(raw, limit);
             if (message is null)
             {
+                failures.RecordFailure(address);
                 await WriteTextAsync(http, StatusCodes.Status400BadRequest, "Invalid SCEP message\n", entry.Because("GET message missing, not base64 or too large."))
                     .ConfigureAwait(false);
                 return;
             }
         }
 
-        string? address = http.Connection.RemoteIpAddress?.ToString();
         ScepResult result = await responder.HandleAsync(profile, message, address, http.RequestAborted).ConfigureAwait(false);
         entry.Apply(result);
+        if (result.Body is null || result.Status == PkiStatus.Failure)
+        {
+            failures.RecordFailure(address);
+        }
+
         if (result.Unavailable)
         {
             await WriteUnavailableAsync(http, entry).ConfigureAwait(false);

@@ -51,6 +51,9 @@ internal static class ServiceRegistration
         services.AddEnrolmentPipeline();
         services.AddSingleton<CaCertificateResponses>();
         services.AddSingleton<ScepHandler>();
+        services.AddSingleton<ScepFailureLimiter>();
+        services.AddOptions<ScepRateLimitOptions>().BindConfiguration(ScepRateLimitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ScepRateLimitOptions>, ScepRateLimitOptionsValidator>();
         services.AddMonitoring();
         services.AddAdminAccess();
         return services;

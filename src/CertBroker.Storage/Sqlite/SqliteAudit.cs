@@ -41,7 +41,7 @@ internal static class SqliteAudit
             auditEvent.SourceAddress,
             auditEvent.Target,
             auditEvent.Profile,
-            auditEvent.Details,
+            Details = Bounded(auditEvent.Details),
             Class = (long)auditClass,
             MaxRecords = limits.For(auditClass),
         });
@@ -80,7 +80,7 @@ internal static class SqliteAudit
             source.Value = (object?)auditEvent.SourceAddress ?? DBNull.Value;
             target.Value = (object?)auditEvent.Target ?? DBNull.Value;
             profile.Value = (object?)auditEvent.Profile ?? DBNull.Value;
-            details.Value = (object?)auditEvent.Details ?? DBNull.Value;
+            details.Value = (object?)Bounded(auditEvent.Details) ?? DBNull.Value;
             auditClass.Value = (long)eventClass;
             insert.ExecuteNonQuery();
             added[(int)eventClass]++;
@@ -94,6 +94,13 @@ internal static class SqliteAudit
             }
         }
     }
+
+    /// <summary>The most characters of an event's details the trail keeps, so no event costs more than a few KB.</summary>
+    public const int MaxDetailsLength = 2_000;
+
+    /// <summary>Details cut to <see cref="MaxDetailsLength"/>, marked with an ellipsis.</summary>
+    public static string? Bounded(string? details) =>
+        details is { Length: > MaxDetailsLength } ? string.Concat(details.AsSpan(0, MaxDetailsLength - 1), "…") : details;
 
     public static List<StoredAuditEvent> List(SqliteConnection connection, AuditQuery query)
     {
