@@ -106,9 +106,18 @@ internal static class DecodeCommand
             output.WriteLine($"Signing time:         {signingTime:u}");
         }
 
-        output.WriteLine($"Signer:               {pki.Signer.Subject}");
-        output.WriteLine($"Signer issuer/serial: {pki.Signer.Issuer} / {pki.Signer.SerialNumber}");
-        output.WriteLine($"Signer validity:      {pki.Signer.NotBefore:u} to {pki.Signer.NotAfter:u}");
+        try
+        {
+            output.WriteLine($"Signer:               {pki.Signer.Subject}");
+            output.WriteLine($"Signer issuer/serial: {pki.Signer.Issuer} / {pki.Signer.SerialNumber}");
+            output.WriteLine($"Signer validity:      {pki.Signer.NotBefore:u} to {pki.Signer.NotAfter:u}");
+        }
+        catch (ScepFailureException ex)
+        {
+            // A signer certificate the platform cannot load: still worth showing the rest of the message.
+            output.WriteLine($"Signer:               unreadable ({ex.Message})");
+        }
+
         output.WriteLine($"Signature:            {pki.Signature.Scheme} with {DigestAlgorithms.DisplayName(pki.Signature.Digest)}, {(pki.SignatureValid ? "valid" : "INVALID")}");
         output.WriteLine($"Certificates:         {pki.Certificates.Count}");
     }
