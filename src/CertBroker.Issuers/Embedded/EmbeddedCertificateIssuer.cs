@@ -79,8 +79,8 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
 
     /// <summary>
     /// Issues a certificate valid from now minus <see cref="ClockSkewAllowance"/> (never before the CA's notBefore) to
-    /// now plus the template's validity (never after the CA's notAfter), with the CSR's subject, key and
-    /// subjectAltName, the template's keyUsage (critical) and extendedKeyUsage, basicConstraints cA=FALSE, SKI, AKI and
+    /// now plus the template's validity (never after the CA's notAfter), with the subject, key and subjectAltName of
+    /// <paramref name="request"/> (checked and encoded by the broker, never the CSR's bytes), the template's keyUsage (critical) and extendedKeyUsage, basicConstraints cA=FALSE, SKI, AKI and
     /// the optional CRL distribution point. The key may be RSA or EC.
     /// </summary>
     /// <exception cref="InvalidOperationException">The CA certificate has expired.</exception>
@@ -193,7 +193,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     }
 
     /// <summary>
-    /// The CSR's subjectAltName as sent, except that it is made critical when the subject is empty, as
+    /// The subjectAltName the broker encoded, made critical when the subject is empty (should a caller not have), as
     /// RFC 5280 §4.2.1.6 requires.
     /// </summary>
     private static X509Extension CopySubjectAlternativeName(X509Extension extension, X500DistinguishedName subject)
