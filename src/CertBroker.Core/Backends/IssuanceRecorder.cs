@@ -45,7 +45,7 @@ public sealed class IssuanceRecorder(IEnrolmentStore enrolments, AuditRecorder a
                 State = TransactionState.Issued,
                 CertificateSerial = record.Serial,
                 UpdatedAt = now,
-                Device = DeviceObservations.From(submission.Csr, profile, transaction.RequesterAddress, now),
+                Device = DeviceObservations.From(described.Subject, described.SubjectAlternativeName, profile, transaction.RequesterAddress, now),
                 Decision = caller.Decision ?? transaction.Decision,
                 DecidedBy = caller.Decision is null ? transaction.DecidedBy : caller.Actor,
                 DecidedAt = caller.Decision is null ? transaction.DecidedAt : now,

@@ -11,16 +11,20 @@ namespace CertBroker.Core.Inventory;
 /// </summary>
 public static class DeviceObservations
 {
-    /// <summary>What a CSR to <paramref name="profile"/> tells about its device, identified by the profile's rule.</summary>
+    /// <summary>
+    /// What the names a certificate was issued with tell about its device: the names the policy let through, not
+    /// the request's, so a name the profile dropped never picks the device a certificate is attached to.
+    /// </summary>
     /// <param name="requesterAddress">The address the request came from, recorded while the device has no IP address.</param>
-    public static DeviceObservation From(CertificationRequest csr, ScepProfile profile, string? requesterAddress, DateTimeOffset seenAt)
+    public static DeviceObservation From(
+        X500DistinguishedName subject, X509Extension? subjectAlternativeName, ScepProfile profile, string? requesterAddress, DateTimeOffset seenAt)
     {
-        ArgumentNullException.ThrowIfNull(csr);
+        ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(profile);
-        CsrDeviceFacts facts = CsrDeviceFacts.From(csr);
+        CsrDeviceFacts facts = CsrDeviceFacts.From(subject, subjectAlternativeName);
         return new DeviceObservation
         {
-            Identity = facts.IdentityFor(profile.Options.DeviceIdentity, csr.Subject.Name),
+            Identity = facts.IdentityFor(profile.Options.DeviceIdentity, subject.Name),
             Name = facts.CommonName,
             SerialNumber = facts.SerialNumber,
             MacAddress = facts.MacAddress,
