@@ -1,98 +1,104 @@
 namespace CertBroker.Core.Accounts;
 
 /// <summary>
-/// Signs admin accounts in with user name and password, applying the lockout per account and reporting what the
-/// user must be warned about.
+/// Signs admin accounts in with user name and password, applying the lockout per account and source
+/// (<see cref="SignInLockout"/>) and reporting what the user must be warned about. Every attempt that gets as far as
+/// the password runs exactly one key derivation, whether the name is unknown, locked out or wrong, so the answer's
+/// timing tells none of them apart.
 /// </summary>
 public sealed class AccountAuthenticator
 {
-    // Each retry follows a concurrent change to the same account, so a handful is plenty even under a guessing burst.
+    // Each retry follows a concurrent change to the same account, so a handful is plenty.
     private const int MaxWriteAttempts = 5;
 
     private readonly IAccountStore _store;
     private readonly PasswordHasher _hasher;
     private readonly PasswordPolicy _passwordPolicy;
-    private readonly LockoutPolicy _lockoutPolicy;
+    private readonly SignInLockout _lockout;
     private readonly string _decoyHash;
 
-    public AccountAuthenticator(IAccountStore store, PasswordHasher hasher, PasswordPolicy passwordPolicy, LockoutPolicy lockoutPolicy)
+    public AccountAuthenticator(IAccountStore store, PasswordHasher hasher, PasswordPolicy passwordPolicy, SignInLockout lockout)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(hasher);
         ArgumentNullException.ThrowIfNull(passwordPolicy);
-        ArgumentNullException.ThrowIfNull(lockoutPolicy);
+        ArgumentNullException.ThrowIfNull(lockout);
         _store = store;
         _hasher = hasher;
         _passwordPolicy = passwordPolicy;
-        _lockoutPolicy = lockoutPolicy;
+        _lockout = lockout;
         _decoyHash = hasher.DecoyHash();
     }
 
-    public async Task<AuthenticationResult> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+    /// <param name="source">The caller's address, as the lockout counts it; null when unknown.</param>
+    public async Task<AuthenticationResult> AuthenticateAsync(string userName, string password, string? source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
 
-        // The password is checked once per stored hash, not once per retry: a retry after a concurrent failure
-        // count update needs no new key derivation, only a new look at the lockout.
-        string? checkedHash = null;
-        bool passwordMatches = false;
-
-        for (int attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        DateTimeOffset? lockedUntil = _lockout.LockedUntil(userName, source);
+        if (lockedUntil is null && _lockout.SlowDown(userName, source) is { } wait)
         {
-            AdminAccount? account = await _store.FindAsync(userName, cancellationToken).ConfigureAwait(false);
-            if (account is null)
-            {
-                // Cost the same as a wrong password, so the response time does not tell which user names exist.
-                _hasher.Verify(password, _decoyHash);
-                return AuthenticationResult.Refused(userName, AuthenticationFailure.UnknownUser);
-            }
+            // Refused before any key derivation: that is what makes the slow-down cheap for us.
+            return AuthenticationResult.SlowedDown(userName, wait);
+        }
 
-            if (_lockoutPolicy.LockedUntil(account.Lockout) is { } lockedUntil)
-            {
-                return AuthenticationResult.Locked(account.UserName, lockedUntil);
-            }
+        AdminAccount? account = await _store.FindAsync(userName, cancellationToken).ConfigureAwait(false);
 
-            if (!string.Equals(account.PasswordHash, checkedHash, StringComparison.Ordinal))
-            {
-                passwordMatches = _hasher.Verify(password, account.PasswordHash);
-                checkedHash = account.PasswordHash;
-            }
+        // One derivation on every path from here: against the decoy when there is no account, and against the real
+        // hash even when locked out, whose answer is then ignored.
+        bool passwordMatches = _hasher.Verify(password, account?.PasswordHash ?? _decoyHash);
+        string name = account?.UserName ?? userName;
+        if (lockedUntil is { } until)
+        {
+            return AuthenticationResult.Locked(name, until);
+        }
 
-            if (account.Disabled)
-            {
-                return AuthenticationResult.Refused(account.UserName, AuthenticationFailure.AccountDisabled);
-            }
+        if (account is null || !passwordMatches)
+        {
+            return _lockout.RecordFailure(userName, source) is { } imposed
+                ? AuthenticationResult.Locked(name, imposed)
+                : AuthenticationResult.Refused(name, account is null ? AuthenticationFailure.UnknownUser
+                    : account.Disabled ? AuthenticationFailure.AccountDisabled : AuthenticationFailure.WrongPassword);
+        }
 
-            if (!passwordMatches)
-            {
-                LockoutState failed = _lockoutPolicy.RecordFailure(account.Lockout);
-                if (!await _store.UpdateAsync(account.WithLockout(failed), cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
+        if (account.Disabled)
+        {
+            return AuthenticationResult.Refused(name, AuthenticationFailure.AccountDisabled);
+        }
 
-                return _lockoutPolicy.LockedUntil(failed) is { } until
-                    ? AuthenticationResult.Locked(account.UserName, until)
-                    : AuthenticationResult.Refused(account.UserName, AuthenticationFailure.WrongPassword);
-            }
+        _lockout.RecordSuccess(userName, source);
+        return await SignedInAsync(account, password, cancellationToken).ConfigureAwait(false);
+    }
 
-            AdminAccount updated = account.WithLockout(_lockoutPolicy.RecordSuccess(account.Lockout));
-            if (_hasher.NeedsRehash(account.PasswordHash))
-            {
-                // The one moment the password is at hand to re-derive with the configured iteration count.
-                updated = updated with { PasswordHash = _hasher.Hash(password) };
-            }
-
-            if (updated != account && !await _store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
+    private async Task<AuthenticationResult> SignedInAsync(AdminAccount account, string password, CancellationToken cancellationToken)
+    {
+        if (!_hasher.NeedsRehash(account.PasswordHash))
+        {
             return SignedIn(account);
         }
 
-        return AuthenticationResult.Refused(userName, AuthenticationFailure.Contention);
+        // The one moment the password is at hand to re-derive with the configured iteration count; a concurrent
+        // change of the account (role, another rehash) only means reading it again.
+        string hash = _hasher.Hash(password);
+        for (int attempt = 0; attempt < MaxWriteAttempts; attempt++)
+        {
+            if (await _store.UpdateAsync(account with { PasswordHash = hash }, cancellationToken).ConfigureAwait(false))
+            {
+                return SignedIn(account);
+            }
+
+            AdminAccount? current = await _store.FindAsync(account.UserName, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Disabled || !string.Equals(current.PasswordHash, account.PasswordHash, StringComparison.Ordinal))
+            {
+                // Deleted, disabled or given a new password while we checked the old one.
+                return AuthenticationResult.Refused(account.UserName, AuthenticationFailure.Contention);
+            }
+
+            account = current;
+        }
+
+        return AuthenticationResult.Refused(account.UserName, AuthenticationFailure.Contention);
     }
 
     private AuthenticationResult SignedIn(AdminAccount account)

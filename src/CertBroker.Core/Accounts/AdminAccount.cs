@@ -28,10 +28,13 @@ public sealed record AdminAccount
     /// </summary>
     public bool MustChangePassword { get; init; }
 
-    /// <summary>Failed sign-ins since the last success or lockout.</summary>
+    /// <summary>
+    /// Failed sign-ins as versions before the per-source lockout stored them. Sign-in no longer reads or writes it (see
+    /// <see cref="SignInLockout"/>); an unlock or password reset clears it.
+    /// </summary>
     public int FailureCount { get; init; }
 
-    /// <summary>End of the current or last lockout.</summary>
+    /// <summary>End of a lockout as versions before the per-source lockout stored it; no longer enforced.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
 
     /// <summary>A disabled account cannot sign in, whatever its password.</summary>

@@ -20,6 +20,9 @@ public sealed record AuthenticationResult
     /// <summary>When the lockout ends, for <see cref="AuthenticationStatus.LockedOut"/>.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
 
+    /// <summary>How long to wait before trying again, for <see cref="AuthenticationStatus.SlowedDown"/>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Why it failed, for <see cref="AuthenticationStatus.Failed"/>; for the log only.</summary>
     public AuthenticationFailure? Failure { get; init; }
 
@@ -43,4 +46,7 @@ public sealed record AuthenticationResult
 
     public static AuthenticationResult Locked(string userName, DateTimeOffset lockedUntil) =>
         new() { Status = AuthenticationStatus.LockedOut, UserName = userName, LockedUntil = lockedUntil };
+
+    public static AuthenticationResult SlowedDown(string userName, TimeSpan retryAfter) =>
+        new() { Status = AuthenticationStatus.SlowedDown, UserName = userName, RetryAfter = retryAfter };
 }

@@ -22,6 +22,18 @@ public sealed class LockoutOptionsValidator : IValidateOptions<LockoutOptions>
             failures.Add($"{Section}:{nameof(options.DurationMinutes)} is {options.DurationMinutes}; it must be between 1 and 60.");
         }
 
+        if (options.SlowDownThreshold < options.Threshold || options.SlowDownThreshold > 1000)
+        {
+            failures.Add(
+                $"{Section}:{nameof(options.SlowDownThreshold)} is {options.SlowDownThreshold}; it must be between " +
+                $"{nameof(options.Threshold)} ({options.Threshold}) and 1000.");
+        }
+
+        if (options.SlowDownSeconds is < 1 or > 60)
+        {
+            failures.Add($"{Section}:{nameof(options.SlowDownSeconds)} is {options.SlowDownSeconds}; it must be between 1 and 60.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

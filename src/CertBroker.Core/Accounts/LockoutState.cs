@@ -1,6 +1,6 @@
 namespace CertBroker.Core.Accounts;
 
-/// <summary>An account's record of failed sign-ins: failures since the last success or lockout, and any lockout's end.</summary>
+/// <summary>The stored lockout fields of an account, from versions before <see cref="SignInLockout"/>; kept so they can be cleared.</summary>
 public sealed record LockoutState(int FailureCount, DateTimeOffset? LockedUntil)
 {
     /// <summary>No failures, not locked.</summary>

@@ -42,13 +42,13 @@ internal static class AccountEndpoints
         return api;
     }
 
-    private static async Task<IResult> ListAsync(IAccountAdministration store, PasswordPolicy policy, LockoutPolicy lockout, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(IAccountAdministration store, PasswordPolicy policy, SignInLockout lockout, CancellationToken cancellationToken)
     {
         IReadOnlyList<AdminAccount> accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(accounts.Select(a => AccountResponse.From(a, policy, lockout)).ToList());
     }
 
-    private static async Task<IResult> GetAsync(string userName, IAccountStore store, PasswordPolicy policy, LockoutPolicy lockout, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string userName, IAccountStore store, PasswordPolicy policy, SignInLockout lockout, CancellationToken cancellationToken)
     {
         AdminAccount? account = await store.FindAsync(userName, cancellationToken).ConfigureAwait(false);
         return account is null ? AdminProblems.NotFound($"Account '{userName}'") : TypedResults.Ok(AccountResponse.From(account, policy, lockout));
@@ -132,10 +132,16 @@ internal static class AccountEndpoints
         }, cancellationToken);
     }
 
-    private static Task<IResult> UnlockAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken) =>
-        UpdateAsync(userName, http, services, AuditActions.AccountUnlocked,
-            account => (account.WithLockout(LockoutState.Clear), $"Failed sign-ins forgotten ({account.FailureCount}); lockout lifted."),
+    private static Task<IResult> UnlockAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken)
+    {
+        // Lockouts are counted in memory per source; the stored fields are only cleared for rows an older version wrote.
+        SignInLockoutStatus status = services.Lockout.Status(userName);
+        services.Lockout.Clear(userName);
+        return UpdateAsync(userName, http, services, AuditActions.AccountUnlocked,
+            account => (account.WithLockout(LockoutState.Clear),
+                $"Failed sign-ins forgotten ({status.RecentFailures}); lockout lifted for {status.LockedSources} source(s)."),
             cancellationToken);
+    }
 
     private static Task<IResult> ResetPasswordAsync(
         string userName, ResetPasswordRequest request, HttpContext http, AccountServices services, CancellationToken cancellationToken)
@@ -152,6 +158,7 @@ internal static class AccountEndpoints
 
         // Hashed once, outside the retry loop: the derivation is the slow part.
         string hash = services.Hasher.Hash(request.Password);
+        services.Lockout.Clear(userName);
         DateTimeOffset now = services.Time.GetUtcNow();
         return UpdateAsync(userName, http, services, AuditActions.PasswordChanged, account =>
             (account.WithLockout(LockoutState.Clear) with
@@ -223,7 +230,7 @@ internal sealed class AccountServices(
     IAccountAdministration store,
     PasswordHasher hasher,
     PasswordPolicy policy,
-    LockoutPolicy lockout,
+    SignInLockout lockout,
     AuditRecorder recorder,
     TimeProvider time)
 {
@@ -235,9 +242,11 @@ internal sealed class AccountServices(
 
     public PasswordPolicy Policy { get; } = policy;
 
+    public SignInLockout Lockout { get; } = lockout;
+
     public AuditRecorder Recorder { get; } = recorder;
 
     public TimeProvider Time { get; } = time;
 
-    public AccountResponse Describe(AdminAccount account) => AccountResponse.From(account, Policy, lockout);
+    public AccountResponse Describe(AdminAccount account) => AccountResponse.From(account, Policy, Lockout);
 }

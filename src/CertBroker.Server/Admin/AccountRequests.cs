@@ -13,7 +13,10 @@ internal sealed record ResetPasswordRequest(string? Password);
 internal sealed record ChangeOwnPasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>An account as the API shows it; never the password hash.</summary>
-/// <param name="LockedUntil">End of a lockout in force, else null.</param>
+/// <param name="LockedUntil">
+/// The latest end of a lockout in force for any source address (lockouts are per account and source), else null.
+/// </param>
+/// <param name="FailureCount">Failed sign-ins from all sources within the lockout period.</param>
 /// <param name="PasswordExpiresAt">When the password expires under the current policy; null when passwords do not expire.</param>
 internal sealed record AccountResponse(
     string UserName,
@@ -26,16 +29,20 @@ internal sealed record AccountResponse(
     bool IsBootstrapPassword,
     bool MustChangePassword)
 {
-    public static AccountResponse From(AdminAccount account, PasswordPolicy policy, LockoutPolicy lockout) => new(
-        account.UserName,
-        account.Role,
-        account.Disabled,
-        lockout.LockedUntil(account.Lockout),
-        account.FailureCount,
-        account.PasswordSetAt,
-        policy.ExpiresAt(account.PasswordSetAt),
-        account.IsBootstrapPassword,
-        account.MustChangePassword);
+    public static AccountResponse From(AdminAccount account, PasswordPolicy policy, SignInLockout lockout)
+    {
+        SignInLockoutStatus status = lockout.Status(account.UserName);
+        return new(
+            account.UserName,
+            account.Role,
+            account.Disabled,
+            status.LockedUntil,
+            status.RecentFailures,
+            account.PasswordSetAt,
+            policy.ExpiresAt(account.PasswordSetAt),
+            account.IsBootstrapPassword,
+            account.MustChangePassword);
+    }
 }
 
 /// <summary>User names: what HTTP Basic can carry and a log line can show unambiguously.</summary>

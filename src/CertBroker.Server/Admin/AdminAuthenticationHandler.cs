@@ -22,6 +22,8 @@ internal sealed class AdminAuthenticationHandler(
     AccountAuthenticator accounts,
     ApiTokenAuthenticator tokens,
     PasswordCheckLimiter passwordChecks,
+    SourceFailureLimiter sourceFailures,
+    IOptions<SignInLimitOptions> limits,
     SignInAudit signInAudit,
     MonitoringToken monitoringToken)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
@@ -29,6 +31,9 @@ internal sealed class AdminAuthenticationHandler(
     public const string SchemeName = "CertBroker";
 
     private const string Realm = "CertBroker";
+
+    // Set when a password check was refused unrun; the challenge then answers 429 with this Retry-After.
+    private static readonly object RetryAfterKey = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -56,6 +61,18 @@ internal sealed class AdminAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         AuthenticateResult result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        if (Context.Items[RetryAfterKey] is TimeSpan retryAfter)
+        {
+            // The same answer whatever the reason (full queue, failing source, name under attack), and no challenge:
+            // credentials were not looked at, so asking for others would be wrong.
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await TypedResults.Problem(
+                    "Too many sign-in attempts; try again after the time in Retry-After.",
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests")
+                .ExecuteAsync(Context).ConfigureAwait(false);
+            return;
+        }
         bool bearerRefused = result.Failure is not null && Credentials(Request.Headers.Authorization.ToString(), "Bearer") is not null;
 
         Response.Headers.Append(HeaderNames.WWWAuthenticate, $"Basic realm=\"{Realm}\", charset=\"UTF-8\"");
@@ -82,12 +99,38 @@ internal sealed class AdminAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed Basic credentials.");
         }
 
-        AuthenticationResult result = await passwordChecks
-            .RunAsync(() => accounts.AuthenticateAsync(userName, password, Context.RequestAborted), Context.RequestAborted)
+        // Cheapest refusals first: none of these derives a key, so a flood costs a dictionary look-up per request.
+        string? source = Context.Connection.RemoteIpAddress?.ToString();
+        if (sourceFailures.RetryAfter(source) is { } sourceWait)
+        {
+            Logger.LogDebug("Admin sign-in from {SourceAddress} refused unchecked: too many failures from it", source);
+            return TooMany(sourceWait);
+        }
+
+        (bool admitted, AuthenticationResult? checkedResult) = await passwordChecks
+            .TryRunAsync(() => accounts.AuthenticateAsync(userName, password, source, Context.RequestAborted), Context.RequestAborted)
             .ConfigureAwait(false);
+        if (!admitted || checkedResult is not { } result)
+        {
+            Logger.LogDebug("Admin sign-in from {SourceAddress} refused unchecked: the password-check queue is full", source);
+            return TooMany(TimeSpan.FromSeconds(limits.Value.BusyRetryAfterSeconds));
+        }
+
+        if (result.Status == AuthenticationStatus.SlowedDown)
+        {
+            Logger.LogDebug("Admin sign-in of {UserName} from {SourceAddress} slowed down: the account is under attack", result.UserName, source);
+            return TooMany(result.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
+        if (!result.Succeeded)
+        {
+            sourceFailures.RecordFailure(source);
+        }
+
         await signInAudit.AccountAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
         {
+            // Unknown name, wrong password, locked out, disabled: one answer, so none can be told from another.
             return AuthenticateResult.Fail("Account sign-in refused.");
         }
 
@@ -136,6 +179,12 @@ internal sealed class AdminAuthenticationHandler(
         }
 
         return Success(claims);
+    }
+
+    private AuthenticateResult TooMany(TimeSpan retryAfter)
+    {
+        Context.Items[RetryAfterKey] = retryAfter;
+        return AuthenticateResult.Fail("Too many sign-in attempts.");
     }
 
     private AuthenticateResult Success(List<Claim> claims)

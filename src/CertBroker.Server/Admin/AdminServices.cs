@@ -13,13 +13,15 @@ internal static class AdminServices
     {
         AddValidatedOptions<PasswordPolicyOptions, PasswordPolicyOptionsValidator>(services, PasswordPolicyOptions.SectionName);
         AddValidatedOptions<LockoutOptions, LockoutOptionsValidator>(services, LockoutOptions.SectionName);
+        AddValidatedOptions<SignInLimitOptions, SignInLimitOptionsValidator>(services, SignInLimitOptions.SectionName);
         AddValidatedOptions<PasswordHashingOptions, PasswordHashingOptionsValidator>(services, PasswordHashingOptions.SectionName);
         AddValidatedOptions<BootstrapAdminOptions, BootstrapAdminOptionsValidator>(services, BootstrapAdminOptions.SectionName);
         AddValidatedOptions<AuditOptions, AuditOptionsValidator>(services, AuditOptions.SectionName);
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordPolicy>();
-        services.AddSingleton<LockoutPolicy>();
+        services.AddSingleton<SignInLockout>();
+        services.AddSingleton<SourceFailureLimiter>();
         services.AddSingleton<AccountAuthenticator>();
         services.AddSingleton<ApiTokenAuthenticator>();
         services.AddSingleton<ApiTokenGenerator>();

@@ -25,7 +25,7 @@ internal sealed partial class SignInAudit(AuditRecorder recorder, TimeProvider t
                 return SucceededAsync(http, result.UserName, result.UserName, cancellationToken);
             case AuthenticationStatus.LockedOut:
                 LogLockedOut(result.UserName, result.LockedUntil, http.Connection.RemoteIpAddress?.ToString());
-                return RecordAsync(http, AuditActions.AccountLockedOut, result.UserName, $"Locked until {result.LockedUntil:O}.", cancellationToken);
+                return RecordAsync(http, AuditActions.AccountLockedOut, result.UserName, $"Locked until {result.LockedUntil:O} for this source address; other addresses may still sign in.", cancellationToken);
             default:
                 LogRefused(result.UserName, result.Failure, http.Connection.RemoteIpAddress?.ToString());
                 return RecordAsync(http, AuditActions.LoginFailed, result.UserName, Describe(result.Failure), cancellationToken);
@@ -94,7 +94,7 @@ internal sealed partial class SignInAudit(AuditRecorder recorder, TimeProvider t
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin sign-in of {UserName} from {SourceAddress} refused: {Failure}")]
     private partial void LogRefused(string userName, AuthenticationFailure? failure, string? sourceAddress);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin account {UserName} locked until {LockedUntil} after a failed sign-in from {SourceAddress}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin account {UserName} locked until {LockedUntil} for sign-ins from {SourceAddress}")]
     private partial void LogLockedOut(string userName, DateTimeOffset? lockedUntil, string? sourceAddress);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API token {Token} from {SourceAddress} refused: {Failure}")]

@@ -35,9 +35,9 @@ public sealed class BootstrapAdminTests : IDisposable
     {
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
         var authenticator = new AccountAuthenticator(
-            _store, _hasher, Policy(new PasswordPolicyOptions()), new LockoutPolicy(Options.Create(new LockoutOptions()), _clock));
+            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(Options.Create(new LockoutOptions()), _clock));
 
-        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", Generated(result), CancellationToken.None);
+        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", Generated(result), null, CancellationToken.None);
 
         Assert.True(signIn.Succeeded);
         Assert.True(signIn.MustChangePassword);
@@ -49,9 +49,9 @@ public sealed class BootstrapAdminTests : IDisposable
     {
         await Bootstrap(new BootstrapAdminOptions { BootstrapPassword = "Initial-Setup-2025" }).EnsureAdministratorAsync(CancellationToken.None);
         var authenticator = new AccountAuthenticator(
-            _store, _hasher, Policy(new PasswordPolicyOptions()), new LockoutPolicy(Options.Create(new LockoutOptions()), _clock));
+            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(Options.Create(new LockoutOptions()), _clock));
 
-        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", "Initial-Setup-2025", CancellationToken.None);
+        AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", "Initial-Setup-2025", null, CancellationToken.None);
 
         Assert.True(signIn.Succeeded);
         Assert.False(signIn.MustChangePassword);

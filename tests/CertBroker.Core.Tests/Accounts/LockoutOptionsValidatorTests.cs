@@ -30,7 +30,7 @@ public sealed class LockoutOptionsValidatorTests
     [Fact]
     public void Validate_EveryValueOutOfRange_ReportsEachWithKeyAndValue()
     {
-        var options = new LockoutOptions { Threshold = 0, DurationMinutes = 61 };
+        var options = new LockoutOptions { Threshold = 0, DurationMinutes = 61, SlowDownThreshold = 1001, SlowDownSeconds = 0 };
 
         ValidateOptionsResult result = _validator.Validate(null, options);
 
@@ -38,8 +38,18 @@ public sealed class LockoutOptionsValidatorTests
             [
                 "CertBroker:Admin:Lockout:Threshold is 0; it must be between 1 and 10.",
                 "CertBroker:Admin:Lockout:DurationMinutes is 61; it must be between 1 and 60.",
+                "CertBroker:Admin:Lockout:SlowDownThreshold is 1001; it must be between Threshold (0) and 1000.",
+                "CertBroker:Admin:Lockout:SlowDownSeconds is 0; it must be between 1 and 60.",
             ],
             result.Failures);
+    }
+
+    [Fact]
+    public void Validate_SlowDownBeforeTheLockout_Fails()
+    {
+        var options = new LockoutOptions { Threshold = 10, SlowDownThreshold = 9 };
+
+        Assert.True(_validator.Validate(null, options).Failed);
     }
 
     [Theory]
