@@ -52,6 +52,10 @@ public sealed class AdminApiClient : IDisposable
     public Task<IReadOnlyList<JsonElement>> ListCertificatesAsync(string text) =>
         GetArrayAsync($"api/v1/certificates?q={Uri.EscapeDataString(text)}&limit=1000");
 
+    /// <summary><c>GET /api/v1/devices?q=TEXT</c>: the inventory's devices, each with the serial of its newest certificate.</summary>
+    public Task<IReadOnlyList<JsonElement>> ListDevicesAsync(string text) =>
+        GetArrayAsync($"api/v1/devices?q={Uri.EscapeDataString(text)}&limit=1000");
+
     /// <summary><c>GET /api/v1/requests?status=STATUS&amp;q=TEXT</c>: the request queue, as an admin looks at it.</summary>
     public Task<IReadOnlyList<JsonElement>> ListRequestsAsync(string status, string text) =>
         GetArrayAsync($"api/v1/requests?status={Uri.EscapeDataString(status)}&q={Uri.EscapeDataString(text)}");

@@ -127,6 +127,22 @@ public sealed class ExternalProcess : IAsyncDisposable
         return new ProcessResult(CommandLine, timedOut ? -1 : _process.ExitCode, StandardOutput, StandardError, timedOut, _clock.Elapsed);
     }
 
+    /// <summary>
+    /// SIGKILL to the program alone, at once: killing the whole tree first walks every process in /proc, which under
+    /// load takes long enough to matter to a test that kills at a chosen moment.
+    /// </summary>
+    public void Signal()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has ended already.
+        }
+    }
+
     /// <summary>Kills the program and everything it started, then waits briefly for the output to drain.</summary>
     public async Task KillAsync()
     {

@@ -118,3 +118,21 @@ public sealed class ManualApprovalFixture : ServerFixture, IServerKind
         new("CertBroker:Admin:BootstrapPassword", AdminPassword),
     ]);
 }
+
+/// <summary>
+/// CertBroker issuing at once on its default profile, with the first Administrator bootstrapped from configuration so
+/// tests can read the inventory. Tests that kill and restart the server use it, each class with its own process.
+/// </summary>
+public sealed class AdminCertBrokerFixture : ServerFixture, IServerKind
+{
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "Interop-Inv3ntory!x";
+
+    public static IReadOnlyList<string> ScepPaths { get; } = ["/scep"];
+
+    /// <summary>The admin API, signed in as <see cref="AdminUser"/>.</summary>
+    public AdminApiClient NewAdminClient() => new(Server.BaseAddress, AdminUser, AdminPassword);
+
+    protected override Task<ServerProcess> StartAsync() =>
+        ServerProcess.StartCertBrokerAsync(Challenge, [new("CertBroker:Admin:BootstrapPassword", AdminPassword)]);
+}

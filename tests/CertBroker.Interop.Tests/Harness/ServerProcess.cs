@@ -132,8 +132,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>
-    /// Kills the server, as a crash or a reboot would, and starts it again with the same data directory, port and
-    /// arguments; returns once it answers again.
+    /// Kills the server with SIGKILL, as a crash or the OOM killer would: no shutdown hook runs and nothing is flushed.
+    /// The signal is sent before the first await. It stays down until <see cref="RestartAsync"/>.
+    /// </summary>
+    public Task CrashAsync()
+    {
+        _process.Signal();
+        return _process.KillAsync();
+    }
+
+    /// <summary>
+    /// Kills the server unless it is down already, as a crash or a reboot would, and starts it again with the same data
+    /// directory, port and arguments; returns once it answers again.
     /// </summary>
     /// <param name="addSettings">More <c>--Key=Value</c> arguments from now on (CertBroker only), e.g. something only known after the first start.</param>
     /// <param name="cancellationToken">Cancels the wait for readiness.</param>
