@@ -86,6 +86,11 @@ catch (Exception ex)
     return 1;
 }
 
+// The admin branch below authenticates. Without these marks WebApplication adds authentication once more, at the
+// very start of the pipeline: before the trusted-proxy middleware, and for device requests too.
+((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+
 // Before anything reads the client address: lockouts, the audit trail and the request log.
 app.UseTrustedProxies();
 if (adminPorts is not null)

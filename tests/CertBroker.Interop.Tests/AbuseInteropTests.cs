@@ -110,6 +110,32 @@ public sealed class AbuseInteropTests(AbuseFixture fixture) : IClassFixture<Abus
         Assert.Equal(PkiStatus.Success, otherSource);
     }
 
+    [Fact]
+    public async Task AdminLockout_BadPasswordsFromAnotherAddress_LockOutThatAddressNotTheAdmin()
+    {
+        using HttpClient anonymous = new() { BaseAddress = fixture.Server.BaseAddress };
+        var attacker = new List<HttpStatusCode>();
+        for (int i = 0; i < 8; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:guess-{i}")));
+            request.Headers.Add("X-Forwarded-For", "198.51.100.66");
+            using HttpResponseMessage response = await anonymous.SendAsync(request);
+            attacker.Add(response.StatusCode);
+        }
+
+        using var correctFromAttacker = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+        correctFromAttacker.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + AbuseFixture.AdminPassword)));
+        correctFromAttacker.Headers.Add("X-Forwarded-For", "198.51.100.66");
+        HttpStatusCode attackerWithTheRightPassword = (await anonymous.SendAsync(correctFromAttacker)).StatusCode;
+        using HttpClient admin = AdminClient();
+        HttpStatusCode adminFromOwnAddress = (await admin.GetAsync("api/v1/me")).StatusCode;
+
+        Assert.All(attacker, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"a bad password answered {s}"));
+        Assert.NotEqual(HttpStatusCode.OK, attackerWithTheRightPassword);
+        Assert.Equal(HttpStatusCode.OK, adminFromOwnAddress);
+    }
+
     private long DatabaseBytes() =>
         Directory.EnumerateFiles(fixture.Server.DataDirectory, "certbroker.db*").Sum(f => new FileInfo(f).Length);
 
