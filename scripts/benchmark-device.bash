@@ -47,11 +47,12 @@ enrol_batch() {
   s0="$(process_ticks "$pid")"
   m0="$(machine_ticks)"
   t0="$(date +%s.%N)"
+  # Empty O, OU and C: scepclient would add its own, which a profile's default name policy refuses.
   # The subshell's children's CPU (field 16 + 17 of its stat), read after xargs has reaped every scepclient, is the
   # clients' CPU.
   client="$( (cd "$keys" && find . -mindepth 1 -maxdepth 1 -type d -printf '%f\n') |
     (xargs -P "$parallel" -I{} timeout 60 scepclient -server-url "$url" -challenge "$challenge" \
-      -private-key "$dir/{}/key.pem" -certificate "$dir/{}/cert.pem" -cn "device-$phase-$round-{}" \
+      -private-key "$dir/{}/key.pem" -certificate "$dir/{}/cert.pem" -cn "device-$phase-$round-{}" -organization "" -ou "" -country "" \
       >>"$dir/clients.log" 2>&1 || true
      awk '{ print $16 + $17 }' "/proc/$BASHPID/stat"))"
   t1="$(date +%s.%N)"
