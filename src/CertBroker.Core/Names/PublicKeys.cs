@@ -1,3 +1,5 @@
+using System.Formats.Asn1;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Scep;
@@ -17,11 +19,9 @@ public static class PublicKeys
             switch (key.Oid.Value)
             {
                 case Oids.RsaEncryption:
-                    using (RSA rsa = RSA.Create())
-                    {
-                        rsa.ImportSubjectPublicKeyInfo(csr.SubjectPublicKeyInfo, out _);
-                        return PublicKey.CreateFromSubjectPublicKeyInfo(rsa.ExportSubjectPublicKeyInfo(), out _);
-                    }
+                    // Written by hand: importing the key into OpenSSL and exporting it again costs about 0.2 ms, a
+                    // large share of an enrolment; reading and writing two INTEGERs costs microseconds.
+                    return PublicKey.CreateFromSubjectPublicKeyInfo(RsaSubjectPublicKeyInfo(csr.SubjectPublicKeyInfo), out _);
 
                 case Oids.EcPublicKey:
                     using (ECDsa ecdsa = ECDsa.Create())
@@ -43,6 +43,68 @@ public static class PublicKeys
         {
             // OpenSSL reports a named curve it does not have as PlatformNotSupportedException.
             throw new ScepFailureException(FailInfo.BadAlg, "The public key in the certification request does not import.", ex);
+        }
+    }
+
+    /// <summary>An RSA SubjectPublicKeyInfo (RFC 8017 §A.1.1) read and written again in DER, its numbers checked.</summary>
+    /// <exception cref="CryptographicException">Not an RSA public key the broker would issue for.</exception>
+    private static byte[] RsaSubjectPublicKeyInfo(byte[] encoded)
+    {
+        try
+        {
+            var reader = new AsnReader(encoded, AsnEncodingRules.BER);
+            AsnReader info = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            AsnReader algorithm = info.ReadSequence();
+            if (algorithm.ReadObjectIdentifier() != Oids.RsaEncryption)
+            {
+                throw new CryptographicException("Not an RSA key.");
+            }
+
+            if (algorithm.HasData)
+            {
+                algorithm.ReadNull();
+            }
+
+            algorithm.ThrowIfNotEmpty();
+            byte[] bits = info.ReadBitString(out int unused);
+            info.ThrowIfNotEmpty();
+            var keyReader = new AsnReader(bits, AsnEncodingRules.BER);
+            AsnReader key = keyReader.ReadSequence();
+            keyReader.ThrowIfNotEmpty();
+            BigInteger modulus = key.ReadInteger();
+            BigInteger exponent = key.ReadInteger();
+            key.ThrowIfNotEmpty();
+            long modulusBits = modulus.GetBitLength();
+            if (unused != 0 || modulus.Sign <= 0 || modulus.IsEven || modulusBits is < 512 or > 16384 || exponent < 3 || exponent.IsEven || exponent >= modulus)
+            {
+                throw new CryptographicException("The RSA public key's numbers are not a usable key.");
+            }
+
+            var rsaKey = new AsnWriter(AsnEncodingRules.DER);
+            using (rsaKey.PushSequence())
+            {
+                rsaKey.WriteInteger(modulus);
+                rsaKey.WriteInteger(exponent);
+            }
+
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier(Oids.RsaEncryption);
+                    writer.WriteNull();
+                }
+
+                writer.WriteBitString(rsaKey.Encode());
+            }
+
+            return writer.Encode();
+        }
+        catch (AsnContentException ex)
+        {
+            throw new CryptographicException("The RSA public key does not decode.", ex);
         }
     }
 }

@@ -22,4 +22,16 @@ public sealed class PublicKeysTests
 
         Assert.Equal(FailInfo.BadAlg, failure.FailInfo);
     }
+
+    [Fact]
+    public void Reencode_RsaKey_WrittenByTheBrokerEqualsTheCanonicalEncoding()
+    {
+        using RSA key = RSA.Create(2048);
+        var csr = CertBroker.Scep.CertificationRequest.Parse(
+            new CertificateRequest("CN=p", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest());
+
+        byte[] reencoded = PublicKeys.Reencode(csr).ExportSubjectPublicKeyInfo();
+
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), reencoded);
+    }
 }
