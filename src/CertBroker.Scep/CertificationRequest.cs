@@ -143,39 +143,17 @@ public sealed class CertificationRequest
     /// enrolment's self-signed certificate usually does), its already imported key is used.</param>
     public bool VerifySignature(PkiMessage? signedBy = null)
     {
-        string oid = SignatureAlgorithm.Oid;
-        string? digestOid = DigestAlgorithms.FromSignatureOid(oid);
         byte[] data = SignedPart.ToArray();
         try
         {
             if (signedBy?.SignerRsaKey is RSA known && signedBy.SignerCertificate.SubjectPublicKeyInfo.Span.SequenceEqual(SubjectPublicKeyInfo))
             {
-                return oid == Oids.RsassaPss
-                    ? known.VerifyData(data, Signature, Asn.RsaParametersHash(SignatureAlgorithm), RSASignaturePadding.Pss)
-                    : digestOid is not null and not Oids.Sha224 && known.VerifyData(data, Signature, DigestAlgorithms.FromOid(digestOid), RSASignaturePadding.Pkcs1);
+                return SignedDataCheck.Verify(SignatureAlgorithm, data, Signature, known);
             }
 
             PublicKey key = GetPublicKey();
-            if (oid == Oids.RsassaPss)
-            {
-                using RSA? rsa = key.GetRSAPublicKey();
-                return rsa is not null && rsa.VerifyData(data, Signature, Asn.RsaParametersHash(SignatureAlgorithm), RSASignaturePadding.Pss);
-            }
-
-            if (digestOid is null || digestOid == Oids.Sha224)
-            {
-                return false;
-            }
-
-            HashAlgorithmName hash = DigestAlgorithms.FromOid(digestOid);
-            if (key.Oid.Value == Oids.EcPublicKey)
-            {
-                using ECDsa? ecdsa = key.GetECDsaPublicKey();
-                return ecdsa is not null && ecdsa.VerifyData(data, Signature, hash, DSASignatureFormat.Rfc3279DerSequence);
-            }
-
-            using RSA? rsaKey = key.GetRSAPublicKey();
-            return rsaKey is not null && rsaKey.VerifyData(data, Signature, hash, RSASignaturePadding.Pkcs1);
+            using AsymmetricAlgorithm? loaded = key.Oid.Value == Oids.EcPublicKey ? key.GetECDsaPublicKey() : key.GetRSAPublicKey();
+            return SignedDataCheck.Verify(SignatureAlgorithm, data, Signature, loaded);
         }
         catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using CertBroker.Core.Challenges;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Core.Accounts;
@@ -11,71 +11,15 @@ namespace CertBroker.Core.Accounts;
 /// </summary>
 public sealed class SourceFailureLimiter(IOptions<SignInLimitOptions> options, TimeProvider time)
 {
-    // Sources idle longer than a window are dropped once the table grows this big.
-    private const int SweepAbove = 10_000;
-
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _sources = new(StringComparer.Ordinal);
+    private readonly FailureWindow _failures = new(time);
 
     private TimeSpan Window => TimeSpan.FromMinutes(options.Value.SourceFailureWindowMinutes);
 
     /// <summary>How long <paramref name="source"/> must wait before its next password check, or null when it may go ahead.</summary>
-    public TimeSpan? RetryAfter(string? source)
-    {
-        if (!_sources.TryGetValue(SourceNetwork.Of(source), out Queue<DateTimeOffset>? times))
-        {
-            return null;
-        }
+    public TimeSpan? RetryAfter(string? source) => _failures.RetryAfter(Key(source), options.Value.SourceFailureLimit, Window);
 
-        DateTimeOffset now = time.GetUtcNow();
-        lock (times)
-        {
-            Forget(times, now);
-            return times.Count < options.Value.SourceFailureLimit ? null : times.Peek() + Window - now;
-        }
-    }
+    public void RecordFailure(string? source) => _failures.Record(Key(source), options.Value.SourceFailureLimit, Window);
 
-    public void RecordFailure(string? source)
-    {
-        DateTimeOffset now = time.GetUtcNow();
-        if (_sources.Count > SweepAbove)
-        {
-            Sweep(now);
-        }
-
-        Queue<DateTimeOffset> times = _sources.GetOrAdd(SourceNetwork.Of(source), static _ => new Queue<DateTimeOffset>());
-        lock (times)
-        {
-            Forget(times, now);
-            times.Enqueue(now);
-
-            // Only the newest limit-many matter for the answer; older ones would only hold memory.
-            while (times.Count > options.Value.SourceFailureLimit)
-            {
-                times.Dequeue();
-            }
-        }
-    }
-
-    private void Forget(Queue<DateTimeOffset> times, DateTimeOffset now)
-    {
-        while (times.Count > 0 && times.Peek() <= now - Window)
-        {
-            times.Dequeue();
-        }
-    }
-
-    private void Sweep(DateTimeOffset now)
-    {
-        foreach ((string source, Queue<DateTimeOffset> times) in _sources)
-        {
-            lock (times)
-            {
-                Forget(times, now);
-                if (times.Count == 0)
-                {
-                    _sources.TryRemove(source, out _);
-                }
-            }
-        }
-    }
+    // Callers whose address is unknown (a Unix socket) count together.
+    private static string Key(string? source) => source is null ? "" : SourceNetwork.Of(source);
 }

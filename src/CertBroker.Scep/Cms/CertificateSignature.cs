@@ -26,26 +26,13 @@ public static class CertificateSignature
                 return false;
             }
 
-            if (algorithm.Oid == Oids.RsassaPss)
-            {
-                using RSA? pssKey = issuer.GetRSAPublicKey();
-                return pssKey is not null && pssKey.VerifyData(tbs.Span, signature, Asn.RsaParametersHash(algorithm), RSASignaturePadding.Pss);
-            }
-
-            if (DigestAlgorithms.FromSignatureOid(algorithm.Oid) is not { } digestOid || digestOid is Oids.Md5 or Oids.Sha224)
+            if (DigestAlgorithms.FromSignatureOid(algorithm.Oid) == Oids.Md5)
             {
                 return false;
             }
 
-            HashAlgorithmName hash = DigestAlgorithms.FromOid(digestOid);
-            using ECDsa? ecdsa = issuer.GetECDsaPublicKey();
-            if (ecdsa is not null)
-            {
-                return ecdsa.VerifyData(tbs.Span, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
-            }
-
-            using RSA? rsa = issuer.GetRSAPublicKey();
-            return rsa is not null && rsa.VerifyData(tbs.Span, signature, hash, RSASignaturePadding.Pkcs1);
+            using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)issuer.GetECDsaPublicKey() ?? issuer.GetRSAPublicKey();
+            return SignedDataCheck.Verify(algorithm, tbs.Span, signature, key);
         }
         catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException)
         {

@@ -22,14 +22,8 @@ internal sealed partial class ChallengeCleanupJob(
         int total = 0;
         try
         {
-            int deleted;
-            do
-            {
-                deleted = await challenges.DeleteSpentAsync(before, settings.BatchSize, cancellationToken).ConfigureAwait(false);
-                total += deleted;
-            }
-            while (deleted == settings.BatchSize);
-
+            total = await BatchedDeletion.DeleteAllAsync((batch, token) => challenges.DeleteSpentAsync(before, batch, token), settings.BatchSize, cancellationToken)
+                .ConfigureAwait(false);
             if (total > 0)
             {
                 LogDeleted(total);

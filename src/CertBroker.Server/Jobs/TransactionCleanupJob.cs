@@ -22,14 +22,8 @@ internal sealed partial class TransactionCleanupJob(
         int total = 0;
         try
         {
-            int deleted;
-            do
-            {
-                deleted = await transactions.DeleteFailedAsync(before, settings.BatchSize, cancellationToken).ConfigureAwait(false);
-                total += deleted;
-            }
-            while (deleted == settings.BatchSize);
-
+            total = await BatchedDeletion.DeleteAllAsync((batch, token) => transactions.DeleteFailedAsync(before, batch, token), settings.BatchSize, cancellationToken)
+                .ConfigureAwait(false);
             if (total > 0)
             {
                 LogDeleted(total);
