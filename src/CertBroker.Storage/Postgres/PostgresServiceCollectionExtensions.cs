@@ -1,0 +1,42 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CertBroker.Storage.Postgres;
+
+public static class PostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="PostgresDataSource"/> and, over it, a store per aggregate behind each Core store
+    /// interface; <see cref="PostgresMigrator"/> as <see cref="IStoreMigrator"/>, and the options validator. The host
+    /// binds <see cref="PostgresStoreOptions"/> itself and calls <see cref="IStoreMigrator.MigrateAsync"/> once before
+    /// serving requests.
+    /// </summary>
+    public static IServiceCollection AddPostgresStore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStoreOptions>, PostgresStoreOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new PostgresDataSource(
+            provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
+            provider.GetRequiredService<ILogger<PostgresDataSource>>(),
+            provider.GetService<IOptions<AuditOptions>>()?.Value));
+        AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
+            provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PostgresMigrator>>()));
+        return services;
+    }
+
+    private static void AddStore<TStore, TInterface>(IServiceCollection services, Func<PostgresDataSource, TStore> create)
+        where TStore : class, TInterface
+        where TInterface : class
+    {
+        services.TryAddSingleton(provider => create(provider.GetRequiredService<PostgresDataSource>()));
+        services.TryAddSingleton<TInterface>(provider => provider.GetRequiredService<TStore>());
+    }
+}

@@ -1,0 +1,17 @@
+using CertBroker.Storage.Postgres;
+
+namespace CertBroker.Storage.Tests.Postgres;
+
+// The shared store tests, run against PostgreSQL: the same one-line classes as SqliteContractTests.
+
+public sealed class PostgresStoreMigratorTests : StoreMigratorTests
+{
+    protected override int LatestVersion => PostgresMigrator.LatestVersion;
+
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresAuditTrailTests : AuditTrailTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
