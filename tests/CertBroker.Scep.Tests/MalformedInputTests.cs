@@ -114,6 +114,29 @@ public sealed class MalformedInputTests
         }
     }
 
+    [Theory]
+    [InlineData("abc\u0000def")]
+    [InlineData("abc\ndef")]
+    [InlineData("abc\u007fdef")]
+    public void Read_TransactionIdWithControlCharacter_ThrowsFormatException(string transactionId)
+    {
+        // A key into the store: PostgreSQL's text refuses a NUL, and no client sends control characters.
+        using var client = new TestIdentity("CN=SCEP SIGNER");
+        using var ra = new TestIdentity("CN=RA");
+        // As UTF8String, which the reader accepts leniently and which can carry any character.
+        var value = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        value.WriteCharacterString(System.Formats.Asn1.UniversalTagNumber.UTF8String, transactionId);
+        byte[] envelope = CertBroker.Scep.Cms.EnvelopedDataWriter.Write([1, 2], ContentEncryptionAlgorithm.Aes128Cbc, [ra.Certificate]);
+        byte[] message = CertBroker.Scep.Cms.SignedDataWriter.WriteSigned(envelope, client.Signer(),
+        [
+            (Oids.ScepTransactionId, value.Encode()),
+            (Oids.ScepMessageType, CertRep.PrintableNumber((int)MessageType.PkcsReq)),
+            (Oids.ScepSenderNonce, CertRep.OctetString(RandomNumberGenerator.GetBytes(16))),
+        ], DateTimeOffset.UtcNow);
+
+        Assert.Throws<ScepFormatException>(() => PkiMessage.Read(message));
+    }
+
     [Fact]
     public void Parse_GarbageCsr_ThrowsBadRequest()
     {

@@ -59,9 +59,14 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts CertBroker from this build with its default profile accepting <paramref name="challenge"/>.
     /// <paramref name="settings"/> become extra <c>--Key=Value</c> configuration arguments.
     /// </summary>
+    /// <param name="challenge">The default profile's static challenge password.</param>
+    /// <param name="settings">Extra configuration.</param>
+    /// <param name="prepareDataDirectory">Runs on the new data directory before the first start, e.g. to put another node's CA material there.</param>
+    /// <param name="cancellationToken">Cancels the wait for readiness.</param>
     public static async Task<ServerProcess> StartCertBrokerAsync(
         string challenge,
         IEnumerable<KeyValuePair<string, string>>? settings = null,
+        Action<string>? prepareDataDirectory = null,
         CancellationToken cancellationToken = default)
     {
         var assembly = RepositoryLayout.CertBrokerServerAssembly;
@@ -79,8 +84,15 @@ public sealed class ServerProcess : IAsyncDisposable
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Where(p => !extra.Any(a => a.StartsWith($"--CertBroker:Profiles:{p}:Names:", StringComparison.OrdinalIgnoreCase)))];
         extra.AddRange(profiles.SelectMany(DeviceSubjectAttributes));
+        var prepared = false;
         var server = await StartWithFreePortAsync(ServerKind.CertBroker, challenge, (directory, port) =>
         {
+            if (!prepared)
+            {
+                prepareDataDirectory?.Invoke(directory.Path);
+                prepared = true;
+            }
+
             var arguments = new List<string>
             {
                 assembly,
@@ -251,7 +263,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return $"GET {probeUrl} did not answer 200 within {StartTimeout.TotalSeconds:F0}s";
     }
 
-    private static int FindFreePort()
+    public static int FindFreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
