@@ -1,4 +1,8 @@
+using CertBroker.Core.Accounts;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Policy;
+using CertBroker.Core.Renewal;
+using CertBroker.Core.Reports;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +29,12 @@ public static class PostgresServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PostgresDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        AddStore<PostgresAccountStore, IAccountStore>(services, source => new PostgresAccountStore(source));
+        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<PostgresAccountStore>());
+        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<PostgresAccountStore>());
+        AddStore<PostgresExpiryReportSource, IExpiryReportSource>(services, source => new PostgresExpiryReportSource(source));
+        AddStore<PostgresPolicyStore, IPolicyStore>(services, source => new PostgresPolicyStore(source));
+        AddStore<PostgresRenewalEventLog, IRenewalEventLog>(services, source => new PostgresRenewalEventLog(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -20,11 +20,24 @@ public sealed class PostgresStores : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
         Audit = new PostgresAuditTrail(source);
+        Accounts = new PostgresAccountStore(source);
+        Policy = new PostgresPolicyStore(source);
+        RenewalEvents = new PostgresRenewalEventLog(source);
+        Reports = new PostgresExpiryReportSource(source);
     }
 
     public PostgresDataSource Source { get; }
 
     public PostgresAuditTrail Audit { get; }
+
+    /// <summary>Accounts, API tokens and their administration.</summary>
+    public PostgresAccountStore Accounts { get; }
+
+    public PostgresPolicyStore Policy { get; }
+
+    public PostgresRenewalEventLog RenewalEvents { get; }
+
+    public PostgresExpiryReportSource Reports { get; }
 
     public void Dispose() => Source.Dispose();
 }

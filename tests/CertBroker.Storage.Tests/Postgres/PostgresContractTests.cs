@@ -15,3 +15,23 @@ public sealed class PostgresAuditTrailTests : AuditTrailTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }
+
+public sealed class PostgresAccountStoreTests : AccountStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresPolicyStoreTests : PolicyStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresRenewalEventLogTests : RenewalEventLogTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresExpiryReportSourceTests : ExpiryReportSourceTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}

@@ -22,9 +22,9 @@ public sealed class PostgresHarness : StoreHarness
     {
         PostgresStores stores = CreateStores();
         return new StoreUnderTest(
-            Enrolments: null!, Certificates: null!, Accounts: null!, Tokens: null!, AccountAdministration: null!, Audit: stores.Audit,
-            Devices: null!, Inventory: null!, Challenges: null!, ChallengeCleanup: null!, Approvals: null!, Renewal: null!,
-            RenewalEvents: null!, Upstream: null!, Policy: null!, Reports: null!, Search: null!);
+            Enrolments: null!, Certificates: null!, Accounts: stores.Accounts, Tokens: stores.Accounts, AccountAdministration: stores.Accounts,
+            Audit: stores.Audit, Devices: null!, Inventory: null!, Challenges: null!, ChallengeCleanup: null!, Approvals: null!, Renewal: null!,
+            RenewalEvents: stores.RenewalEvents, Upstream: null!, Policy: stores.Policy, Reports: stores.Reports, Search: null!);
     }
 
     /// <summary>Every PostgreSQL store over one new data source, disposed with the harness.</summary>
