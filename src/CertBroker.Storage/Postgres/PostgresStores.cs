@@ -25,6 +25,10 @@ public sealed class PostgresStores : IDisposable
         Audit = new PostgresAuditTrail(source);
         Challenges = new PostgresChallengeStore(source);
         Upstream = new PostgresUpstreamRequestStore(source);
+        Accounts = new PostgresAccountStore(source);
+        Policy = new PostgresPolicyStore(source);
+        RenewalEvents = new PostgresRenewalEventLog(source);
+        Reports = new PostgresExpiryReportSource(source);
     }
 
     public PostgresDataSource Source { get; }
@@ -41,6 +45,14 @@ public sealed class PostgresStores : IDisposable
     public PostgresChallengeStore Challenges { get; }
 
     public PostgresUpstreamRequestStore Upstream { get; }
+    /// <summary>Accounts, API tokens and their administration.</summary>
+    public PostgresAccountStore Accounts { get; }
+
+    public PostgresPolicyStore Policy { get; }
+
+    public PostgresRenewalEventLog RenewalEvents { get; }
+
+    public PostgresExpiryReportSource Reports { get; }
 
     public void Dispose() => Source.Dispose();
 }
