@@ -1,4 +1,6 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Inventory;
+using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +27,10 @@ public static class PostgresServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PostgresDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        AddStore<PostgresDeviceStore, IDeviceStore>(services, source => new PostgresDeviceStore(source));
+        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<PostgresDeviceStore>());
+        AddStore<PostgresInventorySearchIndex, IInventorySearchIndex>(services, _ => new PostgresInventorySearchIndex());
+        AddStore<PostgresRenewalStore, IRenewalStore>(services, source => new PostgresRenewalStore(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -20,11 +20,21 @@ public sealed class PostgresStores : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
         Audit = new PostgresAuditTrail(source);
+        Devices = new PostgresDeviceStore(source);
+        Renewal = new PostgresRenewalStore(source);
+        Search = new PostgresInventorySearchIndex();
     }
 
     public PostgresDataSource Source { get; }
 
     public PostgresAuditTrail Audit { get; }
+
+    /// <summary>Devices and the certificate inventory.</summary>
+    public PostgresDeviceStore Devices { get; }
+
+    public PostgresRenewalStore Renewal { get; }
+
+    public PostgresInventorySearchIndex Search { get; }
 
     public void Dispose() => Source.Dispose();
 }

@@ -15,3 +15,18 @@ public sealed class PostgresAuditTrailTests : AuditTrailTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }
+
+public sealed class PostgresDeviceStoreTests : DeviceStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresInventorySearchIndexTests : InventorySearchIndexTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresRenewalStoreTests : RenewalStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}

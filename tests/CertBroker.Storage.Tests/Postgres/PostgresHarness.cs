@@ -23,8 +23,8 @@ public sealed class PostgresHarness : StoreHarness
         PostgresStores stores = CreateStores();
         return new StoreUnderTest(
             Enrolments: null!, Certificates: null!, Accounts: null!, Tokens: null!, AccountAdministration: null!, Audit: stores.Audit,
-            Devices: null!, Inventory: null!, Challenges: null!, ChallengeCleanup: null!, Approvals: null!, Renewal: null!,
-            RenewalEvents: null!, Upstream: null!, Policy: null!, Reports: null!, Search: null!);
+            Devices: stores.Devices, Inventory: stores.Devices, Challenges: null!, ChallengeCleanup: null!, Approvals: null!, Renewal: stores.Renewal,
+            RenewalEvents: null!, Upstream: null!, Policy: null!, Reports: null!, Search: stores.Search);
     }
 
     /// <summary>Every PostgreSQL store over one new data source, disposed with the harness.</summary>
