@@ -172,6 +172,12 @@ public sealed class PkiMessage : IDisposable
                 throw new ScepFormatException($"transactionID has {transactionId.Length} characters, not 1 to {MaxTransactionIdLength}.");
             }
 
+            if (transactionId.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || transactionId.Contains('\u007f', StringComparison.Ordinal))
+            {
+                // A key into every store and a value in logs: no database text type takes a NUL, and no client sends one.
+                throw new ScepFormatException("transactionID holds a control character.");
+            }
+
             string messageTypeText = Asn.ReadLenientString(Reader(RequiredValue(signer, Oids.ScepMessageType)));
             if (!int.TryParse(messageTypeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int messageType))
             {

@@ -1,4 +1,6 @@
+using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
+using CertBroker.Core.Challenges;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Storage;
@@ -26,11 +28,18 @@ public static class PostgresServiceCollectionExtensions
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<ILogger<PostgresDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
+        AddStore<PostgresEnrolmentStore, IEnrolmentStore>(services, source => new PostgresEnrolmentStore(source));
+        services.TryAddSingleton<ITransactionCleanup>(provider => provider.GetRequiredService<PostgresEnrolmentStore>());
+        AddStore<PostgresCertificateStore, ICertificateStore>(services, source => new PostgresCertificateStore(source));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
         AddStore<PostgresDeviceStore, IDeviceStore>(services, source => new PostgresDeviceStore(source));
         services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<PostgresDeviceStore>());
         AddStore<PostgresInventorySearchIndex, IInventorySearchIndex>(services, _ => new PostgresInventorySearchIndex());
         AddStore<PostgresRenewalStore, IRenewalStore>(services, source => new PostgresRenewalStore(source));
+        AddStore<PostgresChallengeStore, IChallengeStore>(services, source => new PostgresChallengeStore(source));
+        services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<PostgresChallengeStore>());
+        AddStore<PostgresApprovalStore, IApprovalStore>(services, source => new PostgresApprovalStore(source));
+        AddStore<PostgresUpstreamRequestStore, IUpstreamRequestStore>(services, source => new PostgresUpstreamRequestStore(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

@@ -19,13 +19,24 @@ public sealed class PostgresStores : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         Source = source;
+        Enrolments = new PostgresEnrolmentStore(source);
+        Certificates = new PostgresCertificateStore(source);
+        Approvals = new PostgresApprovalStore(source);
         Audit = new PostgresAuditTrail(source);
         Devices = new PostgresDeviceStore(source);
         Renewal = new PostgresRenewalStore(source);
         Search = new PostgresInventorySearchIndex();
+        Challenges = new PostgresChallengeStore(source);
+        Upstream = new PostgresUpstreamRequestStore(source);
     }
 
     public PostgresDataSource Source { get; }
+
+    public PostgresEnrolmentStore Enrolments { get; }
+
+    public PostgresCertificateStore Certificates { get; }
+
+    public PostgresApprovalStore Approvals { get; }
 
     public PostgresAuditTrail Audit { get; }
 
@@ -35,6 +46,11 @@ public sealed class PostgresStores : IDisposable
     public PostgresRenewalStore Renewal { get; }
 
     public PostgresInventorySearchIndex Search { get; }
+
+    /// <summary>One-time challenges and their clean-up.</summary>
+    public PostgresChallengeStore Challenges { get; }
+
+    public PostgresUpstreamRequestStore Upstream { get; }
 
     public void Dispose() => Source.Dispose();
 }

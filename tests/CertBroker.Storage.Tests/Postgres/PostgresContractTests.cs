@@ -16,6 +16,36 @@ public sealed class PostgresAuditTrailTests : AuditTrailTests
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }
 
+public sealed class PostgresEnrolmentStoreTests : EnrolmentStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresCertificateStoreTests : CertificateStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresConcurrencyTests : ConcurrencyTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresChallengeStoreTests : ChallengeStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresApprovalStoreTests : ApprovalStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresUpstreamRequestStoreTests : UpstreamRequestStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
 public sealed class PostgresDeviceStoreTests : DeviceStoreTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();

@@ -22,9 +22,9 @@ public sealed class PostgresHarness : StoreHarness
     {
         PostgresStores stores = CreateStores();
         return new StoreUnderTest(
-            Enrolments: null!, Certificates: null!, Accounts: null!, Tokens: null!, AccountAdministration: null!, Audit: stores.Audit,
-            Devices: stores.Devices, Inventory: stores.Devices, Challenges: null!, ChallengeCleanup: null!, Approvals: null!, Renewal: stores.Renewal,
-            RenewalEvents: null!, Upstream: null!, Policy: null!, Reports: null!, Search: stores.Search);
+            Enrolments: stores.Enrolments, Certificates: stores.Certificates, Accounts: null!, Tokens: null!, AccountAdministration: null!, Audit: stores.Audit,
+            Devices: stores.Devices, Inventory: stores.Devices, Challenges: stores.Challenges, ChallengeCleanup: stores.Challenges, Approvals: stores.Approvals, Renewal: stores.Renewal,
+            RenewalEvents: null!, Upstream: stores.Upstream, Policy: null!, Reports: null!, Search: stores.Search);
     }
 
     /// <summary>Every PostgreSQL store over one new data source, disposed with the harness.</summary>
