@@ -8,6 +8,7 @@ namespace CertBroker.Storage.Postgres;
 /// <summary>
 /// Statements of the device inventory and the admin certificate queries on PostgreSQL. Columns are aliased to the
 /// row classes' property names; PostgreSQL folds the aliases to lower case and Dapper matches them ignoring case.
+/// Certificates are read with <see cref="PostgresSql.CertificateColumns"/>.
 /// </summary>
 internal static class PostgresDevices
 {
@@ -18,18 +19,6 @@ internal static class PostgresDevices
         d.first_seen AS FirstSeen, d.last_seen AS LastSeen, d.last_profile AS LastProfile, d.created_at AS CreatedAt,
         d.updated_at AS UpdatedAt
         """;
-
-    /// <summary>The columns of <see cref="CertificateRow"/> from <c>certificates</c> aliased <c>c</c>.</summary>
-    public const string CertificateColumns = """
-        c.serial AS Serial, c.profile AS Profile, c.issuer AS Issuer, c.subject AS Subject,
-        c.subject_alt_names AS SubjectAltNames, c.not_before AS NotBefore, c.not_after AS NotAfter,
-        c.key_algorithm AS KeyAlgorithm, c.key_size AS KeySize, c.signature_algorithm AS SignatureAlgorithm,
-        c.thumbprint_sha256 AS ThumbprintSha256, c.public_key_sha256 AS PublicKeySha256, c.der AS Der,
-        c.transaction_id AS TransactionId, c.issued_at AS IssuedAt, c.revoked_at AS RevokedAt,
-        c.revocation_reason AS RevocationReason, c.device_id AS DeviceId, c.renewal_due_at AS RenewalDueAt,
-        c.renewal_state AS RenewalState, c.last_renewal_attempt_at AS LastRenewalAttemptAt,
-        c.last_renewal_result AS LastRenewalResult, c.superseded_by AS SupersededBy, c.source AS Source,
-        """ + FindingsOfC + " AS Findings";
 
     /// <summary>Creates a device; no row when another device has the identity (the caller reports the clash).</summary>
     public const string Insert = """
@@ -79,21 +68,24 @@ internal static class PostgresDevices
         """;
 
     /// <summary>
-    /// Inventory search ('q') over certificates <c>c</c>: the LIKE on exactly the expression of
+    /// Inventory search ('q') over <c>certificates</c>: the LIKE on exactly the expression of
     /// <c>ix_certificates_search</c> lets the trigram index find the candidates (@Like is the text with LIKE's own
     /// wildcards escaped, so they match themselves); the per-column test then keeps SQLite's semantics, where a
     /// match lies within one column, not across the spaces that join them.
     /// </summary>
     public const string TextCondition = """
-        lower(c.subject || ' ' || c.serial || ' ' || c.subject_alt_names) LIKE '%' || lower(@Like) || '%' ESCAPE '\'
-        AND (strpos(lower(c.subject), lower(@Text)) > 0 OR strpos(lower(c.serial::text), lower(@Text)) > 0
-             OR strpos(lower(c.subject_alt_names), lower(@Text)) > 0)
+        lower(subject || ' ' || serial || ' ' || subject_alt_names) LIKE '%' || lower(@Like) || '%' ESCAPE '\'
+        AND (strpos(lower(subject), lower(@Text)) > 0 OR strpos(lower(serial::text), lower(@Text)) > 0
+             OR strpos(lower(subject_alt_names), lower(@Text)) > 0)
         """;
 
-    /// <summary>The findings of the certificate <c>c</c> as a JSON array, read with <see cref="FindingsJson"/>.</summary>
+    /// <summary>
+    /// The findings of a device's newest certificate <c>c</c> as a JSON array, read with <see cref="FindingsJson"/>;
+    /// the same aggregate as <see cref="PostgresSql.CertificateColumns"/> over another alias.
+    /// </summary>
     private const string FindingsOfC = """
         (SELECT COALESCE(json_agg(json_build_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
-                'threshold', f.threshold, 'message', f.message)), '[]')::text
+                'threshold', f.threshold, 'message', f.message) ORDER BY f.id), '[]'::json)::text
          FROM findings f WHERE f.certificate_id = c.id)
         """;
 
@@ -178,7 +170,7 @@ internal static class PostgresDevices
         args.Add("Now", UnixMicroseconds.From(query.Now));
         if (!string.IsNullOrEmpty(query.Profile))
         {
-            where.Add("lower(c.profile) = lower(@Profile)");
+            where.Add("lower(profile) = lower(@Profile)");
             args.Add("Profile", query.Profile);
         }
 
@@ -186,21 +178,21 @@ internal static class PostgresDevices
         {
             where.Add(state switch
             {
-                CertificateState.Revoked => "c.revoked_at IS NOT NULL",
-                CertificateState.Expired => "c.revoked_at IS NULL AND c.not_after < @Now",
-                _ => "c.revoked_at IS NULL AND c.not_after >= @Now",
+                CertificateState.Revoked => "revoked_at IS NOT NULL",
+                CertificateState.Expired => "revoked_at IS NULL AND not_after < @Now",
+                _ => "revoked_at IS NULL AND not_after >= @Now",
             });
         }
 
         if (query.ExpiresWithinDays is { } days)
         {
-            where.Add("c.revoked_at IS NULL AND c.not_after >= @Now AND c.not_after <= @ExpiresBy");
+            where.Add("revoked_at IS NULL AND not_after >= @Now AND not_after <= @ExpiresBy");
             args.Add("ExpiresBy", UnixMicroseconds.From(query.Now.AddDays(days)));
         }
 
         if (query.DeviceId is { } deviceId)
         {
-            where.Add("c.device_id = @DeviceId");
+            where.Add("device_id = @DeviceId");
             args.Add("DeviceId", deviceId);
         }
 
@@ -215,10 +207,10 @@ internal static class PostgresDevices
         args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 10_000));
         args.Add("Offset", (long)Math.Max(query.Offset, 0));
         var sql = $"""
-            SELECT {CertificateColumns}
-            FROM certificates c
+            SELECT {PostgresSql.CertificateColumns}
+            FROM certificates
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
-            ORDER BY c.issued_at DESC, c.id DESC
+            ORDER BY issued_at DESC, id DESC
             LIMIT @Limit OFFSET @Offset
             """;
         var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition(sql, args, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -227,7 +219,7 @@ internal static class PostgresDevices
 
     public static async Task<CertificateRow?> FindCertificateBySerialAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string serial) =>
         await connection.QuerySingleOrDefaultAsync<CertificateRow>(
-            $"SELECT {CertificateColumns} FROM certificates c WHERE c.serial = @Serial::citext", new { Serial = serial }, transaction).ConfigureAwait(false);
+            PostgresSql.FindCertificateBySerial, new { Serial = serial }, transaction).ConfigureAwait(false);
 
     /// <summary>The text with LIKE's wildcards and its escape character escaped, for <c>ESCAPE '\'</c>.</summary>
     public static string EscapeLike(string text) =>

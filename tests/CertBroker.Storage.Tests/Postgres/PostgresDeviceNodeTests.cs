@@ -37,8 +37,8 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
         })));
 
         Assert.Single(attempts, created => created);
-        Assert.Equal(1L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM devices"));
-        Assert.Equal(1L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(1L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM devices"));
+        Assert.Equal(1L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
 
         Assert.Equal(20, results.Sum(r => r.Created));
         Assert.Equal(20, results.Sum(r => r.Updated));
-        Assert.Equal(20L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM devices"));
+        Assert.Equal(20L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM devices"));
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
     {
         var stores = _harness.CreateStores();
         Device device = await stores.Devices.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None);
-        await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(-1), deviceId: device.Id, issuedAt: TestData.Now.AddDays(-400));
-        var newest = await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(10), deviceId: device.Id, issuedAt: TestData.Now.AddDays(-5));
-        await A2Seed.ScalarAsync<long>(_harness, """
+        await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(-1), deviceId: device.Id, issuedAt: TestData.Now.AddDays(-400));
+        var newest = await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(10), deviceId: device.Id, issuedAt: TestData.Now.AddDays(-5));
+        await CertificateSeed.ScalarAsync<long>(_harness, """
             INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
             SELECT id, 'WC-RSA-01', 1, '2048', '3072', 'Short key', 0 FROM certificates WHERE serial = @Serial RETURNING id
             """, new { newest.Serial });
@@ -97,7 +97,7 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
     [InlineData("%", 0)]
     public async Task ListCertificatesAsync_Text_FindsSubstringsOfOneColumnAndTakesWildcardsLiterally(string text, int expected)
     {
-        var certificate = await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(100));
+        var certificate = await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(100));
         var search = _harness.CreateStores();
 
         var found = await search.Devices.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
@@ -110,7 +110,7 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
     [Fact]
     public async Task ListCertificatesAsync_TextSpanningSubjectAndSerial_FindsNothing()
     {
-        var certificate = await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(100));
+        var certificate = await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(100));
         var devices = _harness.CreateStores().Devices;
 
         var found = await devices.ListCertificatesAsync(
@@ -126,7 +126,7 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
         await using var connection = _harness.OpenRaw();
         await using var command = connection.CreateCommand();
         // Too few rows for the planner to prefer the index on its own: sequential scans are ruled out instead.
-        command.CommandText = "SET enable_seqscan = off; EXPLAIN SELECT c.id FROM certificates c WHERE " + Storage.Postgres.PostgresDevices.TextCondition;
+        command.CommandText = "SET enable_seqscan = off; EXPLAIN SELECT id FROM certificates WHERE " + Storage.Postgres.PostgresDevices.TextCondition;
         command.Parameters.AddWithValue("Like", "router-17");
         command.Parameters.AddWithValue("Text", "router-17");
         var plan = new List<string>();
@@ -144,14 +144,14 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
     [Fact]
     public async Task RevokeAsync_SerialInOtherCase_RevokesAndAuditsInOneTransaction()
     {
-        var certificate = await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(100));
+        var certificate = await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(100));
         var devices = _harness.CreateStores().Devices;
 
         CertificateRecord? revoked = await devices.RevokeAsync(certificate.Serial.ToUpperInvariant(), 4, TestData.Now, Event(AuditActions.CertificateRevoked), CancellationToken.None);
 
         Assert.Equal((certificate.Serial, 4), (revoked?.Serial, revoked?.RevocationReason));
         Assert.Null(await devices.RevokeAsync("00ff", 4, TestData.Now, Event(AuditActions.CertificateRevoked), CancellationToken.None));
-        Assert.Equal(1L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(1L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     [Fact]
@@ -159,12 +159,12 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
     {
         var devices = _harness.CreateStores().Devices;
         Device device = await devices.CreateAsync(NewDevice(Printer), Event(AuditActions.DeviceCreated), CancellationToken.None);
-        var certificate = await A2Seed.CertificateAsync(_harness, TestData.Now.AddDays(100), deviceId: device.Id);
+        var certificate = await CertificateSeed.CertificateAsync(_harness, TestData.Now.AddDays(100), deviceId: device.Id);
 
         Assert.True(await devices.DeleteAsync(device.Id, Event(AuditActions.DeviceDeleted), CancellationToken.None));
 
-        Assert.Equal(0L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(device_id) FROM certificates WHERE serial = @Serial", new { certificate.Serial }));
-        Assert.Equal(2L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(0L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(device_id) FROM certificates WHERE serial = @Serial", new { certificate.Serial }));
+        Assert.Equal(2L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class PostgresDeviceNodeTests : IAsyncLifetime
         await Assert.ThrowsAsync<DuplicateDeviceException>(() => devices.UpdateAsync(other with { Identity = Printer with { Key = "xk-2231" } }, Event(AuditActions.DeviceChanged), CancellationToken.None));
 
         Assert.Equal("XK-9", (await devices.FindAsync(other.Id, CancellationToken.None))!.Identity.Key);
-        Assert.Equal(2L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(2L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     private static Device NewDevice(DeviceIdentity identity) => new() { Identity = identity, CreatedAt = TestData.Now, UpdatedAt = TestData.Now };

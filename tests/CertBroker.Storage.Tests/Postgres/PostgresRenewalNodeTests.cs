@@ -27,9 +27,9 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
         var expired = new List<string>();
         for (int i = 0; i < 60; i++)
         {
-            due.Add((await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(10).AddMinutes(i), issuedAt: Issued)).Serial);
-            overdue.Add((await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5).AddMinutes(i), issuedAt: Issued)).Serial);
-            expired.Add((await A2Seed.CertificateAsync(_harness, Issued.AddDays(11).AddMinutes(-i - 1), Issued.AddDays(1), issuedAt: Issued)).Serial);
+            due.Add((await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(10).AddMinutes(i), issuedAt: Issued)).Serial);
+            overdue.Add((await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5).AddMinutes(i), issuedAt: Issued)).Serial);
+            expired.Add((await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(11).AddMinutes(-i - 1), Issued.AddDays(1), issuedAt: Issued)).Serial);
         }
 
         var nodes = new[] { new RenewalScenario(_harness.CreateStore()), new RenewalScenario(_harness.CreateStore()) };
@@ -57,9 +57,9 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
         Assert.All(expired, s => Assert.Equal([AuditActions.CertificateExpired], eventsBySerial[s]));
         Assert.Equal(
             (60L, 60L, 60L),
-            (await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 1"),
-             await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 2"),
-             await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 3")));
+            (await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 1"),
+             await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 2"),
+             await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE renewal_state = 3")));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
     {
         for (int i = 0; i < 100; i++)
         {
-            await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(1).AddSeconds(i), issuedAt: Issued);
+            await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(1).AddSeconds(i), issuedAt: Issued);
         }
 
         var nodes = new[] { _harness.CreateStore().Renewal, _harness.CreateStore().Renewal };
@@ -88,8 +88,8 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
         var serials = marked.SelectMany(m => m).Select(t => t.Serial).ToList();
         Assert.Equal(100, serials.Count);
         Assert.Equal(100, serials.Distinct().Count());
-        Assert.Equal(100L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(DISTINCT target) FROM audit_events WHERE action = @Action", new { Action = AuditActions.CertificateRenewalDue }));
-        Assert.Equal(100L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(100L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(DISTINCT target) FROM audit_events WHERE action = @Action", new { Action = AuditActions.CertificateRenewalDue }));
+        Assert.Equal(100L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
     {
         for (int i = 0; i < 40; i++)
         {
-            await A2Seed.CertificateAsync(_harness, Issued.AddDays(20).AddMinutes(i), Issued.AddDays(300), issuedAt: Issued);
+            await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(20).AddMinutes(i), Issued.AddDays(300), issuedAt: Issued);
         }
 
         var nodes = new[] { _harness.CreateStore().Renewal, _harness.CreateStore().Renewal };
@@ -116,16 +116,16 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
         })));
 
         Assert.Equal(40, batches.Sum());
-        Assert.Equal(40L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE expiry_alert_days = 30"));
-        Assert.Equal(40L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(DISTINCT target) FROM audit_events"));
-        Assert.Equal(40L, await A2Seed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
+        Assert.Equal(40L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM certificates WHERE expiry_alert_days = 30"));
+        Assert.Equal(40L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(DISTINCT target) FROM audit_events"));
+        Assert.Equal(40L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT count(*) FROM audit_events"));
     }
 
     [Fact]
     public async Task SetRenewalDueAsync_PlannedTwice_KeepsTheFirstPlanAndListsNoneUnscheduled()
     {
-        var first = await A2Seed.CertificateAsync(_harness, Issued.AddDays(100), dueAt: null, issuedAt: Issued);
-        var second = await A2Seed.CertificateAsync(_harness, Issued.AddDays(100), dueAt: null, issuedAt: Issued);
+        var first = await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(100), dueAt: null, issuedAt: Issued);
+        var second = await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(100), dueAt: null, issuedAt: Issued);
         var renewal = _harness.CreateStore().Renewal;
 
         var unscheduled = await renewal.ListUnscheduledAsync(10, CancellationToken.None);
@@ -134,7 +134,7 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
         await renewal.SetRenewalDueAsync([.. unscheduled.Select(c => (c.CertificateId, Issued.AddDays(90)))], CancellationToken.None);
 
         Assert.Empty(await renewal.ListUnscheduledAsync(10, CancellationToken.None));
-        var dueTimes = await A2Seed.ScalarAsync<long[]>(_harness, "SELECT array_agg(DISTINCT renewal_due_at) FROM certificates");
+        var dueTimes = await CertificateSeed.ScalarAsync<long[]>(_harness, "SELECT array_agg(DISTINCT renewal_due_at) FROM certificates");
         Assert.Equal([UnixMicrosecondsOf(Issued.AddDays(80))], dueTimes);
         Assert.NotEqual(first.Serial, second.Serial);
     }
@@ -142,9 +142,9 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
     [Fact]
     public async Task MarkDueAsync_RevokedOrNotYetDue_StayValid()
     {
-        var later = await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(30), issuedAt: Issued);
-        var revoked = await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5), issuedAt: Issued);
-        var dueOne = await A2Seed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5), issuedAt: Issued);
+        var later = await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(30), issuedAt: Issued);
+        var revoked = await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5), issuedAt: Issued);
+        var dueOne = await CertificateSeed.CertificateAsync(_harness, Issued.AddDays(365), Issued.AddDays(5), issuedAt: Issued);
         var stores = _harness.CreateStores();
         Assert.NotNull(await stores.Devices.RevokeAsync(revoked.Serial.ToUpperInvariant(), 1, Issued, RenewalScenario.Event(AuditActions.CertificateRevoked), CancellationToken.None));
 
@@ -152,7 +152,7 @@ public sealed class PostgresRenewalNodeTests : IAsyncLifetime
 
         RenewalTransition only = Assert.Single(marked);
         Assert.Equal((dueOne.Serial, RenewalState.Due, Issued.AddDays(5)), (only.Serial, only.State, only.RenewalDueAt));
-        Assert.Equal(0L, await A2Seed.ScalarAsync<long>(_harness, "SELECT renewal_state FROM certificates WHERE serial = @Serial", new { later.Serial }));
+        Assert.Equal(0L, await CertificateSeed.ScalarAsync<long>(_harness, "SELECT renewal_state FROM certificates WHERE serial = @Serial", new { later.Serial }));
     }
 
     private static long UnixMicrosecondsOf(DateTimeOffset value) => Storage.Rows.UnixMicroseconds.From(value);

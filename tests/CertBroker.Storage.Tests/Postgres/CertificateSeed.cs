@@ -8,7 +8,7 @@ namespace CertBroker.Storage.Tests.Postgres;
 /// Certificates written straight into a test database with plain SQL, for PostgreSQL tests that must not depend on
 /// the enrolment store.
 /// </summary>
-internal static class A2Seed
+internal static class CertificateSeed
 {
     private const string Insert = """
         INSERT INTO certificates (
