@@ -2,6 +2,7 @@ using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Renewal;
 using CertBroker.Core.Reports;
@@ -34,6 +35,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<ITransactionCleanup>(provider => provider.GetRequiredService<PostgresEnrolmentStore>());
         AddStore<PostgresCertificateStore, ICertificateStore>(services, source => new PostgresCertificateStore(source));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        AddStore<PostgresDeviceStore, IDeviceStore>(services, source => new PostgresDeviceStore(source));
+        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<PostgresDeviceStore>());
+        AddStore<PostgresInventorySearchIndex, IInventorySearchIndex>(services, _ => new PostgresInventorySearchIndex());
+        AddStore<PostgresRenewalStore, IRenewalStore>(services, source => new PostgresRenewalStore(source));
         AddStore<PostgresChallengeStore, IChallengeStore>(services, source => new PostgresChallengeStore(source));
         services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<PostgresChallengeStore>());
         AddStore<PostgresApprovalStore, IApprovalStore>(services, source => new PostgresApprovalStore(source));

@@ -23,6 +23,9 @@ public sealed class PostgresStores : IDisposable
         Certificates = new PostgresCertificateStore(source);
         Approvals = new PostgresApprovalStore(source);
         Audit = new PostgresAuditTrail(source);
+        Devices = new PostgresDeviceStore(source);
+        Renewal = new PostgresRenewalStore(source);
+        Search = new PostgresInventorySearchIndex();
         Challenges = new PostgresChallengeStore(source);
         Upstream = new PostgresUpstreamRequestStore(source);
         Accounts = new PostgresAccountStore(source);
@@ -40,6 +43,13 @@ public sealed class PostgresStores : IDisposable
     public PostgresApprovalStore Approvals { get; }
 
     public PostgresAuditTrail Audit { get; }
+
+    /// <summary>Devices and the certificate inventory.</summary>
+    public PostgresDeviceStore Devices { get; }
+
+    public PostgresRenewalStore Renewal { get; }
+
+    public PostgresInventorySearchIndex Search { get; }
 
     /// <summary>One-time challenges and their clean-up.</summary>
     public PostgresChallengeStore Challenges { get; }

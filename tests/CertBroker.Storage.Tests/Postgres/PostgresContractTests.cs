@@ -65,3 +65,20 @@ public sealed class PostgresExpiryReportSourceTests : ExpiryReportSourceTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }
+
+public sealed class PostgresDeviceStoreTests : DeviceStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresInventorySearchIndexTests : InventorySearchIndexTests
+{
+    protected override bool IndexesOnWrite => true;
+
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresRenewalStoreTests : RenewalStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
