@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,10 @@ public static class PostgresServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PostgresDataSource>>(),
             provider.GetService<IOptions<AuditOptions>>()?.Value));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        AddStore<PostgresCrlStore, ICrlStore>(services, source => new PostgresCrlStore(source));
+        AddStore<PostgresFailureStore, IFailureStore>(services, source => new PostgresFailureStore(source));
+        AddStore<PostgresLeaseStore, ILeaseStore>(services, source => new PostgresLeaseStore(source));
+        AddStore<PostgresInstallationStore, IInstallationStore>(services, source => new PostgresInstallationStore(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
