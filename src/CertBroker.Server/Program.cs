@@ -66,6 +66,8 @@ try
     int schema = await app.Services.GetRequiredService<IStoreMigrator>().MigrateAsync(CancellationToken.None);
     IRegistrationAuthority ra = app.Services.GetRequiredService<IRegistrationAuthority>();
     ICertificateIssuer issuer = app.Services.GetRequiredService<ICertificateIssuer>();
+    // Every node sharing the database must sign with the CA it was created with.
+    await CaInstallationCheck.RunAsync(app.Services, CancellationToken.None);
     // Every profile gets its backend now, so a kind without a provider stops the broker before it listens.
     app.Services.GetRequiredService<BackendCatalog>();
     await AdministratorBootstrap.RunAsync(app.Services, startupLog, CancellationToken.None);

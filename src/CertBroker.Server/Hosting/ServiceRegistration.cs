@@ -20,6 +20,7 @@ internal static class ServiceRegistration
     public static IServiceCollection AddCertBroker(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NodeIdentity.From(configuration));
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateOnStart();
         services.AddTrustedProxies();
         services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
