@@ -59,41 +59,44 @@ internal static class LifecycleScheduling
             provider.GetRequiredService<Core.Audit.AuditRecorder>(),
             provider.GetRequiredService<IRenewalNotifier>()));
 
-        services.AddQuartz(quartz =>
-        {
-            // Scheduling follows the wall clock even when a test swaps the application's TimeProvider; the jobs
-            // themselves read the application's clock for every decision.
-            quartz.UseTimeProvider(TimeProvider.System);
-            if (storage == StorageProvider.Postgres)
-            {
-                // Every node uses the same scheduler name, so they share one set of triggers, and its own generated
-                // instance ID, so each recognises its own check-ins and firings.
-                quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = ClusteredSchedulerName);
-            }
-
-            quartz.UsePersistentStore(store =>
-            {
-                if (storage == StorageProvider.Postgres)
-                {
-                    UsePostgres(store);
-                }
-                else
-                {
-                    UseSqlite(store);
-                }
-
-                store.ConfigureStore(ado =>
-                {
-                    ado.StoreJobDataAsStrings = true;
-                    // A firing more than a minute late is a misfire; each trigger's instruction says what happens then.
-                    ado.MisfireThreshold = TimeSpan.FromMinutes(1);
-                    ado.SchemaProvisioning = SchemaProvisioning.Validate;
-                });
-            });
-        });
+        services.AddQuartz(quartz => ConfigureScheduler(quartz, storage));
         services.AddHostedService<LifecycleScheduleRegistrar>();
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
+    }
+
+    /// <summary>The scheduler and its job store for <paramref name="storage"/>; without the jobs, which the registrar stores.</summary>
+    internal static void ConfigureScheduler(IQuartzBuilder quartz, StorageProvider storage)
+    {
+        // Scheduling follows the wall clock even when a test swaps the application's TimeProvider; the jobs
+        // themselves read the application's clock for every decision.
+        quartz.UseTimeProvider(TimeProvider.System);
+        if (storage == StorageProvider.Postgres)
+        {
+            // Every node uses the same scheduler name, so they share one set of triggers, and its own generated
+            // instance ID, so each recognises its own check-ins and firings.
+            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = ClusteredSchedulerName);
+        }
+
+        quartz.UsePersistentStore(store =>
+        {
+            if (storage == StorageProvider.Postgres)
+            {
+                UsePostgres(store);
+            }
+            else
+            {
+                UseSqlite(store);
+            }
+
+            store.ConfigureStore(ado =>
+            {
+                ado.StoreJobDataAsStrings = true;
+                // A firing more than a minute late is a misfire; each trigger's instruction says what happens then.
+                ado.MisfireThreshold = TimeSpan.FromMinutes(1);
+                ado.SchemaProvisioning = SchemaProvisioning.Validate;
+            });
+        });
     }
 
     /// <summary>The broker's own SQLite file (tables from its migration 0008), one process, not clustered.</summary>
