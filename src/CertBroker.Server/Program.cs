@@ -5,6 +5,7 @@ using CertBroker.Server.Admin;
 using CertBroker.Server.Cli;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Hosting;
+using CertBroker.Server.Monitoring;
 using Serilog;
 
 if (args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version"))
@@ -114,6 +115,7 @@ app.UseWhen(http => !DeviceEndpointMetadata.IsDeviceRequest(http), admin =>
     admin.UseAuthorization();
 });
 app.MapScep(catalog);
+app.MapHealth();
 app.MapAdminApi();
 app.MapAdminOpenApi();
 await app.RunAsync();
