@@ -71,6 +71,7 @@ internal static class LifecycleScheduling
         // Scheduling follows the wall clock even when a test swaps the application's TimeProvider; the jobs
         // themselves read the application's clock for every decision.
         quartz.UseTimeProvider(TimeProvider.System);
+        quartz.AddJobListener<JobFiringLog>([GroupMatcher<JobKey>.GroupEquals(Group)]);
         if (storage == StorageProvider.Postgres)
         {
             // Every node uses the same scheduler name, so they share one set of triggers, and its own generated
