@@ -40,6 +40,18 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Readiness_BothNodesAndThroughTheBalancer_Answer200Ready()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var url in new[] { fixture.NodeA.Url("/health/ready"), fixture.NodeB.Url("/health/ready"), fixture.BalancerUrl("/health/ready") })
+        {
+            using var response = await http.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK && body.Trim() == "ready", Evidence($"{url} answered {(int)response.StatusCode} {body}"));
+        }
+    }
+
+    [Fact]
     public async Task OneTimePassword_FromNodeA_UsedOnceThroughEachNode_OneSucceeds()
     {
         using var admin = fixture.NewAdminClient(fixture.NodeA);

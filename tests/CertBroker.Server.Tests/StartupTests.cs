@@ -37,6 +37,33 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Start_UnknownStorageProvider_FailsNamingTheChoicesBeforeCreatingADatabase()
+    {
+        await using var factory = new BrokerFactory();
+        factory.Settings["CertBroker:Storage:Provider"] = "MySql";
+
+        Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        string log = ReadLogs(factory.DataDir);
+        Assert.Contains("CertBroker cannot start", log, StringComparison.Ordinal);
+        Assert.Contains("'MySql' is not a storage provider; use Sqlite (the default) or Postgres", log, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(factory.DataDir, "certbroker.db")), "a SQLite database was created for a refused provider");
+    }
+
+    [Fact]
+    public async Task Start_PostgresWithoutConnectionString_FailsNamingTheKey()
+    {
+        await using var factory = new BrokerFactory();
+        factory.Settings["CertBroker:Storage:Provider"] = "Postgres";
+
+        Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        string log = ReadLogs(factory.DataDir);
+        Assert.Contains("CertBroker cannot start", log, StringComparison.Ordinal);
+        Assert.Contains("CertBroker:Storage:Postgres:ConnectionString is required with Provider=Postgres", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_InvalidBrokerOptions_FailsAndLogsEveryProblem()
     {
         await using var factory = new BrokerFactory();

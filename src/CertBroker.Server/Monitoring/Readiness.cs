@@ -70,7 +70,9 @@ internal sealed partial class Readiness(
     {
         try
         {
-            if (issuer.CaChain.Count == 0 || !ra.SigningCertificate.HasPrivateKey || !ra.EncryptionCertificate.HasPrivateKey)
+            // The RA keeps its private keys beside its certificates (RSA objects), not inside them.
+            if (issuer.CaChain.Count == 0 || ra.SigningCertificate is null || ra.SigningKey is null
+                || ra.EncryptionCertificate is null || ra.EncryptionKey is null)
             {
                 return "the CA or RA material is not loaded";
             }

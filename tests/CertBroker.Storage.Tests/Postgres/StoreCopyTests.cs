@@ -22,6 +22,7 @@ public sealed class StoreCopyTests : IAsyncLifetime
     {
         await _sqlite.CreateMigrator().MigrateAsync(CancellationToken.None);
         await FillAsync(_sqlite.CreateStore());
+        await FillClusterStateAsync(_sqlite.CreateStores().Source);
     }
 
     public async Task DisposeAsync()
@@ -38,8 +39,9 @@ public sealed class StoreCopyTests : IAsyncLifetime
         Assert.True(result.Matches);
         string[] expected =
         [
-            "accounts", "api_tokens", "audit_class_counts", "audit_events", "certificates", "challenges", "devices",
-            "event_consumers", "findings", "policy_state", "transactions", "upstream_requests",
+            "accounts", "api_tokens", "audit_class_counts", "audit_events", "certificates", "challenges", "crl_numbers", "crls",
+            "devices", "event_consumers", "failure_counts", "findings", "installation", "leases", "policy_state", "transactions",
+            "upstream_requests",
         ];
         Assert.Equal(expected, result.Tables.Select(t => t.Table).Order(StringComparer.Ordinal));
         Assert.All(result.Tables, t => Assert.True(t.SourceRows > 0, $"{t.Table} has no rows in the source: the test does not cover it."));
@@ -114,6 +116,23 @@ public sealed class StoreCopyTests : IAsyncLifetime
     }
 
     private StoreCopy Copy() => new(_sqlite.DatabasePath, _postgres.ConnectionString) { BatchSize = 3 };
+
+    /// <summary>
+    /// The state a cluster shares besides the stores: CRL numbers and CRLs (a moved installation must never number a CRL
+    /// lower), the CA the installation was created with, a lockout in progress and the webhook lease.
+    /// </summary>
+    private static async Task FillClusterStateAsync(CertBroker.Storage.Sqlite.SqliteDataSource source)
+    {
+        CancellationToken none = CancellationToken.None;
+        var crls = new CertBroker.Storage.Sqlite.SqliteCrlStore(source);
+        long number = await crls.ReserveNumberAsync("ca-key-id", 41, none);
+        await crls.SaveAsync(new CertBroker.Core.Cluster.PublishedCrl("ca-key-id", number, TestData.Now, TestData.Now.AddDays(1), [0x30, 0x03, 0x02, 0x01, 0x2a]), none);
+        await new CertBroker.Storage.Sqlite.SqliteInstallationStore(source).GetOrAddAsync("ca-sha256", "AB12", TestData.Now, none);
+        await new CertBroker.Storage.Sqlite.SqliteFailureStore(source).RecordAsync(
+            new CertBroker.Core.Cluster.FailureKey(CertBroker.Core.Cluster.FailureKind.Challenge, "default", "192.0.2.7"),
+            new CertBroker.Core.Cluster.FailureRule(5, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15)), TestData.Now, none);
+        await new CertBroker.Storage.Sqlite.SqliteLeaseStore(source).TryAcquireAsync("webhook", "node-a", TimeSpan.FromMinutes(2), TestData.Now, none);
+    }
 
     /// <summary>What a broker that has been in use holds: enrolments, devices, findings, accounts, challenges, the queue position…</summary>
     private static async Task FillAsync(StoreUnderTest store)
