@@ -5,12 +5,22 @@ using CertBroker.Core.Model;
 namespace CertBroker.Storage.Tests;
 
 /// <summary>
-/// IInventorySearchIndex behaviour every database must show: the index catches up in batches, and inventory search
-/// finds the same certificates whether they are indexed yet or not.
+/// IInventorySearchIndex behaviour every database must show: the index catches up in batches (or, where the database
+/// indexes in the writing transaction, is never behind), and inventory search finds the same certificates whether
+/// they are indexed yet or not.
 /// </summary>
 public abstract class InventorySearchIndexTests : StoreTestBase
 {
     private static readonly DeviceIdentity Printer = new(DeviceIdentityKind.SerialNumber, "XK-2231");
+
+    /// <summary>
+    /// True where the database keeps its search index in the transaction that writes a certificate (PostgreSQL's
+    /// trigram index): nothing is ever pending, and indexing in batches has nothing to do.
+    /// </summary>
+    protected virtual bool IndexesOnWrite => false;
+
+    /// <summary>What a batch of <paramref name="count"/> reports: that many, or none where nothing is ever pending.</summary>
+    private int Batch(int count) => IndexesOnWrite ? 0 : count;
 
     [Theory]
     [InlineData("ROUTER-17.EXAMPLE.NET", true)]
@@ -25,7 +35,7 @@ public abstract class InventorySearchIndexTests : StoreTestBase
         string serial = await IssueAsync(Printer, TestData.Now);
         if (indexed)
         {
-            Assert.Equal(1, await Store.Search.IndexPendingAsync(100, CancellationToken.None));
+            Assert.Equal(Batch(1), await Store.Search.IndexPendingAsync(100, CancellationToken.None));
         }
 
         var found = await Store.Inventory.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = text }, CancellationToken.None);
@@ -42,17 +52,17 @@ public abstract class InventorySearchIndexTests : StoreTestBase
             serials.Add(await IssueAsync(Printer, TestData.Now.AddMinutes(i)));
         }
 
-        Assert.Equal(5, await Store.Search.CountPendingAsync(CancellationToken.None));
-        Assert.Equal(2, await Store.Search.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(3, await Store.Search.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(Batch(5), await Store.Search.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(Batch(2), await Store.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(Batch(3), await Store.Search.CountPendingAsync(CancellationToken.None));
 
         // Two certificates are in the index and three are not: a search finds all five, and misses stay misses.
         var found = await Store.Inventory.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-17.example" }, CancellationToken.None);
         Assert.Equal(serials.Order(), found.Select(c => c.Serial).Order());
         Assert.Empty(await Store.Inventory.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = "router-18.example" }, CancellationToken.None));
 
-        Assert.Equal(2, await Store.Search.IndexPendingAsync(2, CancellationToken.None));
-        Assert.Equal(1, await Store.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(Batch(2), await Store.Search.IndexPendingAsync(2, CancellationToken.None));
+        Assert.Equal(Batch(1), await Store.Search.IndexPendingAsync(2, CancellationToken.None));
         Assert.Equal(0, await Store.Search.IndexPendingAsync(2, CancellationToken.None));
         Assert.Equal(0, await Store.Search.CountPendingAsync(CancellationToken.None));
         found = await Store.Inventory.ListCertificatesAsync(new CertificateQuery { Now = TestData.Now, Text = serials[3][4..16] }, CancellationToken.None);

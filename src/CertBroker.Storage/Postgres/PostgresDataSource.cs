@@ -40,6 +40,13 @@ public sealed class PostgresDataSource : IDisposable, IAsyncDisposable
         Audit = audit ?? new AuditOptions();
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "certbroker";
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The hot path's statements are few and the same every time: prepared once per pooled connection, they
+            // skip PostgreSQL's parse and plan on every enrolment.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
         _source = builder.Build();
     }
 

@@ -1,7 +1,11 @@
+using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Inventory;
+using CertBroker.Core.Policy;
 using CertBroker.Core.Renewal;
+using CertBroker.Core.Reports;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,10 +35,20 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<ITransactionCleanup>(provider => provider.GetRequiredService<PostgresEnrolmentStore>());
         AddStore<PostgresCertificateStore, ICertificateStore>(services, source => new PostgresCertificateStore(source));
         AddStore<PostgresAuditTrail, IAuditTrail>(services, source => new PostgresAuditTrail(source));
+        AddStore<PostgresDeviceStore, IDeviceStore>(services, source => new PostgresDeviceStore(source));
+        services.TryAddSingleton<ICertificateInventory>(provider => provider.GetRequiredService<PostgresDeviceStore>());
+        AddStore<PostgresInventorySearchIndex, IInventorySearchIndex>(services, _ => new PostgresInventorySearchIndex());
+        AddStore<PostgresRenewalStore, IRenewalStore>(services, source => new PostgresRenewalStore(source));
         AddStore<PostgresChallengeStore, IChallengeStore>(services, source => new PostgresChallengeStore(source));
         services.TryAddSingleton<IChallengeCleanup>(provider => provider.GetRequiredService<PostgresChallengeStore>());
         AddStore<PostgresApprovalStore, IApprovalStore>(services, source => new PostgresApprovalStore(source));
         AddStore<PostgresUpstreamRequestStore, IUpstreamRequestStore>(services, source => new PostgresUpstreamRequestStore(source));
+        AddStore<PostgresAccountStore, IAccountStore>(services, source => new PostgresAccountStore(source));
+        services.TryAddSingleton<IApiTokenStore>(provider => provider.GetRequiredService<PostgresAccountStore>());
+        services.TryAddSingleton<IAccountAdministration>(provider => provider.GetRequiredService<PostgresAccountStore>());
+        AddStore<PostgresExpiryReportSource, IExpiryReportSource>(services, source => new PostgresExpiryReportSource(source));
+        AddStore<PostgresPolicyStore, IPolicyStore>(services, source => new PostgresPolicyStore(source));
+        AddStore<PostgresRenewalEventLog, IRenewalEventLog>(services, source => new PostgresRenewalEventLog(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

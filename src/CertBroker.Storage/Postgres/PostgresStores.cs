@@ -23,8 +23,15 @@ public sealed class PostgresStores : IDisposable
         Certificates = new PostgresCertificateStore(source);
         Approvals = new PostgresApprovalStore(source);
         Audit = new PostgresAuditTrail(source);
+        Devices = new PostgresDeviceStore(source);
+        Renewal = new PostgresRenewalStore(source);
+        Search = new PostgresInventorySearchIndex();
         Challenges = new PostgresChallengeStore(source);
         Upstream = new PostgresUpstreamRequestStore(source);
+        Accounts = new PostgresAccountStore(source);
+        Policy = new PostgresPolicyStore(source);
+        RenewalEvents = new PostgresRenewalEventLog(source);
+        Reports = new PostgresExpiryReportSource(source);
     }
 
     public PostgresDataSource Source { get; }
@@ -37,10 +44,25 @@ public sealed class PostgresStores : IDisposable
 
     public PostgresAuditTrail Audit { get; }
 
+    /// <summary>Devices and the certificate inventory.</summary>
+    public PostgresDeviceStore Devices { get; }
+
+    public PostgresRenewalStore Renewal { get; }
+
+    public PostgresInventorySearchIndex Search { get; }
+
     /// <summary>One-time challenges and their clean-up.</summary>
     public PostgresChallengeStore Challenges { get; }
 
     public PostgresUpstreamRequestStore Upstream { get; }
+    /// <summary>Accounts, API tokens and their administration.</summary>
+    public PostgresAccountStore Accounts { get; }
+
+    public PostgresPolicyStore Policy { get; }
+
+    public PostgresRenewalEventLog RenewalEvents { get; }
+
+    public PostgresExpiryReportSource Reports { get; }
 
     public void Dispose() => Source.Dispose();
 }

@@ -11,11 +11,6 @@ public sealed class PostgresStoreMigratorTests : StoreMigratorTests
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }
 
-public sealed class PostgresAuditTrailTests : AuditTrailTests
-{
-    protected override StoreHarness CreateHarness() => new PostgresHarness();
-}
-
 public sealed class PostgresEnrolmentStoreTests : EnrolmentStoreTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();
@@ -42,6 +37,48 @@ public sealed class PostgresApprovalStoreTests : ApprovalStoreTests
 }
 
 public sealed class PostgresUpstreamRequestStoreTests : UpstreamRequestStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresAuditTrailTests : AuditTrailTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresAccountStoreTests : AccountStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresPolicyStoreTests : PolicyStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresRenewalEventLogTests : RenewalEventLogTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresExpiryReportSourceTests : ExpiryReportSourceTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresDeviceStoreTests : DeviceStoreTests
+{
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresInventorySearchIndexTests : InventorySearchIndexTests
+{
+    protected override bool IndexesOnWrite => true;
+
+    protected override StoreHarness CreateHarness() => new PostgresHarness();
+}
+
+public sealed class PostgresRenewalStoreTests : RenewalStoreTests
 {
     protected override StoreHarness CreateHarness() => new PostgresHarness();
 }

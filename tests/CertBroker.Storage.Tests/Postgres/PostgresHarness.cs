@@ -22,9 +22,11 @@ public sealed class PostgresHarness : StoreHarness
     {
         PostgresStores stores = CreateStores();
         return new StoreUnderTest(
-            Enrolments: stores.Enrolments, Certificates: stores.Certificates, Accounts: null!, Tokens: null!, AccountAdministration: null!, Audit: stores.Audit,
-            Devices: null!, Inventory: null!, Challenges: stores.Challenges, ChallengeCleanup: stores.Challenges, Approvals: stores.Approvals, Renewal: null!,
-            RenewalEvents: null!, Upstream: stores.Upstream, Policy: null!, Reports: null!, Search: null!);
+            Enrolments: stores.Enrolments, Certificates: stores.Certificates, Accounts: stores.Accounts, Tokens: stores.Accounts,
+            AccountAdministration: stores.Accounts, Audit: stores.Audit, Devices: stores.Devices, Inventory: stores.Devices,
+            Challenges: stores.Challenges, ChallengeCleanup: stores.Challenges, Approvals: stores.Approvals, Renewal: stores.Renewal,
+            RenewalEvents: stores.RenewalEvents, Upstream: stores.Upstream, Policy: stores.Policy, Reports: stores.Reports,
+            Search: stores.Search);
     }
 
     /// <summary>Every PostgreSQL store over one new data source, disposed with the harness.</summary>

@@ -152,7 +152,7 @@ CREATE TABLE audit_events (
 );
 
 CREATE INDEX ix_audit_events_time ON audit_events (time);
-CREATE INDEX ix_audit_events_action ON audit_events (action);
+CREATE INDEX ix_audit_events_action ON audit_events (action, id);
 CREATE INDEX ix_audit_events_class ON audit_events (class, id);
 
 CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

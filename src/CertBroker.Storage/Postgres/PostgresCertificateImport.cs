@@ -1,0 +1,180 @@
+using CertBroker.Core.Audit;
+using CertBroker.Core.Inventory;
+using CertBroker.Core.Model;
+using CertBroker.Core.Policy;
+using CertBroker.Storage.Rows;
+using Dapper;
+using Npgsql;
+
+namespace CertBroker.Storage.Postgres;
+
+/// <summary>
+/// One certificate import (<see cref="IPolicyStore.ImportAsync"/>): the certificate, its device, its findings and its
+/// audit event in one transaction, idempotent by thumbprint even when two nodes import the same file at once.
+/// </summary>
+internal static class PostgresCertificateImport
+{
+    // A race lost to another node (same thumbprint, or the same serial) is decided on the next attempt, which sees
+    // the winner's row; a third loss in a row is not a race.
+    private const int MaxAttempts = 3;
+
+    /// <summary>A certificates row, aliased to <see cref="CertificateRow"/>'s properties, with its findings as a JSON array.</summary>
+    private const string CertificateColumns = """
+        serial AS "Serial", profile AS "Profile", issuer AS "Issuer", subject AS "Subject", subject_alt_names AS "SubjectAltNames",
+        not_before AS "NotBefore", not_after AS "NotAfter", key_algorithm AS "KeyAlgorithm", key_size AS "KeySize",
+        signature_algorithm AS "SignatureAlgorithm", thumbprint_sha256 AS "ThumbprintSha256", public_key_sha256 AS "PublicKeySha256",
+        der AS "Der", transaction_id AS "TransactionId", issued_at AS "IssuedAt", revoked_at AS "RevokedAt",
+        revocation_reason AS "RevocationReason", device_id AS "DeviceId", renewal_due_at AS "RenewalDueAt",
+        renewal_state AS "RenewalState", last_renewal_attempt_at AS "LastRenewalAttemptAt", last_renewal_result AS "LastRenewalResult",
+        superseded_by AS "SupersededBy", source AS "Source",
+        (SELECT coalesce(json_agg(json_build_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
+                'threshold', f.threshold, 'message', f.message)), '[]')::text
+         FROM findings f WHERE f.certificate_id = certificates.id) AS "Findings"
+        """;
+
+    // Nothing is inserted when the serial or the thumbprint is taken, by this node or a concurrent one.
+    private const string InsertCertificate = """
+        INSERT INTO certificates (
+            serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
+            signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
+            revocation_reason, device_id, renewal_due_at, source)
+        VALUES (
+            @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
+            @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
+            @RevocationReason, @DeviceId, @RenewalDueAt, @Source)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """;
+
+    /// <summary>What an admin entered wins: the import only fills a device's columns that are still empty.</summary>
+    private const string UpsertDevice = """
+        INSERT INTO devices (
+            identity_kind, identity_key, name, serial_number, mac_address, ip_address, first_seen, last_seen,
+            last_profile, created_at, updated_at)
+        VALUES (
+            @IdentityKind, @IdentityKey, @Name, @SerialNumber, @MacAddress, @IpAddress, @SeenAt, @SeenAt,
+            @Profile, @SeenAt, @SeenAt)
+        ON CONFLICT (identity_kind, identity_key) DO UPDATE SET
+            name = COALESCE(devices.name, excluded.name),
+            serial_number = COALESCE(devices.serial_number, excluded.serial_number),
+            mac_address = COALESCE(devices.mac_address, excluded.mac_address),
+            ip_address = COALESCE(devices.ip_address, excluded.ip_address),
+            first_seen = COALESCE(devices.first_seen, excluded.first_seen),
+            last_seen = excluded.last_seen,
+            last_profile = excluded.last_profile,
+            updated_at = excluded.updated_at
+        RETURNING id
+        """;
+
+    /// <summary>WC-KEY-04: the imported certificate's key is already in another device's certificate.</summary>
+    private const string FlagSharedKey = """
+        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
+        SELECT c.id, 'WC-KEY-04', 2, 'same key as certificate ' || o.serial, 'a key of its own',
+               'Key also used by another device (certificate ' || o.serial || ')', @FoundAt
+        FROM certificates c
+        JOIN certificates o ON o.public_key_sha256 = c.public_key_sha256 AND o.id <> c.id
+        WHERE c.id = @Id AND (c.device_id IS NULL OR o.device_id IS DISTINCT FROM c.device_id)
+        LIMIT 1
+        ON CONFLICT (certificate_id, rule_id) DO NOTHING
+        """;
+
+    public static async Task<ImportOutcome> ImportAsync(
+        PostgresDataSource source, CertificateRecord certificate, DeviceObservation? device, AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        CertificateRow template = RowMapping.ToRow(certificate with { Source = CertificateSource.Imported });
+        DeviceObservationRow? deviceRow = device is null ? null : DeviceObservationRow.From(device);
+        IReadOnlyList<Finding> findings = certificate.Findings ?? [];
+        long foundAt = UnixMicroseconds.From(certificate.IssuedAt);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                (CertificateRow row, bool present) = await source.WriteAsync(
+                    (connection, transaction) => TryImportAsync(connection, transaction, template, deviceRow, findings, foundAt, auditEvent, source.Audit),
+                    cancellationToken).ConfigureAwait(false);
+                return new ImportOutcome(RowMapping.ToRecord(row), present);
+            }
+            catch (RaceLostException) when (attempt < MaxAttempts)
+            {
+                // Rolled back, the device upsert with it; the next attempt sees the other node's row.
+            }
+            catch (RaceLostException)
+            {
+                throw new InvalidOperationException(
+                    $"Importing certificate {certificate.Serial} clashed with other writes {MaxAttempts} times in a row.");
+            }
+        }
+    }
+
+    /// <returns>The stored certificate and whether it was there already.</returns>
+    /// <exception cref="RaceLostException">A concurrent write took the serial or the thumbprint first.</exception>
+    private static async Task<(CertificateRow, bool)> TryImportAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CertificateRow template, DeviceObservationRow? device,
+        IReadOnlyList<Finding> findings, long foundAt, AuditEvent auditEvent, AuditOptions limits)
+    {
+        CertificateRow? existing = await connection.QuerySingleOrDefaultAsync<CertificateRow>(
+            $"SELECT {CertificateColumns} FROM certificates WHERE thumbprint_sha256 = CAST(@Thumbprint AS citext)",
+            new { Thumbprint = template.ThumbprintSha256 }, transaction).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return (existing, true);
+        }
+
+        CertificateRow row = Copy(template);
+        if (await connection.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM certificates WHERE serial = CAST(@Serial AS citext))", new { row.Serial }, transaction).ConfigureAwait(false))
+        {
+            // Serials are unique per issuer only; the inventory's serial column is unique across all of them.
+            row.Serial = $"{row.Serial}:{row.ThumbprintSha256[..16]}";
+        }
+
+        if (device is not null)
+        {
+            row.DeviceId = await connection.ExecuteScalarAsync<long>(UpsertDevice, device, transaction).ConfigureAwait(false);
+        }
+
+        long? id = await connection.ExecuteScalarAsync<long?>(InsertCertificate, row, transaction).ConfigureAwait(false);
+        if (id is not { } certificateId)
+        {
+            throw new RaceLostException();
+        }
+
+        await PostgresPolicyStore.UpsertFindingsAsync(connection, transaction, [new CertificateFindings(certificateId, findings)], foundAt).ConfigureAwait(false);
+        await connection.ExecuteAsync(FlagSharedKey, new { Id = certificateId, FoundAt = foundAt }, transaction).ConfigureAwait(false);
+        await PostgresAudit.AppendAsync(connection, transaction, auditEvent with { Target = row.Serial }, limits).ConfigureAwait(false);
+        CertificateRow stored = await connection.QuerySingleAsync<CertificateRow>(
+            $"SELECT {CertificateColumns} FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction).ConfigureAwait(false);
+        return (stored, false);
+    }
+
+    /// <summary>Undoes an import attempt that lost a race; the next attempt runs against the winner's row.</summary>
+    private sealed class RaceLostException : Exception;
+
+    private static CertificateRow Copy(CertificateRow row) => new()
+    {
+        Serial = row.Serial,
+        Profile = row.Profile,
+        Issuer = row.Issuer,
+        Subject = row.Subject,
+        SubjectAltNames = row.SubjectAltNames,
+        NotBefore = row.NotBefore,
+        NotAfter = row.NotAfter,
+        KeyAlgorithm = row.KeyAlgorithm,
+        KeySize = row.KeySize,
+        SignatureAlgorithm = row.SignatureAlgorithm,
+        ThumbprintSha256 = row.ThumbprintSha256,
+        PublicKeySha256 = row.PublicKeySha256,
+        Der = row.Der,
+        TransactionId = row.TransactionId,
+        IssuedAt = row.IssuedAt,
+        RevokedAt = row.RevokedAt,
+        RevocationReason = row.RevocationReason,
+        DeviceId = row.DeviceId,
+        RenewalDueAt = row.RenewalDueAt,
+        RenewalState = row.RenewalState,
+        LastRenewalAttemptAt = row.LastRenewalAttemptAt,
+        LastRenewalResult = row.LastRenewalResult,
+        SupersededBy = row.SupersededBy,
+        Source = row.Source,
+    };
+}
