@@ -151,7 +151,7 @@ for _ in $(seq 1 600); do
   fi
 done
 if [[ "$store" == postgres ]]; then
-  echo "Inventory: $(postgres_psql certbroker -At -c 'SELECT count(*) FROM certificates') certificates in PostgreSQL $("$pg_bin/postgres" --version | awk '{print $NF}'); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "Inventory: $(postgres_psql certbroker -At -c 'SELECT count(*) FROM certificates') certificates in PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 else
   echo "Inventory: $(sqlite3 -batch "$database" 'SELECT count(*) FROM certificates' 2>/dev/null || echo "$count") certificates; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 fi

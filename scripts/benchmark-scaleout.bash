@@ -46,7 +46,7 @@ run_store_mode() {
 
   awk -v t_ratio="$target_store_cpu_ratio" -v markdown="$output" -v repeated="$repeated" -v warmup="$warmup" \
     -v settle_batch="$settle_batch" -v header="$started_at, $cores cores ($cpu_model), commit $commit" \
-    -v database="$("$pg_bin/postgres" --version | awk '{print $NF}'), PostgreSQL's default durability (fsync and synchronous_commit on)" \
+    -v database="$("$pg_bin/postgres" --version | awk '{print $3}'), PostgreSQL's default durability (fsync and synchronous_commit on)" \
     -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections, ${method^^}, AES-128, RSA-2048 CA and RA; rounds: $rounds, SQLite and PostgreSQL alternating which goes first, a fresh server and store for every run" \
     "$table_functions_awk"$'\n'"$run_functions_awk"$'\n'"$emit_awk"$'\n'"$store_table_awk" "$results/errors.tsv" "$results/runs.tsv"
 
@@ -78,56 +78,45 @@ start_node() {
   wait_ready_pid "$node_pid" "http://127.0.0.1:$node_port/scep" "$data/console.log"
 }
 
-# The http block for nginx in front of the node ports $2 (and $3), listening on port $1: the shipped
-# deploy/nginx/certbroker-cluster.conf with these ports (it names the nodes 127.0.0.1:8081 and 127.0.0.1:8082 and
-# listens on 8080; for one node the line of the second goes), or, while the repository has none, round-robin over
-# the nodes with keep-alive connections to them.
-nginx_http_block() {
-  local port="$1" a="$2" b="${3:-}" shipped="$repo_root/deploy/nginx/certbroker-cluster.conf"
+# nginx.conf for nginx in directory $1, listening on port $2, in front of the node ports $3 (and $4): the shipped
+# deploy/nginx/certbroker-cluster.conf (a complete nginx.conf) with the run's directory for its pid file and logs, its
+# listen port and its upstream servers replaced by these (the second and later upstream servers dropped for one node),
+# or, while the repository has none, round-robin over the nodes with keep-alive connections to them. Either way the
+# access log names the upstream of every request, to count what each node served.
+nginx_config() {
+  local dir="$1" port="$2" a="$3" b="${4:-}" shipped="$repo_root/deploy/nginx/certbroker-cluster.conf"
   if [[ -e "$shipped" ]]; then
-    if [[ -n "$b" ]]; then
-      sed -e "s/127\.0\.0\.1:8081/127.0.0.1:$a/g" -e "s/127\.0\.0\.1:8082/127.0.0.1:$b/g" -e "s/listen 8080/listen 127.0.0.1:$port/" "$shipped"
-    else
-      sed -e "/127\.0\.0\.1:8082/d" -e "s/127\.0\.0\.1:8081/127.0.0.1:$a/g" -e "s/listen 8080/listen 127.0.0.1:$port/" "$shipped"
-    fi
+    awk -v dir="$dir" -v port="$port" -v a="$a" -v b="$b" '
+      BEGIN { print "user root;"; print "pid " dir "/nginx.pid;"; print "error_log " dir "/error.log warn;" }
+      { line = $0; opens = gsub(/[{]/, "{", line); closes = gsub(/[}]/, "}", line) }
+      depth == 0 && $1 ~ /^(user|pid|error_log)$/ { next }
+      $1 == "access_log" { next }
+      upstream && $1 == "server" {
+        servers++
+        if (servers > 2 || (servers == 2 && b == "")) next
+        sub(/server[ \t]+[^ \t;]+/, "server 127.0.0.1:" (servers == 1 ? a : b), line)
+      }
+      $1 == "listen" { sub(/listen[ \t]+[^;]+;/, "listen 127.0.0.1:" port ";", line) }
+      { print line }
+      $1 == "upstream" { upstream = 1; upstream_depth = depth + opens }
+      $1 == "http" {
+        print "    client_body_temp_path " dir "/client_body;"
+        print "    proxy_temp_path " dir "/proxy;"
+        print "    fastcgi_temp_path " dir "/fastcgi;"
+        print "    uwsgi_temp_path " dir "/uwsgi;"
+        print "    scgi_temp_path " dir "/scgi;"
+        print "    log_format benchmark_upstreams \"$upstream_addr $status\";"
+        print "    access_log " dir "/access.log benchmark_upstreams buffer=256k flush=1s;"
+      }
+      { depth += opens - closes; if (upstream && depth < upstream_depth) upstream = 0 }' "$shipped"
     return
   fi
   cat <<NGINX
-upstream certbroker {
-    server 127.0.0.1:$a;
-${b:+    server 127.0.0.1:$b;}
-    keepalive 64;
-}
-server {
-    listen 127.0.0.1:$port;
-    client_max_body_size 1m;
-    location / {
-        proxy_pass http://certbroker;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host \$host;
-        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto \$scheme;
-    }
-}
-NGINX
-}
-
-# nginx in directory $1 in front of the node ports $2 (and $3); sets nginx_pid and nginx_port. Its access log
-# names the upstream of every request, to count what each node served.
-start_nginx() {
-  local dir="$1"
-  shift
-  mkdir -p "$dir"
-  nginx_port="$(free_port 18880)"
-  nginx_config_source="the script's own (round-robin, keep-alive connections to the nodes)"
-  [[ ! -e "$repo_root/deploy/nginx/certbroker-cluster.conf" ]] || nginx_config_source="deploy/nginx/certbroker-cluster.conf"
-  cat >"$dir/nginx.conf" <<NGINX
+user root;
 worker_processes auto;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-user root;
-events { worker_connections 4096; }
+events { worker_connections 1024; }
 http {
     client_body_temp_path $dir/client_body;
     proxy_temp_path $dir/proxy;
@@ -136,9 +125,36 @@ http {
     scgi_temp_path $dir/scgi;
     log_format benchmark_upstreams '\$upstream_addr \$status';
     access_log $dir/access.log benchmark_upstreams buffer=256k flush=1s;
-$(nginx_http_block "$nginx_port" "$@")
+    upstream certbroker {
+        server 127.0.0.1:$a;
+${b:+        server 127.0.0.1:$b;}
+        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:$port;
+        client_max_body_size 1m;
+        location / {
+            proxy_pass http://certbroker;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$remote_addr;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+    }
 }
 NGINX
+}
+
+# nginx in directory $1 in front of the node ports $2 (and $3); sets nginx_pid and nginx_port.
+start_nginx() {
+  local dir="$1"
+  shift
+  mkdir -p "$dir"
+  nginx_port="$(free_port 18880)"
+  nginx_config_source="the script's own (round-robin, keep-alive connections to the nodes)"
+  [[ ! -e "$repo_root/deploy/nginx/certbroker-cluster.conf" ]] || nginx_config_source="deploy/nginx/certbroker-cluster.conf"
+  nginx_config "$dir" "$nginx_port" "$@" >"$dir/nginx.conf"
   if ! nginx -t -p "$dir" -c "$dir/nginx.conf" >"$dir/check.log" 2>&1; then
     cat "$dir/check.log" "$dir/nginx.conf" >&2
     echo "benchmark.sh: nginx -t refused the configuration" >&2
@@ -201,16 +217,16 @@ run_cluster() {
   IFS='|' read -r found rows < <(postgres_count_issued "$database" "$data/all.serials")
   echo "   store           $found of $issued issued serials found in PostgreSQL (settling included), $rows rows in certificates, $((issued - distinct)) duplicates over all of them"
 
-  jq -r --arg label "$label" --arg round "$round" --arg found "$found" --arg rows "$rows" --arg settled "$settled_total" \
+  jq -r --arg name "$label" --arg round "$round" --arg found "$found" --arg rows "$rows" --arg settled "$settled_total" \
     --arg dups "$((issued - distinct))" --arg a "$served_a" --arg b "$served_b" \
     'def per(p): if p and .requests > 0 then p.totalMs / .requests else "nan" end;
-     [$label, $round, .enrolmentsPerSecond, .latency.p50Ms, .latency.p95Ms, .latency.p99Ms,
+     [$name, $round, .enrolmentsPerSecond, .latency.p50Ms, .latency.p95Ms, .latency.p99Ms,
       ((.errors | add // 0) + (.warmupErrors | add // 0)), ($dups | tonumber), .successResponses, $found, $rows,
       ($settled | tonumber), per(.measuredCpu["node-a"]), per(.measuredCpu["node-b"]), per(.measuredCpu.nginx),
       per(.measuredCpu.postgres), (.machine.otherCoresBusy // "nan"), $a, $b,
       (if .requests > 0 then .clientCpu.totalMs / .requests else "nan" end)]
      | @tsv' "$data/run.json" >>"$results/cluster.tsv"
-  jq -r --arg label "$label" '[.errors, .warmupErrors] | map(to_entries[]) | .[] | [$label, .key, .value] | @tsv' \
+  jq -r --arg name "$label" '[.errors, .warmupErrors] | map(to_entries[]) | .[] | [$name, .key, .value] | @tsv' \
     "$data/run.json" >>"$results/cluster-errors.tsv"
 }
 
