@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the test suite needs: the real SCEP clients the interop
 # tests drive (micromdm scepclient and scepserver, certmonger, strongSwan pki), the private
-# D-Bus session certmonger runs on, and openssl for verifying what they receive.
+# D-Bus session certmonger runs on, openssl for verifying what they receive, PostgreSQL for the
+# PostgreSQL store and scheduler tests, and nginx and HAProxy for checking the shipped load balancer
+# configurations.
 # Skips apt entirely when everything is already installed, so a warm run costs nothing.
 set -euo pipefail
 
@@ -13,6 +15,9 @@ packages=(
   dbus
   openssl
   golang-github-micromdm-scep-dev
+  postgresql
+  nginx
+  haproxy
 )
 
 missing=()

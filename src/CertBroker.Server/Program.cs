@@ -5,6 +5,7 @@ using CertBroker.Server.Admin;
 using CertBroker.Server.Cli;
 using CertBroker.Server.Endpoints;
 using CertBroker.Server.Hosting;
+using CertBroker.Server.Monitoring;
 using Serilog;
 
 if (args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h" or "-?" or "--version"))
@@ -66,6 +67,8 @@ try
     int schema = await app.Services.GetRequiredService<IStoreMigrator>().MigrateAsync(CancellationToken.None);
     IRegistrationAuthority ra = app.Services.GetRequiredService<IRegistrationAuthority>();
     ICertificateIssuer issuer = app.Services.GetRequiredService<ICertificateIssuer>();
+    // Every node sharing the database must sign with the CA it was created with.
+    await CaInstallationCheck.RunAsync(app.Services, CancellationToken.None);
     // Every profile gets its backend now, so a kind without a provider stops the broker before it listens.
     app.Services.GetRequiredService<BackendCatalog>();
     await AdministratorBootstrap.RunAsync(app.Services, startupLog, CancellationToken.None);
@@ -112,6 +115,7 @@ app.UseWhen(http => !DeviceEndpointMetadata.IsDeviceRequest(http), admin =>
     admin.UseAuthorization();
 });
 app.MapScep(catalog);
+app.MapHealth();
 app.MapAdminApi();
 app.MapAdminOpenApi();
 await app.RunAsync();

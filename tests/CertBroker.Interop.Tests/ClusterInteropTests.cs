@@ -176,6 +176,33 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
         Assert.True(after.Process.Succeeded && after.CertificateWritten, Evidence(after.Process.Describe()));
     }
 
+    [Fact]
+    public async Task ScheduledJobs_OnBothNodes_EachScheduledFiringRunsOnOneNodeOnly()
+    {
+        // Both nodes schedule every job each minute on one clustered job store: over two minutes each job fires, and
+        // no firing (a job at its scheduled time) runs on both.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        List<(string Job, string At, string Instance)> firings;
+        do
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            firings = Firings(fixture.NodeA.Output).Concat(Firings(fixture.NodeB.Output)).ToList();
+        }
+        while (DateTime.UtcNow < deadline && firings.GroupBy(f => f.Job).Count(g => g.Select(f => f.At).Distinct().Count() >= 2) < 3);
+
+        output.WriteLine(string.Join("\n", firings.Select(f => $"{f.Job} {f.At} {f.Instance}")));
+        Assert.True(firings.GroupBy(f => f.Job).Count(g => g.Select(f => f.At).Distinct().Count() >= 2) >= 3,
+            Evidence("fewer than three jobs fired twice within three minutes"));
+        foreach (var firing in firings.GroupBy(f => (f.Job, f.At)))
+        {
+            Assert.True(firing.Count() == 1, Evidence($"{firing.Key.Job} scheduled for {firing.Key.At} ran {firing.Count()} times: {string.Join(", ", firing.Select(f => f.Instance))}"));
+        }
+    }
+
+    private static IEnumerable<(string Job, string At, string Instance)> Firings(string log) =>
+        Regex.Matches(log, """Job "?(?<job>[^"\s]+)"? fired for "?(?<at>[^"\s]+)"? on scheduler instance "?(?<instance>[^"\s]+)"?""", RegexOptions.None, TimeSpan.FromSeconds(5))
+            .Select(m => (m.Groups["job"].Value, m.Groups["at"].Value, m.Groups["instance"].Value));
+
     private async Task<ScepClientRun> EnrolAsync(string url, string challenge, string commonName)
     {
         var directory = fixture.NewWorkDirectory(commonName);

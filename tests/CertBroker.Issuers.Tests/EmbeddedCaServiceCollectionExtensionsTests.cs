@@ -38,7 +38,10 @@ public sealed class EmbeddedCaServiceCollectionExtensionsTests : IDisposable
         using var certificate = (await issuer.IssueAsync(Requests.Rsa(), CancellationToken.None)).ToCertificate();
         Assert.Equal(issuer.CaChain[0].Subject, certificate.Issuer);
         Assert.NotEmpty(await services.GetRequiredService<ICrlPublisher>().GetCurrentCrlAsync(CancellationToken.None));
-        Assert.True(File.Exists(Path.Combine(data.Path, "ca", "crl-number")));
+        // The CRL and its number go to the shared store, no longer to a file.
+        Assert.Equal(1, await services.GetRequiredService<CertBroker.Core.Cluster.ICrlStore>()
+            .NewestNumberAsync(EmbeddedCertificateIssuer.CrlIssuerOf(issuer.CaChain[0]), CancellationToken.None));
+        Assert.False(File.Exists(Path.Combine(data.Path, "ca", "crl-number")));
     }
 
     [Fact]
@@ -99,6 +102,7 @@ public sealed class EmbeddedCaServiceCollectionExtensionsTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<ICertificateStore, InMemoryCertificateStore>();
+        services.AddSingleton<CertBroker.Core.Cluster.ICrlStore, CertBroker.Core.Cluster.MemoryCrlStore>();
         services.AddEmbeddedCa(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

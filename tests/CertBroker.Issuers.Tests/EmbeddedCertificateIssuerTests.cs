@@ -238,6 +238,7 @@ public sealed class EmbeddedCertificateIssuerTests(DevCaFixture ca) : IClassFixt
         var issuer = new EmbeddedCertificateIssuer(
             ca.Material,
             new InMemoryCertificateStore(),
+            new CertBroker.Core.Cluster.MemoryCrlStore(),
             new CrlNumberFile(data.File("crl-number")),
             Options.Create(options ?? new EmbeddedCaOptions()),
             time,

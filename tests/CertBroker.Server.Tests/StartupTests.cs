@@ -21,6 +21,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Start_DatabaseCreatedWithAnotherCa_FailsNamingBothCertificates()
+    {
+        await using var first = new BrokerFactory();
+        first.CreateClient().Dispose();
+        await using var second = new BrokerFactory();
+        second.Settings["CertBroker:Storage:Sqlite:DatabasePath"] = Path.Combine(first.DataDir, "certbroker.db");
+
+        // The second node generated a dev CA of its own, so it must not sign for the first one's installation.
+        Assert.ThrowsAny<Exception>(() => second.CreateClient());
+
+        string log = ReadLogs(second.DataDir);
+        Assert.Contains("CertBroker cannot start", log, StringComparison.Ordinal);
+        Assert.Contains($"(SHA-256 {Thumbprint(second.DataDir)}) is not the one the database was created with (SHA-256 {Thumbprint(first.DataDir)})", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_InvalidBrokerOptions_FailsAndLogsEveryProblem()
     {
         await using var factory = new BrokerFactory();
@@ -130,6 +146,13 @@ public sealed class StartupTests
         settings["CertBroker:Ca:KeyPath"] = Path.Combine(directory, "ca-key.pem");
         settings["CertBroker:Ca:Ra:SigningCertificatePath"] = Path.Combine(directory, "ra.pem");
         settings["CertBroker:Ca:Ra:SigningKeyPath"] = Path.Combine(directory, "ra-key.pem");
+    }
+
+    private static string Thumbprint(string dataDir)
+    {
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            File.ReadAllText(Path.Combine(dataDir, "ca", "ca-cert.pem")));
+        return certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant();
     }
 
     private static string ReadLogs(string dataDir) =>

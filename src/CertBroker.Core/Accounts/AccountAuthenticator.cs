@@ -36,8 +36,8 @@ public sealed class AccountAuthenticator
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(password);
 
-        DateTimeOffset? lockedUntil = _lockout.LockedUntil(userName, source);
-        if (lockedUntil is null && _lockout.SlowDown(userName, source) is { } wait)
+        DateTimeOffset? lockedUntil = await _lockout.LockedUntilAsync(userName, source, cancellationToken).ConfigureAwait(false);
+        if (lockedUntil is null && await _lockout.SlowDownAsync(userName, source, cancellationToken).ConfigureAwait(false) is { } wait)
         {
             // Refused before any key derivation: that is what makes the slow-down cheap for us.
             return AuthenticationResult.SlowedDown(userName, wait);
@@ -56,7 +56,7 @@ public sealed class AccountAuthenticator
 
         if (account is null || !passwordMatches)
         {
-            return _lockout.RecordFailure(userName, source) is { } imposed
+            return await _lockout.RecordFailureAsync(userName, source, cancellationToken).ConfigureAwait(false) is { } imposed
                 ? AuthenticationResult.Locked(name, imposed)
                 : AuthenticationResult.Refused(name, account is null ? AuthenticationFailure.UnknownUser
                     : account.Disabled ? AuthenticationFailure.AccountDisabled : AuthenticationFailure.WrongPassword);
@@ -67,7 +67,7 @@ public sealed class AccountAuthenticator
             return AuthenticationResult.Refused(name, AuthenticationFailure.AccountDisabled);
         }
 
-        _lockout.RecordSuccess(userName, source);
+        await _lockout.RecordSuccessAsync(userName, source, cancellationToken).ConfigureAwait(false);
         return await SignedInAsync(account, password, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,48 +1,38 @@
 using System.Collections.Concurrent;
+using CertBroker.Core.Challenges;
+using CertBroker.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Core.Accounts;
 
 /// <summary>
-/// Counts failed sign-ins in memory per user name and source (see <see cref="LockoutOptions"/>). A source that
-/// reaches the threshold on a name is locked out of that name only, so an attacker elsewhere cannot keep the owner
-/// out; a name failed from many sources is slowed down for the sources that failed, never locked. Names are counted
-/// whether or not an account has them, so neither lockout nor slow-down tells which names exist. In memory because
-/// the counts only have to slow guessing at this process; a restart forgets them.
+/// Counts failed sign-ins per user name and source (see <see cref="LockoutOptions"/>). A source that reaches the
+/// threshold on a name is locked out of that name only, so an attacker elsewhere cannot keep the owner out; a name
+/// failed from many sources is slowed down for the sources that failed, never locked. Names are counted whether or not
+/// an account has them, so neither lockout nor slow-down tells which names exist. The counts live in
+/// <see cref="IFailureStore"/>, shared by every node; only the slow-down's next free slot is kept per node, so with
+/// several nodes an account under attack gets one attempt per interval on each.
 /// </summary>
-public sealed class SignInLockout(IOptions<LockoutOptions> options, TimeProvider time)
+public sealed class SignInLockout(IFailureStore store, IOptions<LockoutOptions> options, TimeProvider time)
 {
-    // Names idle longer than a period are dropped once the table grows this big. Entries are only made by failed
-    // password checks, whose rate the password-check queue bounds, so the table stays a few megabytes at worst.
-    private const int SweepAbove = 10_000;
-
-    // Sources of one name idle longer than a period are dropped once it has this many, so a botnet cannot grow it.
-    private const int SweepSourcesAbove = 1_000;
+    // Names whose slot has passed are dropped once the table grows this big; entries are only made while a name is
+    // under attack.
+    private const int SweepSlotsAbove = 10_000;
 
     // Longer names cannot be accounts (user names have at most 64 characters); cut, they cannot make entries big.
     private const int MaxKeyLength = 64;
 
-    private readonly ConcurrentDictionary<string, NameFailures> _names = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nextSlowedAttempt = new(StringComparer.Ordinal);
 
     private LockoutOptions Options => options.Value;
 
     private TimeSpan Period => TimeSpan.FromMinutes(Options.DurationMinutes);
 
     /// <summary>The end of <paramref name="source"/>'s lockout from <paramref name="userName"/>, or null when it may try.</summary>
-    public DateTimeOffset? LockedUntil(string userName, string? source)
+    public async Task<DateTimeOffset?> LockedUntilAsync(string userName, string? source, CancellationToken cancellationToken)
     {
-        if (!_names.TryGetValue(Key(userName), out NameFailures? name))
-        {
-            return null;
-        }
-
-        lock (name)
-        {
-            return name.Sources.TryGetValue(SourceNetwork.Of(source), out SourceFailures? failures)
-                && failures.LockedUntil > time.GetUtcNow()
-                    ? failures.LockedUntil
-                    : null;
-        }
+        FailureCount count = await store.FindAsync(SourceKey(userName, source), cancellationToken).ConfigureAwait(false);
+        return count.IsLockedAt(time.GetUtcNow()) ? count.LockedUntil : null;
     }
 
     /// <summary>
@@ -50,167 +40,100 @@ public sealed class SignInLockout(IOptions<LockoutOptions> options, TimeProvider
     /// attack and this source has failed on it. Null admits the attempt (and takes the name's next slot when slowed
     /// down); otherwise how long until the next slot.
     /// </summary>
-    public TimeSpan? SlowDown(string userName, string? source)
+    public async Task<TimeSpan?> SlowDownAsync(string userName, string? source, CancellationToken cancellationToken)
     {
-        if (!_names.TryGetValue(Key(userName), out NameFailures? name))
+        FailureCount name = await store.FindAsync(NameKey(userName), cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = time.GetUtcNow();
+        if (name.CountAt(now, Period) < Options.SlowDownThreshold)
         {
             return null;
         }
 
-        DateTimeOffset now = time.GetUtcNow();
-        lock (name)
+        FailureCount failures = await store.FindAsync(SourceKey(userName, source), cancellationToken).ConfigureAwait(false);
+        if (failures.LastFailure <= now - Period)
         {
-            Forget(name.Times, now);
-            if (name.Times.Count < Options.SlowDownThreshold
-                || !name.Sources.TryGetValue(SourceNetwork.Of(source), out SourceFailures? failures)
-                || failures.LastFailure <= now - Period)
+            // A source that has not failed here lately: the owner at their usual place.
+            return null;
+        }
+
+        string key = Key(userName).ToLowerInvariant();
+        lock (_nextSlowedAttempt)
+        {
+            if (_nextSlowedAttempt.TryGetValue(key, out DateTimeOffset next) && now < next)
             {
-                // Not under attack, or a source that has not failed here lately: the owner at their usual place.
-                return null;
+                return next - now;
             }
 
-            if (now < name.NextSlowedAttempt)
+            if (_nextSlowedAttempt.Count > SweepSlotsAbove)
             {
-                return name.NextSlowedAttempt - now;
+                foreach ((string each, DateTimeOffset slot) in _nextSlowedAttempt)
+                {
+                    if (slot <= now)
+                    {
+                        _nextSlowedAttempt.TryRemove(each, out _);
+                    }
+                }
             }
 
-            name.NextSlowedAttempt = now + TimeSpan.FromSeconds(Options.SlowDownSeconds);
+            _nextSlowedAttempt[key] = now + TimeSpan.FromSeconds(Options.SlowDownSeconds);
             return null;
         }
     }
 
     /// <summary>Counts a failed sign-in.</summary>
     /// <returns>The end of the lockout this failure imposed on the source, or null when it imposed none.</returns>
-    public DateTimeOffset? RecordFailure(string userName, string? source)
+    public async Task<DateTimeOffset?> RecordFailureAsync(string userName, string? source, CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
-        if (_names.Count > SweepAbove)
-        {
-            Sweep(now);
-        }
-
-        NameFailures name = _names.GetOrAdd(Key(userName), static _ => new NameFailures());
-        lock (name)
+        FailureRecorded recorded = await store.RecordAsync(
+            SourceKey(userName, source), new FailureRule(Options.Threshold, Period, Period), now, cancellationToken).ConfigureAwait(false);
+        if (!recorded.LockedNow && recorded.Count.IsLockedAt(now))
         {
             // Attempts during a lockout are not counted, so they cannot stretch it.
-            string network = SourceNetwork.Of(source);
-            if (name.Sources.TryGetValue(network, out SourceFailures? failures) && failures.LockedUntil > now)
-            {
-                return null;
-            }
-
-            if (failures is null && name.Sources.Count > SweepSourcesAbove)
-            {
-                foreach ((string idle, SourceFailures old) in name.Sources.Where(s => s.Value.LastFailure <= now - Period && s.Value.LockedUntil <= now).ToList())
-                {
-                    name.Sources.Remove(idle);
-                }
-            }
-
-            failures ??= name.Sources[network] = new SourceFailures();
-            Forget(name.Times, now);
-            Forget(failures.Times, now);
-            name.Times.Enqueue(now);
-            name.LastFailure = now;
-            failures.Times.Enqueue(now);
-            failures.LastFailure = now;
-            if (failures.Times.Count < Options.Threshold)
-            {
-                return null;
-            }
-
-            // The count restarts, so that after the lockout the source has the full threshold of attempts again.
-            failures.Times.Clear();
-            failures.LockedUntil = now + Period;
-            return failures.LockedUntil;
+            return null;
         }
+
+        await store.RecordAsync(NameKey(userName), new FailureRule(0, Period, null), now, cancellationToken).ConfigureAwait(false);
+        return recorded.LockedNow ? recorded.Count.LockedUntil : null;
     }
 
     /// <summary>
     /// A correct password clears the source's failures on the name, which also ends its slow-down. The name's count
     /// from all sources stays: one success by the owner does not call off an attack elsewhere.
     /// </summary>
-    public void RecordSuccess(string userName, string? source)
-    {
-        if (_names.TryGetValue(Key(userName), out NameFailures? name))
-        {
-            lock (name)
-            {
-                string network = SourceNetwork.Of(source);
-                if (name.Sources.TryGetValue(network, out SourceFailures? failures) && failures.LockedUntil <= time.GetUtcNow())
-                {
-                    name.Sources.Remove(network);
-                }
-            }
-        }
-    }
+    public Task RecordSuccessAsync(string userName, string? source, CancellationToken cancellationToken) =>
+        store.ResetAsync(SourceKey(userName, source), time.GetUtcNow(), cancellationToken);
 
     /// <summary>Forgets every failure and lifts every lockout on <paramref name="userName"/> (an administrator's unlock).</summary>
-    public void Clear(string userName) => _names.TryRemove(Key(userName), out _);
+    public async Task ClearAsync(string userName, CancellationToken cancellationToken)
+    {
+        string subject = Subject(userName);
+        await store.ClearAsync(FailureKind.SignInSource, subject, cancellationToken).ConfigureAwait(false);
+        await store.ClearAsync(FailureKind.SignInName, subject, cancellationToken).ConfigureAwait(false);
+        _nextSlowedAttempt.TryRemove(subject, out _);
+    }
 
     /// <summary>What an administrator sees of a name: failures from all sources in the period, and the latest lockout end of any source.</summary>
-    public SignInLockoutStatus Status(string userName)
+    public async Task<SignInLockoutStatus> StatusAsync(string userName, CancellationToken cancellationToken)
     {
-        if (!_names.TryGetValue(Key(userName), out NameFailures? name))
-        {
-            return new SignInLockoutStatus(0, null, 0);
-        }
-
+        FailureCount name = await store.FindAsync(NameKey(userName), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<FailureCount> sources = await store.ListAsync(FailureKind.SignInSource, Subject(userName), cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
-        lock (name)
-        {
-            Forget(name.Times, now);
-            DateTimeOffset[] locks = [.. name.Sources.Values.Select(s => s.LockedUntil).Where(until => until > now)];
-            return new SignInLockoutStatus(name.Times.Count, locks.Length == 0 ? null : locks.Max(), locks.Length);
-        }
+        DateTimeOffset[] locks = [.. sources.Where(s => s.IsLockedAt(now)).Select(s => s.LockedUntil)];
+        return new SignInLockoutStatus(name.CountAt(now, Period), locks.Length == 0 ? null : locks.Max(), locks.Length);
     }
+
+    private static FailureKey SourceKey(string userName, string? source) =>
+        new(FailureKind.SignInSource, Subject(userName), source is null ? "" : SourceNetwork.Of(source));
+
+    private static FailureKey NameKey(string userName) => new(FailureKind.SignInName, Subject(userName), "");
+
+    // User names compare without regard to case.
+    private static string Subject(string userName) => Key(userName).ToLowerInvariant();
 
     private static string Key(string userName)
     {
         ArgumentNullException.ThrowIfNull(userName);
         return userName.Length > MaxKeyLength ? userName[..MaxKeyLength] : userName;
-    }
-
-    private void Forget(Queue<DateTimeOffset> times, DateTimeOffset now)
-    {
-        while (times.Count > 0 && times.Peek() <= now - Period)
-        {
-            times.Dequeue();
-        }
-    }
-
-    private void Sweep(DateTimeOffset now)
-    {
-        foreach ((string key, NameFailures name) in _names)
-        {
-            lock (name)
-            {
-                if (name.LastFailure <= now - Period && name.Sources.Values.All(s => s.LockedUntil <= now))
-                {
-                    _names.TryRemove(key, out _);
-                }
-            }
-        }
-    }
-
-    private sealed class NameFailures
-    {
-        /// <summary>Failures from every source within the period.</summary>
-        public Queue<DateTimeOffset> Times { get; } = new();
-
-        public Dictionary<string, SourceFailures> Sources { get; } = new(StringComparer.Ordinal);
-
-        public DateTimeOffset LastFailure { get; set; }
-
-        public DateTimeOffset NextSlowedAttempt { get; set; }
-    }
-
-    private sealed class SourceFailures
-    {
-        public Queue<DateTimeOffset> Times { get; } = new();
-
-        public DateTimeOffset LastFailure { get; set; }
-
-        public DateTimeOffset LockedUntil { get; set; }
     }
 }

@@ -1,42 +1,56 @@
 using System.Collections.Concurrent;
+using CertBroker.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Core.Challenges;
 
 /// <summary>
-/// Counts failed challenge attempts per source and profile in memory and locks out a source that reaches the
-/// threshold on a profile (see <see cref="ChallengeLockoutOptions"/>). Per profile, so that a success with one
-/// profile's secret never clears the guesses at another's; an IPv6 source counts by its /64, which one host
-/// usually has to itself. In memory because the count only has to slow down guessing at this process.
+/// Counts failed challenge attempts per source and profile and locks out a source that reaches the threshold on a
+/// profile (see <see cref="ChallengeLockoutOptions"/>). Per profile, so that a success with one profile's secret
+/// never clears the guesses at another's; an IPv6 source counts by its /64, which one host usually has to itself.
+/// The counts live in <see cref="IFailureStore"/>, so guesses spread over several nodes lock out on all of them.
 /// </summary>
-public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, TimeProvider time)
+public sealed class ChallengeLockout(IFailureStore store, IOptions<ChallengeLockoutOptions> options, TimeProvider time)
 {
-    // Sources idle longer than a period are dropped once the table grows this big, so scans cannot fill memory.
-    private const int SweepAbove = 10_000;
+    // Lockouts this node has seen, so a locked-out source's flood is refused without a database read. Only ever a
+    // shortcut to "locked": the database decides everything else.
+    private const int KnownLockoutsKept = 10_000;
 
-    private readonly ConcurrentDictionary<string, SourceFailures> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _knownLockouts = new(StringComparer.Ordinal);
 
     private TimeSpan Period => TimeSpan.FromMinutes(options.Value.PeriodMinutes);
 
-    /// <summary>Whether <paramref name="source"/> is locked out now, and until when.</summary>
-    public bool IsLockedOut(string? source, string profile, out DateTimeOffset until)
+    private FailureRule Rule => new(options.Value.Threshold, Period, Period);
+
+    /// <summary>The end of <paramref name="source"/>'s lockout from <paramref name="profile"/>, or null when it may try.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(string? source, string profile, CancellationToken cancellationToken)
     {
-        until = default;
-        if (source is null || !_sources.TryGetValue(Key(source, profile), out SourceFailures? failures))
+        if (source is null)
         {
-            return false;
+            return null;
         }
 
-        lock (failures)
+        DateTimeOffset now = time.GetUtcNow();
+        FailureKey key = Key(source, profile);
+        string local = LocalKey(key);
+        if (_knownLockouts.TryGetValue(local, out DateTimeOffset known) && known > now)
         {
-            until = failures.LockedUntil;
-            return time.GetUtcNow() < failures.LockedUntil;
+            return known;
         }
+
+        FailureCount count = await store.FindAsync(key, cancellationToken).ConfigureAwait(false);
+        if (!count.IsLockedAt(now))
+        {
+            return null;
+        }
+
+        Remember(local, count.LockedUntil, now);
+        return count.LockedUntil;
     }
 
     /// <summary>Counts a failure.</summary>
     /// <returns>True when this failure locked the source out (the moment to audit the lockout).</returns>
-    public bool RecordFailure(string? source, string profile)
+    public async Task<bool> RecordFailureAsync(string? source, string profile, CancellationToken cancellationToken)
     {
         if (source is null)
         {
@@ -44,71 +58,48 @@ public sealed class ChallengeLockout(IOptions<ChallengeLockoutOptions> options, 
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        if (_sources.Count > SweepAbove)
+        FailureKey key = Key(source, profile);
+        FailureRecorded recorded = await store.RecordAsync(key, Rule, now, cancellationToken).ConfigureAwait(false);
+        if (recorded.Count.IsLockedAt(now))
         {
-            Sweep(now);
+            Remember(LocalKey(key), recorded.Count.LockedUntil, now);
         }
 
-        SourceFailures failures = _sources.GetOrAdd(Key(source, profile), static _ => new SourceFailures());
-        lock (failures)
-        {
-            while (failures.Times.Count > 0 && failures.Times.Peek() <= now - Period)
-            {
-                failures.Times.Dequeue();
-            }
-
-            failures.Times.Enqueue(now);
-            failures.LastFailure = now;
-            if (failures.Times.Count < options.Value.Threshold || now < failures.LockedUntil)
-            {
-                return false;
-            }
-
-            failures.LockedUntil = now + Period;
-            failures.Times.Clear();
-            return true;
-        }
+        return recorded.LockedNow;
     }
 
     /// <summary>A correct challenge clears the source's count for that profile only.</summary>
-    public void RecordSuccess(string? source, string profile)
-    {
-        if (source is not null && _sources.TryGetValue(Key(source, profile), out SourceFailures? failures))
-        {
-            lock (failures)
-            {
-                failures.Times.Clear();
-            }
-        }
-    }
+    public Task RecordSuccessAsync(string? source, string profile, CancellationToken cancellationToken) =>
+        source is null ? Task.CompletedTask : store.ResetAsync(Key(source, profile), time.GetUtcNow(), cancellationToken);
 
     /// <summary>The counter's key: the profile, and the address or, for IPv6, its /64 network.</summary>
-    public static string Key(string source, string profile)
+    public static FailureKey Key(string source, string profile)
     {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(profile);
-        return profile.ToLowerInvariant() + "\n" + SourceNetwork.Of(source);
+        return new FailureKey(FailureKind.Challenge, profile.ToLowerInvariant(), SourceNetwork.Of(source));
     }
 
-    private void Sweep(DateTimeOffset now)
+    private static string LocalKey(FailureKey key) => key.Subject + "\n" + key.Source;
+
+    private void Remember(string local, DateTimeOffset until, DateTimeOffset now)
     {
-        foreach ((string source, SourceFailures failures) in _sources)
+        if (_knownLockouts.Count >= KnownLockoutsKept)
         {
-            lock (failures)
+            foreach ((string each, DateTimeOffset end) in _knownLockouts)
             {
-                if (failures.LastFailure <= now - Period && now >= failures.LockedUntil)
+                if (end <= now)
                 {
-                    _sources.TryRemove(source, out _);
+                    _knownLockouts.TryRemove(each, out _);
                 }
             }
+
+            if (_knownLockouts.Count >= KnownLockoutsKept)
+            {
+                return;
+            }
         }
-    }
 
-    private sealed class SourceFailures
-    {
-        public Queue<DateTimeOffset> Times { get; } = new();
-
-        public DateTimeOffset LastFailure { get; set; }
-
-        public DateTimeOffset LockedUntil { get; set; }
+        _knownLockouts[local] = until;
     }
 }

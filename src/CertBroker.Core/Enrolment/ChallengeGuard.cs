@@ -31,7 +31,7 @@ public sealed partial class ChallengeGuard(
             return StaticChallenge.Check(profile, csr);
         }
 
-        if (lockout.IsLockedOut(source, profile.Name, out DateTimeOffset until))
+        if (await lockout.LockedUntilAsync(source, profile.Name, cancellationToken).ConfigureAwait(false) is { } until)
         {
             // Answered without a write: the lockout itself was audited when it began, and a locked-out source's
             // requests must cost no storage however many it sends.
@@ -51,7 +51,7 @@ public sealed partial class ChallengeGuard(
             return await FailAsync(profile, transactionId, source, result.Reason, count: true, cancellationToken).ConfigureAwait(false);
         }
 
-        lockout.RecordSuccess(source, profile.Name);
+        await lockout.RecordSuccessAsync(source, profile.Name, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -115,7 +115,7 @@ public sealed partial class ChallengeGuard(
     private async Task<Authorization> FailAsync(
         ScepProfile profile, string transactionId, string? source, string reason, bool count, CancellationToken cancellationToken)
     {
-        bool lockedNow = count && lockout.RecordFailure(source, profile.Name);
+        bool lockedNow = count && await lockout.RecordFailureAsync(source, profile.Name, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = time.GetUtcNow();
         var failed = new AuditEvent
         {

@@ -1,20 +1,15 @@
 using System.Globalization;
-using System.Numerics;
-using System.Text;
 
 namespace CertBroker.Issuers.Embedded;
 
 /// <summary>
-/// The last CRL number used (RFC 5280 §5.2.3), kept in a file as decimal text so CRL numbers keep increasing across
-/// restarts. One process owns the file; several broker nodes sharing one CA need a shared counter instead.
+/// The last CRL number (RFC 5280 §5.2.3) as versions before the shared <c>ICrlStore</c> kept it, in a file as decimal
+/// text. Only read now: the first number the store hands out is above it, so an upgraded installation never steps back.
 /// </summary>
 public sealed class CrlNumberFile
 {
     /// <summary>File name under <c>&lt;DataDir&gt;/ca/</c>.</summary>
     public const string FileName = "crl-number";
-
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private BigInteger last;
 
     public CrlNumberFile(string path)
     {
@@ -24,39 +19,19 @@ public sealed class CrlNumberFile
 
     public string Path { get; }
 
-    /// <summary>Reserves and persists the next CRL number; the first one is 1.</summary>
-    public async Task<BigInteger> NextAsync(CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var stored = await ReadAsync(cancellationToken).ConfigureAwait(false);
-
-            // Never step back, even if the file was removed or restored from an old backup while running.
-            var next = BigInteger.Max(stored, last) + 1;
-            KeyFiles.CreatePrivateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            var text = Encoding.ASCII.GetBytes(next.ToString(CultureInfo.InvariantCulture) + "\n");
-            await KeyFiles.WriteAtomicallyAsync(Path, text, KeyFiles.PublicFileMode, cancellationToken).ConfigureAwait(false);
-            last = next;
-            return next;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private async Task<BigInteger> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>The number in the file, or 0 when there is no file.</summary>
+    /// <exception cref="InvalidDataException">The file holds no decimal number that fits 63 bits.</exception>
+    public async Task<long> ReadAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
-            return BigInteger.Zero;
+            return 0;
         }
 
         var text = (await File.ReadAllTextAsync(Path, cancellationToken).ConfigureAwait(false)).Trim();
-        if (!BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
-            throw new InvalidDataException($"The CRL number file '{Path}' does not hold a decimal number.");
+            throw new InvalidDataException($"The CRL number file '{Path}' does not hold a decimal number below 2^63.");
         }
 
         return value;

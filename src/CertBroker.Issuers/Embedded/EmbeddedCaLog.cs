@@ -35,7 +35,7 @@ internal static partial class EmbeddedCaLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
         Message = "Signed CRL {CrlNumber} with {RevokedCount} revoked certificates, next update {NextUpdate}")]
-    public static partial void SignedCrl(ILogger logger, System.Numerics.BigInteger crlNumber, int revokedCount, DateTimeOffset nextUpdate);
+    public static partial void SignedCrl(ILogger logger, long crlNumber, int revokedCount, DateTimeOffset nextUpdate);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
         Message = "Revoked certificate {Serial} has reason code {ReasonCode}, which a CRL cannot carry; listed without a reason")]
@@ -49,4 +49,12 @@ internal static partial class EmbeddedCaLog
         string subject,
         DateTimeOffset notBefore,
         DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug,
+        Message = "Serving CRL {CrlNumber}, signed by another node")]
+    public static partial void LoadedCrl(ILogger logger, long crlNumber);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning,
+        Message = "Could not look for a newer CRL in the database; serving CRL {CrlNumber} meanwhile")]
+    public static partial void CrlLookFailed(ILogger logger, Exception exception, long crlNumber);
 }

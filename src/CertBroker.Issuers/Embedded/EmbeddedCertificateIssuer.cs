@@ -1,7 +1,7 @@
-using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CertBroker.Core.Backends;
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Model;
 using CertBroker.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -13,6 +13,9 @@ namespace CertBroker.Issuers.Embedded;
 /// The built-in CA: signs end-entity certificates with the CA key (SHA-256, RSA PKCS#1 v1.5) and publishes its CRL.
 /// Everything that does not depend on the request (issuer name, signature generator, authorityKeyIdentifier,
 /// basicConstraints, CRL distribution point) is prepared once; an issuance is one RSA signature plus DER encoding.
+/// CRLs are numbered and kept in <see cref="ICrlStore"/>, shared by every node: a node serves the newest stored CRL,
+/// looking for a newer one at most once per <see cref="CrlStoreCheckInterval"/>, so a revocation on any node shows
+/// in every node's CRL within about that long.
 /// </summary>
 public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublisher
 {
@@ -22,11 +25,16 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     /// </summary>
     public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often a node asks the store whether another node has signed a newer CRL (1 s).</summary>
+    public static readonly TimeSpan CrlStoreCheckInterval = TimeSpan.FromSeconds(1);
+
     private const string SubjectAlternativeNameOid = "2.5.29.17";
 
     private readonly CaKeyMaterial material;
     private readonly ICertificateStore certificateStore;
-    private readonly CrlNumberFile crlNumbers;
+    private readonly ICrlStore crlStore;
+    private readonly CrlNumberFile legacyCrlNumber;
+    private readonly string crlIssuer;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<EmbeddedCertificateIssuer> logger;
     private readonly X509SignatureGenerator signatureGenerator;
@@ -41,11 +49,14 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     private readonly TimeSpan crlRefreshMargin;
     private readonly SemaphoreSlim crlGate = new(1, 1);
     private volatile SignedCrl? currentCrl;
+    private long nextStoreCheckTicks;
+    private long? crlNumberFloor;
 
     public EmbeddedCertificateIssuer(
         CaKeyMaterial material,
         ICertificateStore certificateStore,
-        CrlNumberFile crlNumbers,
+        ICrlStore crlStore,
+        CrlNumberFile legacyCrlNumber,
         IOptions<EmbeddedCaOptions> options,
         TimeProvider timeProvider,
         ILogger<EmbeddedCertificateIssuer> logger)
@@ -54,7 +65,10 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         ArgumentNullException.ThrowIfNull(options);
         this.material = material;
         this.certificateStore = certificateStore;
-        this.crlNumbers = crlNumbers;
+        ArgumentNullException.ThrowIfNull(crlStore);
+        ArgumentNullException.ThrowIfNull(legacyCrlNumber);
+        this.crlStore = crlStore;
+        this.legacyCrlNumber = legacyCrlNumber;
         this.timeProvider = timeProvider;
         this.logger = logger;
 
@@ -65,6 +79,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         authorityKeyIdentifier = CertificateBuilding.AuthorityKeyIdentifierFor(ca);
         caNotBefore = CertificateBuilding.NotBeforeUtc(ca);
         caNotAfter = CertificateBuilding.NotAfterUtc(ca);
+        crlIssuer = CrlIssuerOf(ca);
 
         var settings = options.Value;
         crlValidity = TimeSpan.FromHours(settings.CrlValidityHours);
@@ -91,14 +106,23 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         return Task.FromResult(Issue(request));
     }
 
+    /// <summary>The key the CA's CRLs are stored under: the hex subjectKeyIdentifier of its certificate, else its SHA-256 thumbprint.</summary>
+    public static string CrlIssuerOf(X509Certificate2 caCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        return caCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier?.ToLowerInvariant()
+            ?? caCertificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
+    }
+
     /// <summary>
-    /// The cached CRL while more than the refresh margin remains before its nextUpdate; otherwise a newly signed one.
-    /// The returned array is shared: do not modify it.
+    /// The newest CRL: the cached one while more than the refresh margin remains before its nextUpdate and the store
+    /// has no newer one (asked at most once per <see cref="CrlStoreCheckInterval"/>); otherwise the store's newest, or
+    /// a newly signed one when that is close to its nextUpdate too. The returned array is shared: do not modify it.
     /// </summary>
     public async Task<byte[]> GetCurrentCrlAsync(CancellationToken cancellationToken)
     {
         var cached = currentCrl;
-        if (IsFresh(cached))
+        if (IsFresh(cached) && timeProvider.GetUtcNow().UtcTicks < Interlocked.Read(ref nextStoreCheckTicks))
         {
             return cached!.Der;
         }
@@ -106,8 +130,15 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         await crlGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Another caller may have re-signed while this one waited.
+            // Another caller may have looked or re-signed while this one waited.
             cached = currentCrl;
+            var now = timeProvider.GetUtcNow();
+            if (!IsFresh(cached) || now.UtcTicks >= Interlocked.Read(ref nextStoreCheckTicks))
+            {
+                cached = await NewestStoredAsync(cached, cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref nextStoreCheckTicks, (now + CrlStoreCheckInterval).UtcTicks);
+            }
+
             return IsFresh(cached) ? cached!.Der : (await SignCrlAsync(cancellationToken).ConfigureAwait(false)).Der;
         }
         finally
@@ -116,7 +147,7 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
         }
     }
 
-    /// <summary>Signs a new CRL now, with the next CRL number, and caches it.</summary>
+    /// <summary>Signs a new CRL now, with the next CRL number, stores it for every node and caches it.</summary>
     public async Task<byte[]> PublishAsync(CancellationToken cancellationToken)
     {
         await crlGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -211,6 +242,31 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
 
     private bool IsFresh(SignedCrl? crl) => crl is not null && timeProvider.GetUtcNow() < crl.NextUpdate - crlRefreshMargin;
 
+    /// <summary>The store's newest CRL when it is newer than <paramref name="cached"/>, else <paramref name="cached"/>. Callers hold <see cref="crlGate"/>.</summary>
+    private async Task<SignedCrl?> NewestStoredAsync(SignedCrl? cached, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var newest = await crlStore.NewestNumberAsync(crlIssuer, cancellationToken).ConfigureAwait(false);
+            if (newest is null || (cached is not null && newest <= cached.Number)
+                || await crlStore.NewestAsync(crlIssuer, cancellationToken).ConfigureAwait(false) is not { } stored)
+            {
+                return cached;
+            }
+
+            var loaded = new SignedCrl(stored.Der, stored.Number, stored.NextUpdate);
+            currentCrl = loaded;
+            EmbeddedCaLog.LoadedCrl(logger, stored.Number);
+            return loaded;
+        }
+        catch (Exception e) when (IsFresh(cached) && e is not OperationCanceledException)
+        {
+            // A database that is away for a moment must not take down a CRL that is still valid.
+            EmbeddedCaLog.CrlLookFailed(logger, e, cached!.Number);
+            return cached;
+        }
+    }
+
     /// <summary>Callers hold <see cref="crlGate"/>, so CRL numbers are handed out in signing order.</summary>
     private async Task<SignedCrl> SignCrlAsync(CancellationToken cancellationToken)
     {
@@ -225,9 +281,11 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
             builder.AddEntry(SerialBytes(record.Serial), record.RevokedAt ?? now, RevocationReason(record));
         }
 
-        var number = await crlNumbers.NextAsync(cancellationToken).ConfigureAwait(false);
+        crlNumberFloor ??= await legacyCrlNumber.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var number = await crlStore.ReserveNumberAsync(crlIssuer, crlNumberFloor.Value, cancellationToken).ConfigureAwait(false);
         var nextUpdate = now + crlValidity;
         var der = builder.Build(issuerName, signatureGenerator, number, nextUpdate, HashAlgorithmName.SHA256, authorityKeyIdentifier, now);
+        await crlStore.SaveAsync(new PublishedCrl(crlIssuer, number, now, nextUpdate, der), cancellationToken).ConfigureAwait(false);
         var crl = new SignedCrl(der, number, nextUpdate);
         currentCrl = crl;
         EmbeddedCaLog.SignedCrl(logger, number, revoked.Count, nextUpdate);
@@ -261,5 +319,5 @@ public sealed class EmbeddedCertificateIssuer : ICertificateIssuer, ICrlPublishe
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-    private sealed record SignedCrl(byte[] Der, BigInteger Number, DateTimeOffset NextUpdate);
+    private sealed record SignedCrl(byte[] Der, long Number, DateTimeOffset NextUpdate);
 }

@@ -45,13 +45,21 @@ internal static class AccountEndpoints
     private static async Task<IResult> ListAsync(IAccountAdministration store, PasswordPolicy policy, SignInLockout lockout, CancellationToken cancellationToken)
     {
         IReadOnlyList<AdminAccount> accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(accounts.Select(a => AccountResponse.From(a, policy, lockout)).ToList());
+        var responses = new List<AccountResponse>(accounts.Count);
+        foreach (AdminAccount account in accounts)
+        {
+            responses.Add(await AccountResponse.FromAsync(account, policy, lockout, cancellationToken).ConfigureAwait(false));
+        }
+
+        return TypedResults.Ok(responses);
     }
 
     private static async Task<IResult> GetAsync(string userName, IAccountStore store, PasswordPolicy policy, SignInLockout lockout, CancellationToken cancellationToken)
     {
         AdminAccount? account = await store.FindAsync(userName, cancellationToken).ConfigureAwait(false);
-        return account is null ? AdminProblems.NotFound($"Account '{userName}'") : TypedResults.Ok(AccountResponse.From(account, policy, lockout));
+        return account is null
+            ? AdminProblems.NotFound($"Account '{userName}'")
+            : TypedResults.Ok(await AccountResponse.FromAsync(account, policy, lockout, cancellationToken).ConfigureAwait(false));
     }
 
     private static async Task<IResult> CreateAsync(
@@ -103,7 +111,7 @@ internal static class AccountEndpoints
         }
 
         services.Recorder.Committed(auditEvent);
-        return TypedResults.Created($"{AdminApi.Prefix}/accounts/{Uri.EscapeDataString(account.UserName)}", services.Describe(account));
+        return TypedResults.Created($"{AdminApi.Prefix}/accounts/{Uri.EscapeDataString(account.UserName)}", await services.DescribeAsync(account, cancellationToken).ConfigureAwait(false));
     }
 
     private static Task<IResult> ChangeAsync(
@@ -132,42 +140,43 @@ internal static class AccountEndpoints
         }, cancellationToken);
     }
 
-    private static Task<IResult> UnlockAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken)
+    private static async Task<IResult> UnlockAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken)
     {
-        // Lockouts are counted in memory per source; the stored fields are only cleared for rows an older version wrote.
-        SignInLockoutStatus status = services.Lockout.Status(userName);
-        services.Lockout.Clear(userName);
-        return UpdateAsync(userName, http, services, AuditActions.AccountUnlocked,
+        // Lockouts are counted per source in the failure counts; the account's own lockout fields are only cleared
+        // for rows an older version wrote.
+        SignInLockoutStatus status = await services.Lockout.StatusAsync(userName, cancellationToken).ConfigureAwait(false);
+        await services.Lockout.ClearAsync(userName, cancellationToken).ConfigureAwait(false);
+        return await UpdateAsync(userName, http, services, AuditActions.AccountUnlocked,
             account => (account.WithLockout(LockoutState.Clear),
                 $"Failed sign-ins forgotten ({status.RecentFailures}); lockout lifted for {status.LockedSources} source(s)."),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<IResult> ResetPasswordAsync(
+    private static async Task<IResult> ResetPasswordAsync(
         string userName, ResetPasswordRequest request, HttpContext http, AccountServices services, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Password))
         {
-            return Task.FromResult(AdminProblems.Invalid("password", "A password is required."));
+            return AdminProblems.Invalid("password", "A password is required.");
         }
 
         if (services.Policy.Evaluate(request.Password) is { Count: > 0 } violations)
         {
-            return Task.FromResult(AdminProblems.PasswordRejected("password", violations));
+            return AdminProblems.PasswordRejected("password", violations);
         }
 
         // Hashed once, outside the retry loop: the derivation is the slow part.
         string hash = services.Hasher.Hash(request.Password);
-        services.Lockout.Clear(userName);
+        await services.Lockout.ClearAsync(userName, cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = services.Time.GetUtcNow();
-        return UpdateAsync(userName, http, services, AuditActions.PasswordChanged, account =>
+        return await UpdateAsync(userName, http, services, AuditActions.PasswordChanged, account =>
             (account.WithLockout(LockoutState.Clear) with
             {
                 PasswordHash = hash,
                 PasswordSetAt = now,
                 IsBootstrapPassword = false,
                 MustChangePassword = true,
-            }, "Password reset by an administrator; to be changed at next sign-in."), cancellationToken);
+            }, "Password reset by an administrator; to be changed at next sign-in."), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> DeleteAsync(string userName, HttpContext http, AccountServices services, CancellationToken cancellationToken)
@@ -212,7 +221,7 @@ internal static class AccountEndpoints
             {
                 case AdministrationOutcome.Done:
                     services.Recorder.Committed(auditEvent);
-                    return TypedResults.Ok(services.Describe(changed));
+                    return TypedResults.Ok(await services.DescribeAsync(changed, cancellationToken).ConfigureAwait(false));
                 case AdministrationOutcome.LastAdministrator:
                     return AdminProblems.LastAdministrator();
                 case AdministrationOutcome.Conflict:
@@ -248,5 +257,6 @@ internal sealed class AccountServices(
 
     public TimeProvider Time { get; } = time;
 
-    public AccountResponse Describe(AdminAccount account) => AccountResponse.From(account, Policy, Lockout);
+    public Task<AccountResponse> DescribeAsync(AdminAccount account, CancellationToken cancellationToken) =>
+        AccountResponse.FromAsync(account, Policy, Lockout, cancellationToken);
 }

@@ -29,9 +29,9 @@ internal sealed record AccountResponse(
     bool IsBootstrapPassword,
     bool MustChangePassword)
 {
-    public static AccountResponse From(AdminAccount account, PasswordPolicy policy, SignInLockout lockout)
+    public static async Task<AccountResponse> FromAsync(AdminAccount account, PasswordPolicy policy, SignInLockout lockout, CancellationToken cancellationToken)
     {
-        SignInLockoutStatus status = lockout.Status(account.UserName);
+        SignInLockoutStatus status = await lockout.StatusAsync(account.UserName, cancellationToken).ConfigureAwait(false);
         return new(
             account.UserName,
             account.Role,

@@ -99,9 +99,10 @@ internal sealed class AdminAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed Basic credentials.");
         }
 
-        // Cheapest refusals first: none of these derives a key, so a flood costs a dictionary look-up per request.
+        // Cheapest refusals first: none of these derives a key, so a flood of a source over its limit costs a
+        // dictionary look-up per request (the limit it reached is remembered on this node), others a key look-up.
         string? source = Context.Connection.RemoteIpAddress?.ToString();
-        if (sourceFailures.RetryAfter(source) is { } sourceWait)
+        if (await sourceFailures.RetryAfterAsync(source, Context.RequestAborted).ConfigureAwait(false) is { } sourceWait)
         {
             Logger.LogDebug("Admin sign-in from {SourceAddress} refused unchecked: too many failures from it", source);
             return TooMany(sourceWait);
@@ -124,7 +125,7 @@ internal sealed class AdminAuthenticationHandler(
 
         if (!result.Succeeded)
         {
-            sourceFailures.RecordFailure(source);
+            await sourceFailures.RecordFailureAsync(source, Context.RequestAborted).ConfigureAwait(false);
         }
 
         await signInAudit.AccountAsync(Context, result, Context.RequestAborted).ConfigureAwait(false);

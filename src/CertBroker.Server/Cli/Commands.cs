@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace CertBroker.Server.Cli;
 
-/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, <c>certbroker requests ...</c>, <c>certbroker tokens ...</c>, <c>certbroker audit export</c>.</summary>
+/// <summary>Administrative commands of the same executable: <c>certbroker decode FILE</c>, <c>certbroker requests ...</c>, <c>certbroker tokens ...</c>, <c>certbroker audit export</c>, <c>certbroker db copy</c>.</summary>
 internal static class Commands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -12,6 +12,7 @@ internal static class Commands
         root.Subcommands.Add(RequestsCommand.Create());
         root.Subcommands.Add(TokensCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         InventoryCommands inventory = InventoryCommands.ForConsole();
         root.Subcommands.Add(inventory.Devices());
         root.Subcommands.Add(inventory.Certificates());

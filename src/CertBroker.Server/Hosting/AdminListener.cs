@@ -56,11 +56,15 @@ internal static class AdminListener
         return adminPorts;
     }
 
-    /// <summary>Answers 404 to admin paths on the main ports and to everything else on the admin ports.</summary>
+    /// <summary>
+    /// Answers 404 to admin paths on the main ports and to everything else on the admin ports, except the health
+    /// endpoints, which answer on both so a balancer can check whichever listener it forwards to.
+    /// </summary>
     public static IApplicationBuilder UseAdminListener(this IApplicationBuilder app, IReadOnlySet<int> adminPorts) =>
         app.Use(next => context =>
         {
-            if (adminPorts.Contains(context.Connection.LocalPort) != AdminApi.IsAdminPath(context.Request.Path))
+            if (!Monitoring.HealthEndpoints.IsHealthPath(context.Request.Path)
+                && adminPorts.Contains(context.Connection.LocalPort) != AdminApi.IsAdminPath(context.Request.Path))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;

@@ -29,7 +29,7 @@ internal static class ConfigurationProblems
     public static IReadOnlyList<string> From(Exception exception) => exception switch
     {
         OptionsValidationException validation => [.. validation.Failures],
-        Issuers.Embedded.KeyMaterialException or Storage.Migrations.SchemaTooNewException => [exception.Message],
+        Issuers.Embedded.KeyMaterialException or Storage.Migrations.SchemaTooNewException or CaMismatchException => [exception.Message],
         AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
             [.. aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
         _ => [],

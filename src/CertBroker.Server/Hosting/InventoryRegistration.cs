@@ -24,7 +24,6 @@ internal static class InventoryRegistration
             .BindConfiguration(SearchIndexOptions.SectionName)
             .Validate(o => o.Interval > TimeSpan.Zero && o.BatchSize is >= 1 and <= 100_000, "CertBroker:Storage:SearchIndex needs Interval > 0 and BatchSize 1-100000.")
             .ValidateOnStart();
-        services.AddHostedService<SearchIndexer>();
         return services;
     }
 }

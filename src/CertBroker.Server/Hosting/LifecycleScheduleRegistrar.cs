@@ -10,7 +10,9 @@ namespace CertBroker.Server.Hosting;
 /// A trigger already stored with the configured interval is kept as it is, so its next fire time, and a firing
 /// missed while the service was down, survive the restart; a changed interval replaces the trigger. Misfires use
 /// <see cref="SimpleTriggerMisfireInstruction.NowWithExistingCount"/>: fire once at once, then keep the interval
-/// from there, never a burst of catch-up runs. Disabled scheduling removes the triggers.
+/// from there, never a burst of catch-up runs. Disabled scheduling removes the triggers. On a cluster every node runs
+/// this at start-up against the same job store: a trigger another node has just stored is kept, not stored twice, so
+/// nodes starting together do not make a job run once per node. Every node should have the same schedule settings.
 /// </summary>
 internal sealed partial class LifecycleScheduleRegistrar(
     ISchedulerFactory schedulers, IOptions<ScheduleOptions> options, Core.Profiles.ProfileCatalog profiles, ILogger<LifecycleScheduleRegistrar> logger) : IHostedService
@@ -67,8 +69,28 @@ internal sealed partial class LifecycleScheduleRegistrar(
                 .RepeatForever()
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
-        LogScheduled(name, interval);
+
+        // Storing the same durable job again changes nothing; it never touches the job's triggers.
+        await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            await scheduler.RescheduleJob(key, trigger, cancellationToken).ConfigureAwait(false);
+            LogScheduled(name, interval);
+            return;
+        }
+
+        try
+        {
+            // Not replacing: nodes of a cluster start together, and the first one's trigger must stand, or the
+            // job would run once per node that starts.
+            await scheduler.ScheduleJob(trigger, default(ScheduleJobOptions), cancellationToken).ConfigureAwait(false);
+            LogScheduled(name, interval);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            ITrigger? stored = await scheduler.GetTrigger(key, cancellationToken).ConfigureAwait(false);
+            LogScheduledElsewhere(name, stored?.NextFireTimeUtc);
+        }
     }
 
     [LoggerMessage(EventId = 370, Level = LogLevel.Information, Message = "Scheduled job {Job} every {Interval}")]
@@ -76,4 +98,7 @@ internal sealed partial class LifecycleScheduleRegistrar(
 
     [LoggerMessage(EventId = 371, Level = LogLevel.Debug, Message = "Kept the stored schedule of job {Job}; next firing {NextFireTime}")]
     private partial void LogKept(string job, DateTimeOffset? nextFireTime);
+
+    [LoggerMessage(EventId = 372, Level = LogLevel.Debug, Message = "Job {Job} was scheduled by another node meanwhile; next firing {NextFireTime}")]
+    private partial void LogScheduledElsewhere(string job, DateTimeOffset? nextFireTime);
 }

@@ -16,7 +16,9 @@ internal static class RequestLogging
         options.Logger = logger;
         options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.00} ms";
         options.GetLevel = (http, _, exception) =>
-            exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+            // Balancers poll every node every few seconds; a 503 there is logged once, with its reason, by Readiness.
+            exception is null && Monitoring.HealthEndpoints.IsHealthPath(http.Request.Path) ? LogEventLevel.Debug
+            : exception is not null || http.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
             // Scrapes and CRL fetches come every few seconds from machines; they are counted, not narrated.
             : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments(Endpoints.ScepEndpoints.CrlPath) ? LogEventLevel.Debug
             // The SCEP handler has written this request's line itself.

@@ -27,6 +27,6 @@ internal sealed partial class JobFiringLog(ILogger<JobFiringLog> logger) : IJobL
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default) =>
         ValueTask.CompletedTask;
 
-    [LoggerMessage(EventId = 390, Level = LogLevel.Information, Message = "Job {Job} fired for {ScheduledFireTime} on scheduler instance {Instance}")]
+    [LoggerMessage(EventId = 395, Level = LogLevel.Information, Message = "Job {Job} fired for {ScheduledFireTime} on scheduler instance {Instance}")]
     private static partial void Fired(ILogger logger, string job, string scheduledFireTime, string instance);
 }

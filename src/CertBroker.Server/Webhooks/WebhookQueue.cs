@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Renewal;
+using CertBroker.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CertBroker.Server.Webhooks;
@@ -15,13 +17,31 @@ namespace CertBroker.Server.Webhooks;
 /// The first start with a webhook configured begins at the newest event: history from before is not sent. A batch
 /// the receiver refuses for good (a 4xx other than 408 and 429) is logged and passed over. When every attempt fails
 /// in a way that may pass, the same batch is tried again after MaxBackoffMilliseconds, for as long as it takes.
+/// With several nodes on one database, only the node holding the <see cref="LeaseName"/> lease delivers; it renews the
+/// lease before each batch and gives it up at shutdown. Another node takes over once the lease has ended, from the
+/// stored position, so a node that dies mid-batch costs at most that batch sent twice.
 /// </remarks>
 internal sealed partial class WebhookQueue(
-    WebhookSender sender, IRenewalEventLog events, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookQueue> logger)
+    WebhookSender sender,
+    IRenewalEventLog events,
+    ILeaseStore leases,
+    NodeIdentity node,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookQueue> logger)
     : BackgroundService, IRenewalNotifier
 {
     /// <summary>The consumer name the delivery's position is stored under.</summary>
     public const string ConsumerName = "webhook";
+
+    /// <summary>The lease only the delivering node holds.</summary>
+    public const string LeaseName = "webhook";
+
+    /// <summary>
+    /// How long a lease lasts unless renewed (2 minutes): several poll intervals, so a holder that is only waiting
+    /// keeps it, and short enough that a dead holder's events are late by minutes, not more.
+    /// </summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     /// <summary>How often the delivery looks for events without being woken, as a safety net.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(30);
@@ -31,6 +51,9 @@ internal sealed partial class WebhookQueue(
 
     /// <summary>The last audit event already reported as trimmed before delivery, so each loss is logged once.</summary>
     private long _trimmedReportedThrough;
+
+    /// <summary>Whether this node held the delivery lease when it last asked.</summary>
+    private bool _held;
 
     public void Notify(IReadOnlyList<RenewalEvent> events)
     {
@@ -50,19 +73,71 @@ internal sealed partial class WebhookQueue(
         }
 
         long? position = null;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                position ??= await StartPositionAsync(stoppingToken).ConfigureAwait(false);
-                position = await DeliverPendingAsync(position.Value, settings, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogFailed(ex);
-            }
+                try
+                {
+                    bool wasHeld = _held;
+                    if (await HoldLeaseAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        // Another node may have delivered while this one did not hold the lease: go on from where it stopped.
+                        position = wasHeld ? position : null;
+                        position ??= await StartPositionAsync(stoppingToken).ConfigureAwait(false);
+                        position = await DeliverPendingAsync(position.Value, settings, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(ex);
+                }
 
-            await WaitForEventsAsync(stoppingToken).ConfigureAwait(false);
+                await WaitForEventsAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes or renews the delivery lease; logs when this node starts or stops delivering.</summary>
+    private async Task<bool> HoldLeaseAsync(CancellationToken cancellationToken)
+    {
+        bool held = await leases.TryAcquireAsync(LeaseName, node.Name, LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (held != _held)
+        {
+            if (held)
+            {
+                LogLeaseTaken(node.Name);
+            }
+            else
+            {
+                LogLeaseLost(node.Name);
+            }
+        }
+
+        _held = held;
+        return held;
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        if (!_held)
+        {
+            return;
+        }
+
+        try
+        {
+            // So another node need not wait for the lease to end.
+            await leases.ReleaseAsync(LeaseName, node.Name, CancellationToken.None).ConfigureAwait(false);
+            _held = false;
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(ex);
         }
     }
 
@@ -72,6 +147,18 @@ internal sealed partial class WebhookQueue(
         await ReportTrimmedAsync(position, cancellationToken).ConfigureAwait(false);
         while (true)
         {
+            if (!await leases.TryAcquireAsync(LeaseName, node.Name, LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                // Another node took over (this one was away longer than the lease): it delivers from the stored position.
+                if (_held)
+                {
+                    LogLeaseLost(node.Name);
+                    _held = false;
+                }
+
+                return position;
+            }
+
             IReadOnlyList<LoggedRenewalEvent> batch = await events.ReadAfterAsync(position, settings.BatchSize, cancellationToken).ConfigureAwait(false);
             if (batch.Count == 0)
             {
@@ -154,4 +241,13 @@ internal sealed partial class WebhookQueue(
         Message = "The audit trail's retention removed audit events {First} to {Last} before the webhook delivered them; " +
                   "lifecycle events among them are not sent. Raise CertBroker:Audit:MaxRecords if the receiver can be down this long")]
     private partial void LogTrimmedBeforeDelivery(long first, long last);
+
+    [LoggerMessage(EventId = 372, Level = LogLevel.Information, Message = "Webhook delivery taken over by this node ({NodeName})")]
+    private partial void LogLeaseTaken(string nodeName);
+
+    [LoggerMessage(EventId = 373, Level = LogLevel.Warning, Message = "Webhook delivery lease lost by this node ({NodeName}); another node delivers")]
+    private partial void LogLeaseLost(string nodeName);
+
+    [LoggerMessage(EventId = 374, Level = LogLevel.Warning, Message = "Could not give up the webhook delivery lease; another node takes over when it ends")]
+    private partial void LogReleaseFailed(Exception exception);
 }

@@ -2,6 +2,7 @@ using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Renewal;
@@ -49,6 +50,10 @@ public static class PostgresServiceCollectionExtensions
         AddStore<PostgresExpiryReportSource, IExpiryReportSource>(services, source => new PostgresExpiryReportSource(source));
         AddStore<PostgresPolicyStore, IPolicyStore>(services, source => new PostgresPolicyStore(source));
         AddStore<PostgresRenewalEventLog, IRenewalEventLog>(services, source => new PostgresRenewalEventLog(source));
+        AddStore<PostgresCrlStore, ICrlStore>(services, source => new PostgresCrlStore(source));
+        AddStore<PostgresFailureStore, IFailureStore>(services, source => new PostgresFailureStore(source));
+        AddStore<PostgresLeaseStore, ILeaseStore>(services, source => new PostgresLeaseStore(source));
+        AddStore<PostgresInstallationStore, IInstallationStore>(services, source => new PostgresInstallationStore(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new PostgresMigrator(
             provider.GetRequiredService<IOptions<PostgresStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

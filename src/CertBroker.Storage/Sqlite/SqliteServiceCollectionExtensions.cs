@@ -2,6 +2,7 @@ using CertBroker.Core.Accounts;
 using CertBroker.Core.Approvals;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Inventory;
 using CertBroker.Core.Policy;
 using CertBroker.Core.Renewal;
@@ -53,6 +54,10 @@ public static class SqliteServiceCollectionExtensions
         AddStore<SqliteUpstreamRequestStore, IUpstreamRequestStore>(services, source => new SqliteUpstreamRequestStore(source));
         AddStore<SqliteRenewalStore, IRenewalStore>(services, source => new SqliteRenewalStore(source));
         AddStore<SqliteRenewalEventLog, IRenewalEventLog>(services, source => new SqliteRenewalEventLog(source));
+        AddStore<SqliteCrlStore, ICrlStore>(services, source => new SqliteCrlStore(source));
+        AddStore<SqliteFailureStore, IFailureStore>(services, source => new SqliteFailureStore(source));
+        AddStore<SqliteLeaseStore, ILeaseStore>(services, source => new SqliteLeaseStore(source));
+        AddStore<SqliteInstallationStore, IInstallationStore>(services, source => new SqliteInstallationStore(source));
         services.TryAddSingleton<IStoreMigrator>(provider => new SqliteMigrator(
             provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),

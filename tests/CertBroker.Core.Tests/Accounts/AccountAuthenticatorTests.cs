@@ -50,7 +50,7 @@ public sealed class AccountAuthenticatorTests
         Assert.Equal(AuthenticationStatus.Failed, result.Status);
         Assert.Equal(AuthenticationFailure.WrongPassword, result.Failure);
         Assert.Null(result.Role);
-        Assert.Equal(1, _lockout!.Status("admin").RecentFailures);
+        Assert.Equal(1, (await _lockout!.StatusAsync("admin", CancellationToken.None)).RecentFailures);
         Assert.Equal(0, _store.Updates);
     }
 
@@ -336,5 +336,5 @@ public sealed class AccountAuthenticatorTests
             _store,
             hasher ?? _hasher,
             new PasswordPolicy(Options.Create(policy ?? new PasswordPolicyOptions()), _clock),
-            _lockout = new SignInLockout(Options.Create(lockout ?? new LockoutOptions()), _clock));
+            _lockout = new SignInLockout(new CertBroker.Core.Cluster.MemoryFailureStore(), Options.Create(lockout ?? new LockoutOptions()), _clock));
 }

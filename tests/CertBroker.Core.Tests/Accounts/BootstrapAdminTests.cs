@@ -35,7 +35,7 @@ public sealed class BootstrapAdminTests : IDisposable
     {
         BootstrapResult result = await Bootstrap().EnsureAdministratorAsync(CancellationToken.None);
         var authenticator = new AccountAuthenticator(
-            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(Options.Create(new LockoutOptions()), _clock));
+            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(new CertBroker.Core.Cluster.MemoryFailureStore(), Options.Create(new LockoutOptions()), _clock));
 
         AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", Generated(result), null, CancellationToken.None);
 
@@ -49,7 +49,7 @@ public sealed class BootstrapAdminTests : IDisposable
     {
         await Bootstrap(new BootstrapAdminOptions { BootstrapPassword = "Initial-Setup-2025" }).EnsureAdministratorAsync(CancellationToken.None);
         var authenticator = new AccountAuthenticator(
-            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(Options.Create(new LockoutOptions()), _clock));
+            _store, _hasher, Policy(new PasswordPolicyOptions()), new SignInLockout(new CertBroker.Core.Cluster.MemoryFailureStore(), Options.Create(new LockoutOptions()), _clock));
 
         AuthenticationResult signIn = await authenticator.AuthenticateAsync("admin", "Initial-Setup-2025", null, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -13,180 +14,180 @@ public sealed class SignInLockoutTests
     private readonly FakeTimeProvider _clock = new(Start);
 
     [Fact]
-    public void RecordFailure_DefaultThresholdFromOneSource_LocksThatSourceOnlyForFifteenMinutes()
+    public async Task RecordFailure_DefaultThresholdFromOneSource_LocksThatSourceOnlyForFifteenMinutes()
     {
         SignInLockout lockout = Lockout();
 
         for (int i = 1; i <= 4; i++)
         {
-            Assert.Null(lockout.RecordFailure("admin", Attacker));
+            Assert.Null(await lockout.RecordFailureAsync("admin", Attacker, CancellationToken.None));
         }
 
-        Assert.Equal(Start.AddMinutes(15), lockout.RecordFailure("admin", Attacker));
-        Assert.Equal(Start.AddMinutes(15), lockout.LockedUntil("admin", Attacker));
-        Assert.Equal(Start.AddMinutes(15), lockout.LockedUntil("ADMIN", Attacker));
-        Assert.Null(lockout.LockedUntil("admin", Owner));
-        Assert.Null(lockout.LockedUntil("operator", Attacker));
+        Assert.Equal(Start.AddMinutes(15), await lockout.RecordFailureAsync("admin", Attacker, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(15), await lockout.LockedUntilAsync("admin", Attacker, CancellationToken.None));
+        Assert.Equal(Start.AddMinutes(15), await lockout.LockedUntilAsync("ADMIN", Attacker, CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("admin", Owner, CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("operator", Attacker, CancellationToken.None));
 
         _clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Null(lockout.LockedUntil("admin", Attacker));
+        Assert.Null(await lockout.LockedUntilAsync("admin", Attacker, CancellationToken.None));
     }
 
     [Fact]
-    public void RecordFailure_SpreadOverMoreThanThePeriod_NeverLocks()
+    public async Task RecordFailure_SpreadOverMoreThanThePeriod_NeverLocks()
     {
         SignInLockout lockout = Lockout();
 
         for (int i = 0; i < 20; i++)
         {
-            Assert.Null(lockout.RecordFailure("admin", Attacker));
+            Assert.Null(await lockout.RecordFailureAsync("admin", Attacker, CancellationToken.None));
             _clock.Advance(TimeSpan.FromMinutes(4));
         }
     }
 
     [Fact]
-    public void RecordFailure_WhileLocked_DoesNotExtendTheLockout()
+    public async Task RecordFailure_WhileLocked_DoesNotExtendTheLockout()
     {
         SignInLockout lockout = Lockout();
-        Fail(lockout, "admin", Attacker, 5);
+        await FailAsync(lockout, "admin", Attacker, 5);
         _clock.Advance(TimeSpan.FromMinutes(10));
 
-        Fail(lockout, "admin", Attacker, 20);
+        await FailAsync(lockout, "admin", Attacker, 20);
 
-        Assert.Equal(Start.AddMinutes(15), lockout.LockedUntil("admin", Attacker));
+        Assert.Equal(Start.AddMinutes(15), await lockout.LockedUntilAsync("admin", Attacker, CancellationToken.None));
     }
 
     [Fact]
-    public void RecordFailure_AfterLockoutEnds_GivesTheFullThresholdAgain()
+    public async Task RecordFailure_AfterLockoutEnds_GivesTheFullThresholdAgain()
     {
         SignInLockout lockout = Lockout();
-        Fail(lockout, "admin", Attacker, 5);
+        await FailAsync(lockout, "admin", Attacker, 5);
         _clock.Advance(TimeSpan.FromMinutes(15));
 
-        Fail(lockout, "admin", Attacker, 4);
-        Assert.Null(lockout.LockedUntil("admin", Attacker));
+        await FailAsync(lockout, "admin", Attacker, 4);
+        Assert.Null(await lockout.LockedUntilAsync("admin", Attacker, CancellationToken.None));
 
-        Assert.Equal(_clock.GetUtcNow().AddMinutes(15), lockout.RecordFailure("admin", Attacker));
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(15), await lockout.RecordFailureAsync("admin", Attacker, CancellationToken.None));
     }
 
     [Fact]
-    public void RecordFailure_AddressesInOneIpv6Slash64_CountAsOneSource()
+    public async Task RecordFailure_AddressesInOneIpv6Slash64_CountAsOneSource()
     {
         SignInLockout lockout = Lockout();
 
         for (int i = 1; i <= 5; i++)
         {
-            lockout.RecordFailure("admin", $"2001:db8:1:2::{i:x}");
+            await lockout.RecordFailureAsync("admin", $"2001:db8:1:2::{i:x}", CancellationToken.None);
         }
 
-        Assert.NotNull(lockout.LockedUntil("admin", "2001:db8:1:2:ffff::1"));
-        Assert.Null(lockout.LockedUntil("admin", "2001:db8:1:3::1"));
+        Assert.NotNull(await lockout.LockedUntilAsync("admin", "2001:db8:1:2:ffff::1", CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("admin", "2001:db8:1:3::1", CancellationToken.None));
     }
 
     [Fact]
-    public void RecordSuccess_AfterFailures_ClearsThatSourcesCount()
+    public async Task RecordSuccess_AfterFailures_ClearsThatSourcesCount()
     {
         SignInLockout lockout = Lockout();
-        Fail(lockout, "admin", Owner, 4);
+        await FailAsync(lockout, "admin", Owner, 4);
 
-        lockout.RecordSuccess("admin", Owner);
+        await lockout.RecordSuccessAsync("admin", Owner, CancellationToken.None);
 
         // Four more failures do not lock: the earlier four were forgotten.
-        Fail(lockout, "admin", Owner, 4);
-        Assert.Null(lockout.LockedUntil("admin", Owner));
+        await FailAsync(lockout, "admin", Owner, 4);
+        Assert.Null(await lockout.LockedUntilAsync("admin", Owner, CancellationToken.None));
     }
 
     [Fact]
-    public void SlowDown_AccountUnderAttack_FailedSourcesShareOneAttemptPerIntervalOthersGoAhead()
+    public async Task SlowDown_AccountUnderAttack_FailedSourcesShareOneAttemptPerIntervalOthersGoAhead()
     {
         SignInLockout lockout = Lockout(new LockoutOptions { SlowDownThreshold = 10, SlowDownSeconds = 5 });
         for (int i = 0; i < 9; i++)
         {
-            lockout.RecordFailure("admin", $"198.51.100.{i}");
+            await lockout.RecordFailureAsync("admin", $"198.51.100.{i}", CancellationToken.None);
         }
 
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.0"));
-        lockout.RecordFailure("admin", "198.51.100.9");
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.0", CancellationToken.None));
+        await lockout.RecordFailureAsync("admin", "198.51.100.9", CancellationToken.None);
 
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.0"));
-        Assert.Equal(TimeSpan.FromSeconds(5), lockout.SlowDown("admin", "198.51.100.1"));
-        Assert.Null(lockout.SlowDown("admin", Owner));
-        Assert.Null(lockout.SlowDown("operator", "198.51.100.1"));
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.0", CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(5), await lockout.SlowDownAsync("admin", "198.51.100.1", CancellationToken.None));
+        Assert.Null(await lockout.SlowDownAsync("admin", Owner, CancellationToken.None));
+        Assert.Null(await lockout.SlowDownAsync("operator", "198.51.100.1", CancellationToken.None));
 
         _clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(TimeSpan.FromSeconds(3), lockout.SlowDown("admin", "198.51.100.1"));
+        Assert.Equal(TimeSpan.FromSeconds(3), await lockout.SlowDownAsync("admin", "198.51.100.1", CancellationToken.None));
         _clock.Advance(TimeSpan.FromSeconds(3));
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.1"));
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.1", CancellationToken.None));
     }
 
     [Fact]
-    public void SlowDown_FailuresOlderThanThePeriod_NoLongerSlowDown()
+    public async Task SlowDown_FailuresOlderThanThePeriod_NoLongerSlowDown()
     {
         SignInLockout lockout = Lockout(new LockoutOptions { SlowDownThreshold = 10 });
         for (int i = 0; i < 10; i++)
         {
-            lockout.RecordFailure("admin", $"198.51.100.{i}");
+            await lockout.RecordFailureAsync("admin", $"198.51.100.{i}", CancellationToken.None);
         }
 
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.0"));
-        Assert.NotNull(lockout.SlowDown("admin", "198.51.100.1"));
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.0", CancellationToken.None));
+        Assert.NotNull(await lockout.SlowDownAsync("admin", "198.51.100.1", CancellationToken.None));
 
         _clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.1"));
-        Assert.Null(lockout.SlowDown("admin", "198.51.100.2"));
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.1", CancellationToken.None));
+        Assert.Null(await lockout.SlowDownAsync("admin", "198.51.100.2", CancellationToken.None));
     }
 
     [Fact]
-    public void SlowDown_SourceThatSucceededSince_IsNotSlowedDown()
+    public async Task SlowDown_SourceThatSucceededSince_IsNotSlowedDown()
     {
         SignInLockout lockout = Lockout(new LockoutOptions { SlowDownThreshold = 10 });
-        lockout.RecordFailure("admin", Owner);
-        Fail(lockout, "admin", Attacker, 4);
+        await lockout.RecordFailureAsync("admin", Owner, CancellationToken.None);
+        await FailAsync(lockout, "admin", Attacker, 4);
         for (int i = 0; i < 5; i++)
         {
-            lockout.RecordFailure("admin", $"198.51.100.{i}");
+            await lockout.RecordFailureAsync("admin", $"198.51.100.{i}", CancellationToken.None);
         }
 
-        lockout.RecordSuccess("admin", Owner);
-        Assert.Null(lockout.SlowDown("admin", Attacker)); // takes the interval's one attempt
+        await lockout.RecordSuccessAsync("admin", Owner, CancellationToken.None);
+        Assert.Null(await lockout.SlowDownAsync("admin", Attacker, CancellationToken.None)); // takes the interval's one attempt
 
-        Assert.Null(lockout.SlowDown("admin", Owner));
-        Assert.NotNull(lockout.SlowDown("admin", Attacker));
+        Assert.Null(await lockout.SlowDownAsync("admin", Owner, CancellationToken.None));
+        Assert.NotNull(await lockout.SlowDownAsync("admin", Attacker, CancellationToken.None));
     }
 
     [Fact]
-    public void Clear_LockedSources_LiftsEveryLockoutOnTheName()
+    public async Task Clear_LockedSources_LiftsEveryLockoutOnTheName()
     {
         SignInLockout lockout = Lockout();
-        Fail(lockout, "admin", Attacker, 5);
-        Fail(lockout, "admin", "198.51.100.1", 5);
+        await FailAsync(lockout, "admin", Attacker, 5);
+        await FailAsync(lockout, "admin", "198.51.100.1", 5);
 
-        lockout.Clear("Admin");
+        await lockout.ClearAsync("Admin", CancellationToken.None);
 
-        Assert.Null(lockout.LockedUntil("admin", Attacker));
-        Assert.Null(lockout.LockedUntil("admin", "198.51.100.1"));
-        Assert.Equal(new SignInLockoutStatus(0, null, 0), lockout.Status("admin"));
+        Assert.Null(await lockout.LockedUntilAsync("admin", Attacker, CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("admin", "198.51.100.1", CancellationToken.None));
+        Assert.Equal(new SignInLockoutStatus(0, null, 0), await lockout.StatusAsync("admin", CancellationToken.None));
     }
 
     [Fact]
-    public void Status_FailuresFromSeveralSources_ReportsTheirCountAndTheLatestLockout()
+    public async Task Status_FailuresFromSeveralSources_ReportsTheirCountAndTheLatestLockout()
     {
         SignInLockout lockout = Lockout();
-        Fail(lockout, "admin", Attacker, 5);
+        await FailAsync(lockout, "admin", Attacker, 5);
         _clock.Advance(TimeSpan.FromMinutes(1));
-        Fail(lockout, "admin", "198.51.100.1", 5);
-        lockout.RecordFailure("admin", Owner);
+        await FailAsync(lockout, "admin", "198.51.100.1", 5);
+        await lockout.RecordFailureAsync("admin", Owner, CancellationToken.None);
 
-        Assert.Equal(new SignInLockoutStatus(11, Start.AddMinutes(16), 2), lockout.Status("admin"));
+        Assert.Equal(new SignInLockoutStatus(11, Start.AddMinutes(16), 2), await lockout.StatusAsync("admin", CancellationToken.None));
     }
 
-    private static void Fail(SignInLockout lockout, string userName, string source, int times)
+    private static async Task FailAsync(SignInLockout lockout, string userName, string source, int times)
     {
         for (int i = 0; i < times; i++)
         {
-            lockout.RecordFailure(userName, source);
+            await lockout.RecordFailureAsync(userName, source, CancellationToken.None);
         }
     }
 
-    private SignInLockout Lockout(LockoutOptions? options = null) => new(Options.Create(options ?? new LockoutOptions()), _clock);
+    private SignInLockout Lockout(LockoutOptions? options = null) => new(new MemoryFailureStore(), Options.Create(options ?? new LockoutOptions()), _clock);
 }

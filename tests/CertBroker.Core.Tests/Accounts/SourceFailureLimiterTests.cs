@@ -1,3 +1,4 @@
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Accounts;
 using CertBroker.Core.Tests.Support;
 using Microsoft.Extensions.Options;
@@ -12,49 +13,49 @@ public sealed class SourceFailureLimiterTests
     private readonly FakeTimeProvider _clock = new(Start);
 
     [Fact]
-    public void RetryAfter_DefaultLimitReached_RefusesUntilTheOldestFailureLeavesTheWindow()
+    public async Task RetryAfter_DefaultLimitReached_RefusesUntilTheOldestFailureLeavesTheWindow()
     {
         SourceFailureLimiter limiter = Limiter();
         for (int i = 0; i < 19; i++)
         {
-            limiter.RecordFailure(Sprayer);
+            await limiter.RecordFailureAsync(Sprayer, CancellationToken.None);
             _clock.Advance(TimeSpan.FromSeconds(10));
         }
 
-        Assert.Null(limiter.RetryAfter(Sprayer));
-        limiter.RecordFailure(Sprayer);
+        Assert.Null(await limiter.RetryAfterAsync(Sprayer, CancellationToken.None));
+        await limiter.RecordFailureAsync(Sprayer, CancellationToken.None);
 
         // The first failure was 190 s ago; it leaves the 15-minute window in 710 s.
-        Assert.Equal(TimeSpan.FromSeconds(710), limiter.RetryAfter(Sprayer));
+        Assert.Equal(TimeSpan.FromSeconds(710), await limiter.RetryAfterAsync(Sprayer, CancellationToken.None));
         _clock.Advance(TimeSpan.FromSeconds(710));
-        Assert.Null(limiter.RetryAfter(Sprayer));
+        Assert.Null(await limiter.RetryAfterAsync(Sprayer, CancellationToken.None));
     }
 
     [Fact]
-    public void RetryAfter_AnotherSourceOverTheLimit_LeavesThisOneAlone()
+    public async Task RetryAfter_AnotherSourceOverTheLimit_LeavesThisOneAlone()
     {
         SourceFailureLimiter limiter = Limiter(new SignInLimitOptions { SourceFailureLimit = 3 });
         for (int i = 0; i < 3; i++)
         {
-            limiter.RecordFailure(Sprayer);
+            await limiter.RecordFailureAsync(Sprayer, CancellationToken.None);
         }
 
-        Assert.NotNull(limiter.RetryAfter(Sprayer));
-        Assert.Null(limiter.RetryAfter("192.0.2.10"));
+        Assert.NotNull(await limiter.RetryAfterAsync(Sprayer, CancellationToken.None));
+        Assert.Null(await limiter.RetryAfterAsync("192.0.2.10", CancellationToken.None));
     }
 
     [Fact]
-    public void RetryAfter_AddressesInOneIpv6Slash64_CountTogether()
+    public async Task RetryAfter_AddressesInOneIpv6Slash64_CountTogether()
     {
         SourceFailureLimiter limiter = Limiter(new SignInLimitOptions { SourceFailureLimit = 3 });
 
-        limiter.RecordFailure("2001:db8:0:1::a");
-        limiter.RecordFailure("2001:db8:0:1::b");
-        limiter.RecordFailure("2001:db8:0:1::c");
+        await limiter.RecordFailureAsync("2001:db8:0:1::a", CancellationToken.None);
+        await limiter.RecordFailureAsync("2001:db8:0:1::b", CancellationToken.None);
+        await limiter.RecordFailureAsync("2001:db8:0:1::c", CancellationToken.None);
 
-        Assert.NotNull(limiter.RetryAfter("2001:db8:0:1::d"));
-        Assert.Null(limiter.RetryAfter("2001:db8:0:2::a"));
+        Assert.NotNull(await limiter.RetryAfterAsync("2001:db8:0:1::d", CancellationToken.None));
+        Assert.Null(await limiter.RetryAfterAsync("2001:db8:0:2::a", CancellationToken.None));
     }
 
-    private SourceFailureLimiter Limiter(SignInLimitOptions? options = null) => new(Options.Create(options ?? new SignInLimitOptions()), _clock);
+    private SourceFailureLimiter Limiter(SignInLimitOptions? options = null) => new(new MemoryFailureStore(), Options.Create(options ?? new SignInLimitOptions()), _clock);
 }

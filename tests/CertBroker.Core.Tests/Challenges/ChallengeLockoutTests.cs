@@ -1,3 +1,4 @@
+using CertBroker.Core.Cluster;
 using CertBroker.Core.Audit;
 using CertBroker.Core.Challenges;
 using CertBroker.Core.Enrolment;
@@ -57,69 +58,70 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     [Fact]
-    public void RecordFailure_FailuresSpreadWiderThanThePeriod_DoNotLockOut()
+    public async Task RecordFailure_FailuresSpreadWiderThanThePeriod_DoNotLockOut()
     {
         var time = TestClock.StartingNow();
-        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+        var lockout = new ChallengeLockout(new MemoryFailureStore(), Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
 
         bool locked = false;
         for (int i = 0; i < 6; i++)
         {
-            locked |= lockout.RecordFailure("203.0.113.9", "default");
+            locked |= await lockout.RecordFailureAsync("203.0.113.9", "default", CancellationToken.None);
             time.Advance(TimeSpan.FromMinutes(6));
         }
 
         Assert.False(locked);
-        Assert.False(lockout.IsLockedOut("203.0.113.9", "default", out _));
+        Assert.Null(await lockout.LockedUntilAsync("203.0.113.9", "default", CancellationToken.None));
     }
 
     [Fact]
-    public void RecordFailure_OtherSource_IsNotLockedOut()
+    public async Task RecordFailure_OtherSource_IsNotLockedOut()
     {
         var time = TestClock.StartingNow();
-        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 2, PeriodMinutes = 10 }), time);
+        var lockout = new ChallengeLockout(new MemoryFailureStore(), Options.Create(new ChallengeLockoutOptions { Threshold = 2, PeriodMinutes = 10 }), time);
 
-        lockout.RecordFailure("203.0.113.9", "default");
-        bool locked = lockout.RecordFailure("203.0.113.9", "default");
+        await lockout.RecordFailureAsync("203.0.113.9", "default", CancellationToken.None);
+        bool locked = await lockout.RecordFailureAsync("203.0.113.9", "default", CancellationToken.None);
 
         Assert.True(locked);
-        Assert.True(lockout.IsLockedOut("203.0.113.9", "default", out DateTimeOffset until));
+        DateTimeOffset? until = await lockout.LockedUntilAsync("203.0.113.9", "default", CancellationToken.None);
+        Assert.NotNull(until);
         Assert.Equal(time.GetUtcNow().AddMinutes(10), until);
-        Assert.False(lockout.IsLockedOut("203.0.113.10", "default", out _));
+        Assert.Null(await lockout.LockedUntilAsync("203.0.113.10", "default", CancellationToken.None));
     }
 
     [Fact]
-    public void RecordSuccess_OnAnotherProfile_DoesNotClearTheGuessesAtThisOne()
+    public async Task RecordSuccess_OnAnotherProfile_DoesNotClearTheGuessesAtThisOne()
     {
         // The printers' static secret must not buy endless guesses at the routers' secret.
         var time = TestClock.StartingNow();
-        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+        var lockout = new ChallengeLockout(new MemoryFailureStore(), Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
 
         bool locked = false;
         for (int i = 0; i < 3; i++)
         {
-            locked |= lockout.RecordFailure("203.0.113.9", "routers");
-            lockout.RecordSuccess("203.0.113.9", "printers");
+            locked |= await lockout.RecordFailureAsync("203.0.113.9", "routers", CancellationToken.None);
+            await lockout.RecordSuccessAsync("203.0.113.9", "printers", CancellationToken.None);
         }
 
         Assert.True(locked);
-        Assert.True(lockout.IsLockedOut("203.0.113.9", "routers", out _));
-        Assert.False(lockout.IsLockedOut("203.0.113.9", "printers", out _));
+        Assert.NotNull(await lockout.LockedUntilAsync("203.0.113.9", "routers", CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("203.0.113.9", "printers", CancellationToken.None));
     }
 
     [Fact]
-    public void RecordFailure_AddressesOfOneIpv6Network_CountAsOneSource()
+    public async Task RecordFailure_AddressesOfOneIpv6Network_CountAsOneSource()
     {
         var time = TestClock.StartingNow();
-        var lockout = new ChallengeLockout(Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+        var lockout = new ChallengeLockout(new MemoryFailureStore(), Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
 
-        lockout.RecordFailure("2001:db8:1:2::1", "default");
-        lockout.RecordFailure("2001:db8:1:2:aaaa::7", "default");
-        bool locked = lockout.RecordFailure("2001:db8:1:2:ffff:ffff:ffff:ffff", "default");
+        await lockout.RecordFailureAsync("2001:db8:1:2::1", "default", CancellationToken.None);
+        await lockout.RecordFailureAsync("2001:db8:1:2:aaaa::7", "default", CancellationToken.None);
+        bool locked = await lockout.RecordFailureAsync("2001:db8:1:2:ffff:ffff:ffff:ffff", "default", CancellationToken.None);
 
         Assert.True(locked);
-        Assert.True(lockout.IsLockedOut("2001:db8:1:2::99", "default", out _));
-        Assert.False(lockout.IsLockedOut("2001:db8:1:3::1", "default", out _));
+        Assert.NotNull(await lockout.LockedUntilAsync("2001:db8:1:2::99", "default", CancellationToken.None));
+        Assert.Null(await lockout.LockedUntilAsync("2001:db8:1:3::1", "default", CancellationToken.None));
     }
 
     private static async Task FailAsync(ScepHarness scep, Device device, int times)

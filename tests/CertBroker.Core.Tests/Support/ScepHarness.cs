@@ -66,11 +66,12 @@ internal sealed class ScepHarness : IAsyncDisposable
         _directory = directory;
         Stores = stores;
         Audit = new AuditRecorder(stores.Audit, Forwarded);
-        Lockout = new ChallengeLockout(Options.Create(LockoutOptions), Time);
+        Lockout = new ChallengeLockout(new SqliteFailureStore(stores.Source), Options.Create(LockoutOptions), Time);
         Guard = new ChallengeGuard(stores.Challenges, Lockout, Audit, Time, NullLogger<ChallengeGuard>.Instance);
         Issuer = new EmbeddedCertificateIssuer(
             material,
             stores.Certificates,
+            new SqliteCrlStore(stores.Source),
             new CrlNumberFile(directory.File("crl-number")),
             Options.Create(new EmbeddedCaOptions()),
             Time,

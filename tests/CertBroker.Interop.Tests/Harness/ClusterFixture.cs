@@ -60,7 +60,7 @@ public sealed class ClusterFixture : ServerFixture, IServerKind
             _nodeB = await ServerProcess.StartCertBrokerAsync(Challenge, Settings("node-b"), directory =>
                 CopyDirectory(Path.Combine(nodeA.DataDirectory, "ca"), Path.Combine(directory, "ca")));
             var port = ServerProcess.FindFreePort();
-            _nginx = await NginxProcess.StartAsync(Files.Sub("nginx"), port, HttpBlock(port, nodeA, _nodeB));
+            _nginx = await NginxProcess.StartAsync(Files.Sub("nginx"), port, NginxConfiguration(port, nodeA, _nodeB));
             return nodeA;
         }
         catch
@@ -99,16 +99,57 @@ public sealed class ClusterFixture : ServerFixture, IServerKind
         new("CertBroker:Profiles:mfd:Challenge", "OneTime"),
         new("CertBroker:Profiles:locked:ChallengePassword", LockedChallenge),
         new("CertBroker:ChallengeLockout:Threshold", LockoutThreshold.ToString(CultureInfo.InvariantCulture)),
+        // Every lifecycle job every minute, so that each fires several times while the cluster tests run.
+        new("CertBroker:Schedule:RenewalSweepMinutes", "1"),
+        new("CertBroker:Schedule:ExpiryAlertMinutes", "1"),
+        new("CertBroker:Schedule:PendingExpiryMinutes", "1"),
+        new("CertBroker:Schedule:CrlRefreshMinutes", "1"),
+        new("CertBroker:Schedule:ChallengeCleanupMinutes", "1"),
+        new("CertBroker:Schedule:TransactionCleanupMinutes", "1"),
     ];
 
-    /// <summary>The shipped nginx configuration for two nodes, with this test's ports.</summary>
-    private static string HttpBlock(int port, ServerProcess nodeA, ServerProcess nodeB)
+    /// <summary>
+    /// The shipped nginx configuration for two nodes, adapted as an operator would: this test's ports and directory,
+    /// and an access log that names the node each request went to.
+    /// </summary>
+    private string NginxConfiguration(int port, ServerProcess nodeA, ServerProcess nodeB)
     {
+        var directory = Files.Sub("nginx");
         var shipped = File.ReadAllText(Path.Combine(RepositoryLayout.RepositoryRoot, "deploy", "nginx", "certbroker-cluster.conf"));
-        return shipped
-            .Replace("127.0.0.1:8081", $"127.0.0.1:{nodeA.BaseAddress.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
-            .Replace("127.0.0.1:8082", $"127.0.0.1:{nodeB.BaseAddress.Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
-            .Replace("listen 8080", $"listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal);
+        return "user root;\n" + Replace(shipped, [
+            ("listen 8080;", $"listen 127.0.0.1:{Port(port)};"),
+            ("server 127.0.0.1:5001 ", $"server 127.0.0.1:{Port(nodeA.BaseAddress.Port)} "),
+            ("server 127.0.0.1:5002 ", $"server 127.0.0.1:{Port(nodeB.BaseAddress.Port)} "),
+            ("pid /run/certbroker-nginx.pid;", $"pid {directory}/nginx.pid;"),
+            ("error_log /var/log/nginx/certbroker-error.log warn;", $"error_log {directory}/error.log warn;"),
+            ("access_log /var/log/nginx/certbroker-access.log;", $"""
+                client_body_temp_path {directory}/client_body;
+                proxy_temp_path {directory}/proxy;
+                fastcgi_temp_path {directory}/fastcgi;
+                uwsgi_temp_path {directory}/uwsgi;
+                scgi_temp_path {directory}/scgi;
+                log_format upstreams '$remote_addr "$request" $status upstream=$upstream_addr';
+                access_log {directory}/access.log upstreams;
+            """),
+        ]);
+
+        static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Replaces text the shipped file must contain, so a changed file fails here rather than going untested.</summary>
+    private static string Replace(string text, (string From, string To)[] replacements)
+    {
+        foreach (var (from, to) in replacements)
+        {
+            if (!text.Contains(from, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"deploy/nginx/certbroker-cluster.conf no longer contains '{from}'");
+            }
+
+            text = text.Replace(from, to, StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     private static void CopyDirectory(string from, string to)

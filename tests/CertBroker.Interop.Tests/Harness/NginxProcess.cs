@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace CertBroker.Interop.Tests.Harness;
 
 /// <summary>
-/// Debian's nginx as a real process in the foreground, with a configuration of the test's own in a directory of its
-/// own (prefix, pid file, temp paths, logs), listening on a loopback port. Disposing stops it.
+/// Debian's nginx as a real process in the foreground, with a configuration in a directory of its own (prefix, pid
+/// file, temp paths, logs), listening on a loopback port. Disposing stops it.
 /// </summary>
 public sealed class NginxProcess : IAsyncDisposable
 {
@@ -31,36 +31,20 @@ public sealed class NginxProcess : IAsyncDisposable
     public string Url(string path) => new Uri(BaseAddress, path).ToString();
 
     /// <summary>
-    /// Starts nginx with a main configuration around <paramref name="httpBlock"/> (the contents of the <c>http</c>
-    /// context: upstreams and servers), after <c>nginx -t</c> accepted it.
+    /// Starts nginx with the complete configuration <paramref name="configuration"/> (written to
+    /// <c>nginx.conf</c> in <paramref name="directory"/>), after <c>nginx -t</c> accepted it.
     /// </summary>
-    public static async Task<NginxProcess> StartAsync(string directory, int port, string httpBlock)
+    public static async Task<NginxProcess> StartAsync(string directory, int port, string configuration)
     {
         var config = System.IO.Path.Combine(directory, "nginx.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            error_log {{directory}}/error.log warn;
-            user root;
-            events { worker_connections 1024; }
-            http {
-                client_body_temp_path {{directory}}/client_body;
-                proxy_temp_path {{directory}}/proxy;
-                fastcgi_temp_path {{directory}}/fastcgi;
-                uwsgi_temp_path {{directory}}/uwsgi;
-                scgi_temp_path {{directory}}/scgi;
-                log_format upstreams '$remote_addr "$request" $status upstream=$upstream_addr';
-                access_log {{directory}}/access.log upstreams;
-            {{httpBlock}}
-            }
-            """);
-        var check = await ExternalProcess.RunAsync("nginx", ["-t", "-p", directory, "-c", config], TimeSpan.FromSeconds(20));
+        await File.WriteAllTextAsync(config, configuration);
+        var check = await ExternalProcess.RunAsync("/usr/sbin/nginx", ["-t", "-p", directory + "/", "-e", System.IO.Path.Combine(directory, "error.log"), "-c", config], TimeSpan.FromSeconds(20));
         if (!check.Succeeded)
         {
             throw new InvalidOperationException("nginx -t refused the configuration\n" + check.Describe() + "\n" + await File.ReadAllTextAsync(config));
         }
 
-        var process = ExternalProcess.Start("nginx", ["-p", directory, "-c", config, "-g", "daemon off;"], directory);
+        var process = ExternalProcess.Start("/usr/sbin/nginx", ["-p", directory + "/", "-e", System.IO.Path.Combine(directory, "error.log"), "-c", config, "-g", "daemon off;"], directory);
         var nginx = new NginxProcess(process, directory, port);
         for (var i = 0; i < 200; i++)
         {

@@ -1,4 +1,5 @@
 using CertBroker.Core.Audit;
+using CertBroker.Server.Hosting;
 using CertBroker.Server.Tests.Support;
 using CertBroker.Server.Webhooks;
 using CertBroker.Storage.Sqlite;
@@ -85,7 +86,7 @@ public sealed class WebhookRetentionTests : IAsyncLifetime
 
     private WebhookQueue Queue(ListLogger<WebhookQueue> log) => new(
         new WebhookSender(_http, Options.Create(_settings), TimeProvider.System, NullLogger<WebhookSender>.Instance),
-        _stores.RenewalEvents, Options.Create(_settings), TimeProvider.System, log);
+        _stores.RenewalEvents, new SqliteLeaseStore(_stores.Source), new NodeIdentity("test-node"), Options.Create(_settings), TimeProvider.System, log);
 
     /// <summary>Appends <paramref name="count"/> log-in events, none of them a lifecycle event; returns the last one's position.</summary>
     private async Task<long> AppendAsync(int count)
