@@ -46,7 +46,7 @@ run_store_mode() {
 
   awk -v t_ratio="$target_store_cpu_ratio" -v markdown="$output" -v repeated="$repeated" -v warmup="$warmup" \
     -v settle_batch="$settle_batch" -v header="$started_at, $cores cores ($cpu_model), commit $commit" \
-    -v database="$("$pg_bin/postgres" --version | awk '{print $3}'), PostgreSQL's default durability (fsync and synchronous_commit on)" \
+    -v database="$("$pg_bin/postgres" --version | awk '{print $3}'), PostgreSQL's default durability (fsync and synchronous_commit on)${PG_SETTINGS:+, with $PG_SETTINGS}" \
     -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections, ${method^^}, AES-128, RSA-2048 CA and RA; rounds: $rounds, SQLite and PostgreSQL alternating which goes first, a fresh server and store for every run" \
     "$table_functions_awk"$'\n'"$run_functions_awk"$'\n'"$emit_awk"$'\n'"$store_table_awk" "$results/errors.tsv" "$results/runs.tsv"
 
@@ -58,7 +58,7 @@ run_store_mode() {
       run_cluster 2 "$round"
     done
     awk -v markdown="$output" -v header="$started_at, $cores cores ($cpu_model), commit $commit" \
-      -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections to nginx, ${method^^}, AES-128; rounds: $cluster_rounds, one node then two, a fresh database and fresh nodes for every run, each node's JIT settled on it directly first" \
+      -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections to nginx, ${method^^}, AES-128; rounds: $cluster_rounds, one node then two, a fresh database and fresh nodes for every run, each node's JIT settled on it directly first${PG_SETTINGS:+; PostgreSQL with $PG_SETTINGS}" \
       -v nginx_config="$nginx_config_source" \
       "$table_functions_awk"$'\n'"$run_functions_awk"$'\n'"$emit_awk"$'\n'"$cluster_table_awk" "$results/cluster-errors.tsv" "$results/cluster.tsv"
   fi
