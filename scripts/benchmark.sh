@@ -403,7 +403,7 @@ run_certbroker_postgres() {
   server_pid=$!
   wait_ready "http://127.0.0.1:$port/scep" "$data/console.log"
   settle_jit "http://127.0.0.1:$port/scep" "$data"
-  drive PostgreSQL "$2" "http://127.0.0.1:$port/scep" "$data" --measure "postgres=$pg_pid"
+  drive "CertBroker on PostgreSQL" "$2" "http://127.0.0.1:$port/scep" "$data" --measure "postgres=$pg_pid"
   stop_server
 
   cat "$data.serials" "$data".settle-*.serials >"$data.all.serials" 2>/dev/null || cp "$data.serials" "$data.all.serials"
