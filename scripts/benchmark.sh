@@ -5,6 +5,16 @@
 #     alternating, with a fresh server and a fresh store for every run;
 #   device (issue #14): real scepclient processes, each with a fresh key on a new connection, in batches alternated
 #     between the two servers, and GetCACaps/GetCACert on fresh connections (scripts/benchmark-device.bash).
+# With --store postgres (scale-out), keep-alive mode only and without scepserver, it measures instead:
+#   - CertBroker on SQLite against CertBroker on PostgreSQL, the same load, each on a fresh store, alternating
+#     within every round: broker CPU per PKCSReq on PostgreSQL at most 1.25x SQLite's of the same round, with
+#     PostgreSQL's own CPU per PKCSReq beside it (the postmaster and all its backends, certbroker-loadgen --measure);
+#   - two broker nodes on one PostgreSQL database behind nginx (node B started with a copy of node A's CA
+#     directory), against one node behind the same nginx, each a fresh database: 0 errors and 0 duplicate serials
+#     at --concurrency connections (64), combined enrolments/s against one node's, CPU per node.
+#   PostgreSQL is a throwaway cluster under the results directory, started inside the private network namespace,
+#   with PostgreSQL's default durability (fsync and synchronous_commit on: production figures), a fresh database per
+#   run (scripts/benchmark-postgres.bash).
 # Prints a table per mode of medians over the rounds (min-max) with the CertBroker/peer ratios and a PASS/FAIL
 # against each target, and writes the tables as markdown for docs/benchmarks.md.
 #
@@ -12,12 +22,15 @@
 #
 # Usage: scripts/benchmark.sh [--mode keepalive|device|both] [--output FILE] [--no-build]
 #                             [--count N] [--concurrency C] [--rounds R] [--method post|get] [--warmup W]
-#                             [--verify-sample S]
+#                             [--verify-sample S] [--store sqlite|postgres] [--cluster-rounds R]
 #                             [--device-rounds R] [--device-batch N] [--device-parallel P] [--device-warmup W]
 #                             [--device-cold N] [--device-calls N]
 #   --mode       which modes run (default both, keepalive first); the markdown goes to a new temp file by default
 #   keepalive:   3000 PKCSReq per timed run (--count), 64 connections, 3 rounds, POST, 1000 warm-up requests before
 #                each timed run, every 25th reply fully verified after the run
+#   --store      sqlite (default): CertBroker on SQLite against scepserver, as above; postgres: SQLite against
+#                PostgreSQL, then the two-node cluster, in keep-alive mode with the same load options;
+#                --cluster-rounds (default --rounds; 0 = no cluster) rounds of one node then two nodes behind nginx
 #   device:      3 rounds (--device-rounds), each a batch of 120 enrolments (--device-batch) per server with 4
 #                scepclient processes at a time (--device-parallel, at least 2), then a batch one at a time, then
 #                1000 GetCACaps and 1000 GetCACert per server, each on a new connection (--device-calls, 0 = none);
@@ -35,11 +48,13 @@
 #                SETTLE_MIN (default 3) and at most SETTLE_MAX batches (default 8; 0 = none); see settle_jit
 #   SERVER_ENV   extra environment for CertBroker in both modes, as NAME=value words, to try runtime settings
 #                without a rebuild (e.g. SERVER_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0")
+#   PG_SETTINGS  extra PostgreSQL server settings with --store postgres, as -c name=value words
 #   SERVER_DIR   the CertBroker build to run (default src/CertBroker.Server/bin/Release/publish: the ReadyToRun
 #                `dotnet publish` for linux-x64 this script makes, as deployed; bin/Release/net10.0 runs the plain build)
 #
 # Runs as root (apt-get when the scep package is missing, and a private network namespace so that scepserver, which
-# listens on every interface, only has a loopback interface to listen on).
+# listens on every interface, only has a loopback interface to listen on; with --store postgres, PostgreSQL and
+# nginx run in it too, as the postgres account and as root).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -72,6 +87,9 @@ device_parallel=4
 device_warmup=960
 device_cold=100
 device_calls=1000
+store=sqlite
+cluster_rounds=""
+mode_given=0
 original_args=("$@")
 
 usage() {
@@ -89,7 +107,9 @@ while (($# > 0)); do
     --verify-sample) verify_sample="${2:?}"; shift 2 ;;
     --output) output="${2:?}"; shift 2 ;;
     --no-build) build=0; shift ;;
-    --mode) mode="${2:?}"; shift 2 ;;
+    --mode) mode="${2:?}"; mode_given=1; shift 2 ;;
+    --store) store="${2:?}"; shift 2 ;;
+    --cluster-rounds) cluster_rounds="${2:?}"; shift 2 ;;
     --device-rounds) device_rounds="${2:?}"; shift 2 ;;
     --device-batch) device_batch="${2:?}"; shift 2 ;;
     --device-parallel) device_parallel="${2:?}"; shift 2 ;;
@@ -100,8 +120,9 @@ while (($# > 0)); do
     *) echo "benchmark.sh: unknown option $1" >&2; usage 2 ;;
   esac
 done
+cluster_rounds="${cluster_rounds:-$rounds}"
 for number in "$count" "$concurrency" "$rounds" "$warmup" "$verify_sample" "$device_rounds" "$device_batch" \
-  "$device_parallel" "$device_warmup" "$device_cold" "$device_calls"; do
+  "$device_parallel" "$device_warmup" "$device_cold" "$device_calls" "$cluster_rounds"; do
   [[ "$number" =~ ^[0-9]+$ ]] || { echo "benchmark.sh: '$number' is not a number" >&2; exit 2; }
 done
 ((count > 0 && concurrency > 0 && rounds > 0)) || { echo "benchmark.sh: count, concurrency and rounds must be above 0" >&2; exit 2; }
@@ -109,10 +130,19 @@ done
 [[ "$mode" == keepalive || "$mode" == device || "$mode" == both ]] || { echo "benchmark.sh: --mode is keepalive, device or both" >&2; exit 2; }
 ((device_rounds > 0 && device_batch > 0 && device_parallel >= 2 && device_cold > 0)) ||
   { echo "benchmark.sh: --device-rounds, --device-batch and --device-cold must be above 0, --device-parallel at least 2" >&2; exit 2; }
+[[ "$store" == sqlite || "$store" == postgres ]] || { echo "benchmark.sh: --store is sqlite or postgres" >&2; exit 2; }
+if [[ "$store" == postgres ]]; then
+  if ((mode_given)) && [[ "$mode" != keepalive ]]; then
+    echo "benchmark.sh: --store postgres measures the keep-alive mode only" >&2
+    exit 2
+  fi
+  mode=keepalive
+fi
 
 # Everything that needs the network happens before the private network namespace is entered.
 if [[ -z "${CERTBROKER_BENCHMARK_NETNS:-}" ]]; then
   packages=(scep openssl sqlite3 jq curl iproute2)
+  [[ "$store" == sqlite ]] || packages=(openssl sqlite3 jq curl iproute2 postgresql nginx)
   missing=()
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
@@ -151,9 +181,11 @@ fi
 for file in "$server_dir/certbroker.dll" "$loadgen"; do
   [[ -e "$file" ]] || { echo "benchmark.sh: $file missing" >&2; exit 2; }
 done
-for tool in scepserver scepclient; do
-  command -v "$tool" >/dev/null || { echo "benchmark.sh: $tool (Debian package scep) not on PATH" >&2; exit 2; }
-done
+if [[ "$store" == sqlite ]]; then
+  for tool in scepserver scepclient; do
+    command -v "$tool" >/dev/null || { echo "benchmark.sh: $tool (Debian package scep) not on PATH" >&2; exit 2; }
+  done
+fi
 
 results="${RESULTS_DIR:-$(mktemp -d -t certbroker-benchmark.XXXXXX)}"
 mkdir -p "$results"
@@ -190,7 +222,11 @@ stop_server() {
 
 # shellcheck source=scripts/benchmark-device.bash
 source "$repo_root/scripts/benchmark-device.bash"
-trap 'stop_server; stop_device_servers' EXIT
+# shellcheck source=scripts/benchmark-postgres.bash
+source "$repo_root/scripts/benchmark-postgres.bash"
+# shellcheck source=scripts/benchmark-scaleout.bash
+source "$repo_root/scripts/benchmark-scaleout.bash"
+trap 'stop_server; stop_device_servers; stop_cluster; postgres_stop' EXIT
 trap 'exit 130' INT TERM
 
 # A port nothing listens on, from $1 up.
@@ -246,17 +282,21 @@ rsa_signs_per_second() {
        col && $1 == "rsa" && $2 == "2048" { print $(3 + col); exit }' "$file"
 }
 
-# Drives the running server ($server_pid) with the load and prints the load generator's report; its JSON, text
-# report and issued serials go to $4.json, $4.txt and $4.serials.
+# Drives the running server ($server_pid; none when empty) with the load and prints the load generator's report;
+# its JSON, text report and issued serials go to $4.json, $4.txt and $4.serials. Further arguments go to the load
+# generator (--measure NAME=PID).
 drive() {
   local system="$1" round="$2" url="$3" out="$4" status=0
+  shift 4
+  local server_args=()
+  [[ -z "$server_pid" ]] || server_args=(--server-pid "$server_pid")
   wait_for_quiet
-  echo "== $system, round $round of $rounds: $count PKCSReq after $warmup warm-up, concurrency $concurrency, ${method^^}, pid $server_pid, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $system, round $round of ${of_rounds:-$rounds}: $count PKCSReq after $warmup warm-up, concurrency $concurrency, ${method^^}, pid ${server_pid:-n/a}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   # Socket completions on the epoll thread: the load generator's per-reply work is a few microseconds, and not
   # waking a pool thread for each reply leaves more CPU to the server (see tests/CertBroker.LoadGen/README.md).
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout 1800 "$loadgen" --url "$url" --challenge "$challenge" \
     --count "$count" --concurrency "$concurrency" --method "$method" --warmup "$warmup" \
-    --verify-sample "$verify_sample" --server-pid "$server_pid" --serials-out "$out.serials" --json \
+    --verify-sample "$verify_sample" "${server_args[@]}" "$@" --serials-out "$out.serials" --json \
     >"$out.json" 2>"$out.txt" || status=$?
   # 0: every request enrolled; 1: the run completed with errors or duplicates, which are figures; else it broke.
   if ((status > 1)); then
@@ -314,7 +354,8 @@ record() {
       (if .requests > 0 then .clientCpu.totalMs / .requests else "nan" end), (.machine.otherCoresBusy // "nan"),
       .replyCipherMismatches,
       (.replyCiphers | keys | join("+")), (if .serverCpu and .requests > 0 then .serverCpu.totalMs / .requests else "nan" end),
-      ($settled | tonumber), $cold]
+      ($settled | tonumber), $cold,
+      (if .measuredCpu.postgres and .requests > 0 then .measuredCpu.postgres.totalMs / .requests else "nan" end)]
      | @tsv' "$out.json" >>"$results/runs.tsv"
   jq -r --arg system "$system" '[.errors, .warmupErrors] | map(to_entries[]) | .[] | [$system, .key, .value] | @tsv' \
     "$out.json" >>"$results/errors.tsv"
@@ -349,6 +390,29 @@ SQL
   run_rows="$rows"
 }
 
+# CertBroker on a fresh PostgreSQL database of its own, with PostgreSQL's CPU measured beside it.
+run_certbroker_postgres() {
+  local data="$1" port database found rows
+  mkdir -p "$data"
+  database="$(basename "$data" | tr -c 'a-z0-9\n' '_')"
+  postgres_create_database "$database"
+  port="$(free_port 18080)"
+  (cd "$server_dir" && exec env "${server_env[@]}" dotnet certbroker.dll --urls "http://127.0.0.1:$port" "--CertBroker:DataDir=$data" \
+    "--CertBroker:Storage:Provider=Postgres" "--CertBroker:Storage:Postgres:ConnectionString=$(postgres_connection "$database")" \
+    "--CertBroker:Profiles:default:ChallengePassword=$challenge" >"$data/console.log" 2>&1) &
+  server_pid=$!
+  wait_ready "http://127.0.0.1:$port/scep" "$data/console.log"
+  settle_jit "http://127.0.0.1:$port/scep" "$data"
+  drive "CertBroker on PostgreSQL" "$2" "http://127.0.0.1:$port/scep" "$data" --measure "postgres=$pg_pid"
+  stop_server
+
+  cat "$data.serials" "$data".settle-*.serials >"$data.all.serials" 2>/dev/null || cp "$data.serials" "$data.all.serials"
+  IFS='|' read -r found rows < <(postgres_count_issued "$database" "$data.all.serials")
+  echo "   store           $found of $(wc -l <"$data.all.serials") issued serials found in PostgreSQL (settling included), $rows rows in certificates"
+  run_found="$found"
+  run_rows="$rows"
+}
+
 run_scepserver() {
   local data="$1" port
   mkdir -p "$data"
@@ -373,7 +437,11 @@ measure() {
   for attempt in $(seq 1 $((retries + 1))); do
     data="$results/${system,,}-$round"
     ((attempt == 1)) || data="$data-attempt$attempt"
-    if [[ "$system" == CertBroker ]]; then run_certbroker "$data" "$round"; else run_scepserver "$data" "$round"; fi
+    case "$system" in
+      CertBroker | SQLite) run_certbroker "$data" "$round" ;;
+      PostgreSQL) run_certbroker_postgres "$data" "$round" ;;
+      *) run_scepserver "$data" "$round" ;;
+    esac
     other="$(jq '.machine.otherCoresBusy // 0 | . * 100 | round / 100' "$data.json")"
     if [[ -z "$best" ]] || awk -v o="$other" -v b="$best_other" 'BEGIN { exit !(o < b) }'; then
       best="$data" best_other="$other" best_found="$run_found" best_rows="$run_rows" best_settled="$settled" best_cold="$cold_cpu"
@@ -395,7 +463,7 @@ commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown
 [[ -z "$(git -C "$repo_root" status --porcelain -- src 2>/dev/null)" ]] || commit="$commit with uncommitted changes in src/"
 [[ -z "${SERVER_ENV:-}" ]] || commit="$commit, CertBroker run with $SERVER_ENV"
 [[ -z "${SERVER_DIR:-}" ]] || commit="$commit, CertBroker from $SERVER_DIR"
-echo "== $started_at, $cores cores ($cpu_model), commit $commit, mode $mode, results in $results"
+echo "== $started_at, $cores cores ($cpu_model), commit $commit, mode $mode, store $store, results in $results"
 
 run_keepalive_mode() {
   local round round_signs signs_before signs_after signs floor_ms
@@ -427,7 +495,7 @@ run_keepalive_mode() {
     -v settle_batch="$settle_batch" -v warmup="$warmup" \
     -v header="$started_at, $cores cores ($cpu_model), commit $commit" \
     -v load="$count PKCSReq per timed run after $warmup warm-up, $concurrency connections, ${method^^}, AES-128, RSA-2048 CA and RA; rounds: $rounds, each CertBroker then scepserver, a fresh server and store for every run" \
-    "$table_functions_awk"$'\n'"$table_awk" "$results/errors.tsv" "$results/floors.tsv" "$results/runs.tsv"
+    "$table_functions_awk"$'\n'"$run_functions_awk"$'\n'"$table_awk" "$results/errors.tsv" "$results/floors.tsv" "$results/runs.tsv"
 }
 
 # Functions both tables use: the median, minimum and maximum of vals[1..n] (summarize sorts them and sets MED, MIN and
@@ -456,9 +524,10 @@ AWK
 # One table from runs.tsv (one line per run: system, round, then from column 3: enrolments/s, p50, p95, p99, server
 # CPU ms per enrolment, errors, duplicate serials, SUCCESS responses, serials found in the store, store rows, steady
 # VmRSS MB, VmHWM MB, loadgen CPU ms per request, other processes' cores, replies not in the request's cipher, reply
-# ciphers, server CPU ms per request) and errors.tsv (system, error kind, count). Medians over the rounds with
-# min-max; ratios per round (CertBroker and scepserver of the same round), then their median.
-table_awk=$(cat <<'AWK'
+# ciphers, server CPU ms per request, settling requests, first settling batch's CPU ms per request, PostgreSQL CPU ms
+# per request) and errors.tsv (system, error kind, count). Medians over the rounds with min-max; ratios per round
+# (the systems cb and peer of the same round), then their median.
+run_functions_awk=$(cat <<'AWK'
 function collect(sys, c,    r, n) {
   split("", vals)
   n = 0
@@ -493,6 +562,9 @@ function kinds(sys,    k, text) {
   }
   return text == "" ? "none" : text
 }
+AWK
+)
+table_awk=$(cat <<'AWK'
 BEGIN { FS = "\t"; cb = "CertBroker"; peer = "scepserver" }
 FILENAME == ARGV[1] { kind_count[$1 SUBSEP $2] += $3; next }
 FILENAME == ARGV[2] {
@@ -572,8 +644,12 @@ END {
 AWK
 )
 : >"$output"
-if [[ "$mode" != device ]]; then run_keepalive_mode; fi
-if [[ "$mode" != keepalive ]]; then run_device_mode; fi
+if [[ "$store" == postgres ]]; then
+  run_store_mode
+else
+  if [[ "$mode" != device ]]; then run_keepalive_mode; fi
+  if [[ "$mode" != keepalive ]]; then run_device_mode; fi
+fi
 
 echo
 echo "per-run results in $results; markdown tables in $output"

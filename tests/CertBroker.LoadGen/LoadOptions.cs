@@ -51,6 +51,12 @@ public sealed record LoadOptions
     /// <summary>Process whose utime+stime (/proc/PID/stat) is sampled around the timed run; null = not measured.</summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>
+    /// More processes, by a name of the caller's, whose CPU with their children's (<see cref="ProcessCpu.ReadTreeTicks"/>)
+    /// is read around the timed run, e.g. <c>postgres</c> and the postmaster's PID, or the nodes of a cluster. Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> MeasuredProcesses { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Requests sent before the timed run and left out of its figures. Default 50.</summary>
     public int Warmup { get; init; } = 50;
 
@@ -109,6 +115,14 @@ public sealed record LoadOptions
         if (ServerPid is { } pid && !ProcessCpu.Exists(pid))
         {
             problems.Add($"{nameof(ServerPid)} {pid}: /proc/{pid}/stat cannot be read.");
+        }
+
+        foreach ((string name, int measured) in MeasuredProcesses)
+        {
+            if (!ProcessCpu.Exists(measured))
+            {
+                problems.Add($"{nameof(MeasuredProcesses)} {name}={measured}: /proc/{measured}/stat cannot be read.");
+            }
         }
 
         return problems;

@@ -22,7 +22,7 @@ public sealed record LatencySummary(double P50Ms, double P95Ms, double P99Ms, do
 
 /// <summary>CPU a process used during the timed run, from /proc/PID/stat.</summary>
 /// <param name="Pid">The process measured.</param>
-/// <param name="Ticks">utime + stime after minus before.</param>
+/// <param name="Ticks">utime + stime after minus before (with the children's, for a measured process tree).</param>
 /// <param name="ClockTicksPerSecond">From <c>getconf CLK_TCK</c>.</param>
 /// <param name="TotalMs">The ticks as milliseconds.</param>
 /// <param name="MsPerEnrolment">TotalMs over the timed run's successful enrolments.</param>
@@ -41,7 +41,7 @@ public sealed record MemoryFigures(int Pid, int Samples, double IntervalMs, doub
 /// <summary>The whole machine's CPU during the timed run.</summary>
 /// <param name="Cores">Logical processors.</param>
 /// <param name="CoresBusy">Average busy cores, all processes.</param>
-/// <param name="OtherCoresBusy">Average busy cores outside the server (when measured) and the load generator.</param>
+/// <param name="OtherCoresBusy">Average busy cores outside the server and the other measured processes (when measured) and the load generator.</param>
 public sealed record MachineCpu(int Cores, double CoresBusy, double OtherCoresBusy);
 
 /// <summary>
@@ -109,6 +109,9 @@ public sealed record LoadResult
     public required int FullyVerified { get; init; }
 
     public CpuFigures? ServerCpu { get; init; }
+
+    /// <summary>CPU of <see cref="LoadOptions.MeasuredProcesses"/> and their children in the timed run, by name; null when none.</summary>
+    public IReadOnlyDictionary<string, CpuFigures>? MeasuredCpu { get; init; }
 
     public MemoryFigures? ServerMemory { get; init; }
 

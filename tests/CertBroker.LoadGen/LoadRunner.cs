@@ -56,6 +56,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             using var stopSampling = new CancellationTokenSource();
             Task sampling = memory?.RunAsync(stopSampling.Token) ?? Task.CompletedTask;
             long serverBefore = options.ServerPid is int pid ? ProcessCpu.ReadTicks(pid) : 0;
+            Dictionary<string, long> measuredBefore = options.MeasuredProcesses.ToDictionary(p => p.Key, p => ProcessCpu.ReadTreeTicks(p.Value), StringComparer.Ordinal);
             long? machineBefore = ProcessCpu.ReadMachineBusyTicks();
             TimeSpan clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long started = Stopwatch.GetTimestamp();
@@ -63,6 +64,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             long ended = Stopwatch.GetTimestamp();
             TimeSpan clientUsed = Process.GetCurrentProcess().TotalProcessorTime - clientBefore;
             long? serverTicks = options.ServerPid is int measured ? ProcessCpu.ReadTicks(measured) - serverBefore : null;
+            Dictionary<string, long> measuredTicks = options.MeasuredProcesses.ToDictionary(p => p.Key, p => ProcessCpu.ReadTreeTicks(p.Value) - measuredBefore[p.Key], StringComparer.Ordinal);
             long? machineTicks = ProcessCpu.ReadMachineBusyTicks() - machineBefore;
             await stopSampling.CancelAsync().ConfigureAwait(false);
             await sampling.ConfigureAwait(false);
@@ -70,7 +72,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             Stopwatch opening = Stopwatch.StartNew();
             InspectAll(inspector, [warm, run]);
             log.WriteLine($"replies checked and opened in {opening.Elapsed.TotalSeconds:F1} s");
-            LoadResult result = Summarize(factory.RunId, warm, run, serverTicks, clientUsed, machineTicks);
+            LoadResult result = Summarize(factory.RunId, warm, run, serverTicks, measuredTicks, clientUsed, machineTicks);
             return result with { ServerMemory = memory?.Summarize(started, ended) };
         }
         finally
@@ -212,20 +214,24 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
         });
     }
 
-    private LoadResult Summarize(string runId, Phase warm, Phase run, long? serverTicks, TimeSpan clientUsed, long? machineTicks)
+    private LoadResult Summarize(
+        string runId, Phase warm, Phase run, long? serverTicks, IReadOnlyDictionary<string, long> measuredTicks, TimeSpan clientUsed, long? machineTicks)
     {
         List<OpenedResponse> successes = [.. new[] { warm, run }.SelectMany(p => p.Opened.Take(p.Sent)).OfType<OpenedResponse>().Where(o => o.Serial is not null)];
         int enrolments = Enumerable.Range(0, run.Sent).Count(i => run.Errors[i] is null);
         double seconds = run.Elapsed.TotalSeconds;
         long ticksPerSecond = ProcessCpu.ClockTicksPerSecond;
         CpuFigures? server = serverTicks is long ticks ? Cpu(options.ServerPid!.Value, ticks, ticksPerSecond, enrolments, seconds) : null;
+        Dictionary<string, CpuFigures> measured = measuredTicks.ToDictionary(
+            m => m.Key, m => Cpu(options.MeasuredProcesses[m.Key], m.Value, ticksPerSecond, enrolments, seconds), StringComparer.Ordinal);
         long clientTicks = (long)Math.Round(clientUsed.TotalSeconds * ticksPerSecond);
         CpuFigures client = Cpu(Environment.ProcessId, clientTicks, ticksPerSecond, enrolments, seconds);
         MachineCpu? machine = null;
         if (machineTicks is long busy && seconds > 0)
         {
             double cores = busy / (double)ticksPerSecond / seconds;
-            machine = new MachineCpu(Environment.ProcessorCount, cores, Math.Max(0, cores - client.CoresBusy - (server?.CoresBusy ?? 0)));
+            double known = client.CoresBusy + (server?.CoresBusy ?? 0) + measured.Values.Sum(m => m.CoresBusy);
+            machine = new MachineCpu(Environment.ProcessorCount, cores, Math.Max(0, cores - known));
         }
 
         return new LoadResult
@@ -249,6 +255,7 @@ public sealed class LoadRunner(LoadOptions options, TextWriter log, TimeProvider
             ReplyCiphers = successes.GroupBy(s => s.Cipher?.Name ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             FullyVerified = warm.Verified.Count(v => v) + run.Verified.Count(v => v),
             ServerCpu = server,
+            MeasuredCpu = measured.Count > 0 ? measured : null,
             ClientCpu = client,
             Machine = machine,
             IssuedCertificates = [.. successes.Select(s => s.Certificate!)],

@@ -19,6 +19,11 @@ cipher.AcceptOnlyFromAmong("aes128", "aes256", "des3", "des");
 var keyPool = new Option<int>("--key-pool") { Description = "Distinct RSA-2048 device keys, reused round-robin.", DefaultValueFactory = _ => 16 };
 var verifySample = new Option<int>("--verify-sample") { Description = "Fully verify every S-th response (signer, decryption, chain to the CA, subject); 0 = none.", DefaultValueFactory = _ => 0 };
 var serverPid = new Option<int?>("--server-pid") { Description = "Server process to read utime+stime of (/proc/PID/stat) around the timed run." };
+var measure = new Option<string[]>("--measure")
+{
+    Description = "NAME=PID: also read the CPU of PID and its children (utime+stime+cutime+cstime, and its live children's) around the timed run, e.g. postgres=PID of the postmaster; repeatable.",
+    CustomParser = ParseMeasured,
+};
 var warmup = new Option<int>("--warmup") { Description = "Requests sent before the timed run, left out of its figures.", DefaultValueFactory = _ => 50 };
 var timeout = new Option<int>("--timeout") { Description = "Seconds one HTTP exchange may take.", DefaultValueFactory = _ => 60 };
 var json = new Option<bool>("--json") { Description = "Also print the result as JSON on stdout; the text report then goes to stderr." };
@@ -26,7 +31,7 @@ var serialsOut = new Option<FileInfo?>("--serials-out") { Description = "Write t
 
 var root = new RootCommand("SCEP load generator: sends distinct PKCSReq messages to a SCEP server and reports throughput, latency, errors and server CPU per enrolment.")
 {
-    url, challenge, count, duration, concurrency, method, cipher, keyPool, verifySample, serverPid, warmup, timeout, json, serialsOut,
+    url, challenge, count, duration, concurrency, method, cipher, keyPool, verifySample, serverPid, measure, warmup, timeout, json, serialsOut,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -48,6 +53,8 @@ root.SetAction(async (parse, cancellationToken) =>
         KeyPool = parse.GetValue(keyPool),
         VerifySample = parse.GetValue(verifySample),
         ServerPid = parse.GetValue(serverPid),
+        MeasuredProcesses = (parse.GetValue(measure) ?? []).Select(m => m.Split('=', 2))
+            .ToDictionary(m => m[0], m => int.Parse(m[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal),
         Warmup = parse.GetValue(warmup),
         RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
     };
@@ -121,6 +128,25 @@ static Uri? ParseUrl(ArgumentResult result)
 
     result.AddError($"--url '{text}' is not an absolute http or https URL.");
     return null;
+}
+
+static string[] ParseMeasured(ArgumentResult result)
+{
+    var names = new HashSet<string>(StringComparer.Ordinal);
+    foreach (string text in result.Tokens.Select(t => t.Value))
+    {
+        string[] parts = text.Split('=', 2);
+        if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            result.AddError($"--measure '{text}' is not NAME=PID.");
+        }
+        else if (!names.Add(parts[0]))
+        {
+            result.AddError($"--measure names '{parts[0]}' twice.");
+        }
+    }
+
+    return [.. result.Tokens.Select(t => t.Value)];
 }
 
 static TimeSpan? ParseDuration(ArgumentResult result)

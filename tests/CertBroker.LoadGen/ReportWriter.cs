@@ -43,6 +43,11 @@ public static class ReportWriter
             Line(output, $"  server CPU      {server.TotalMs:F0} ms (pid {server.Pid}, {server.Ticks} ticks at {server.ClockTicksPerSecond}/s): {PerEnrolment(server)} per enrolment, {server.CoresBusy:F2} cores busy");
         }
 
+        foreach ((string name, CpuFigures cpu) in result.MeasuredCpu ?? new Dictionary<string, CpuFigures>())
+        {
+            Line(output, $"  {name + " CPU",-15} {cpu.TotalMs:F0} ms (pid {cpu.Pid} and its children): {PerEnrolment(cpu)} per enrolment, {cpu.CoresBusy:F2} cores busy");
+        }
+
         if (result.ServerMemory is { } memory)
         {
             string hwm = memory.PeakHwmMb is double peak ? peak.ToString("F1", CultureInfo.InvariantCulture) + " MB" : "n/a";
@@ -53,7 +58,7 @@ public static class ReportWriter
         Line(output, $"  loadgen CPU     {client.TotalMs:F0} ms: {PerEnrolment(client)} per enrolment, {client.CoresBusy:F2} cores busy (shares the machine with the server)");
         if (result.Machine is { } machine)
         {
-            string others = result.ServerCpu is null ? "other than the load generator" : "other than the server and the load generator";
+            string others = result.ServerCpu is null && result.MeasuredCpu is null ? "other than the load generator" : "other than the measured processes and the load generator";
             Line(output, $"  machine CPU     {machine.CoresBusy:F2} of {machine.Cores} cores busy; {machine.OtherCoresBusy:F2} {others}");
         }
 
