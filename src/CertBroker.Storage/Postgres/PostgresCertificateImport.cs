@@ -46,38 +46,6 @@ internal static class PostgresCertificateImport
         RETURNING id
         """;
 
-    /// <summary>What an admin entered wins: the import only fills a device's columns that are still empty.</summary>
-    private const string UpsertDevice = """
-        INSERT INTO devices (
-            identity_kind, identity_key, name, serial_number, mac_address, ip_address, first_seen, last_seen,
-            last_profile, created_at, updated_at)
-        VALUES (
-            @IdentityKind, @IdentityKey, @Name, @SerialNumber, @MacAddress, @IpAddress, @SeenAt, @SeenAt,
-            @Profile, @SeenAt, @SeenAt)
-        ON CONFLICT (identity_kind, identity_key) DO UPDATE SET
-            name = COALESCE(devices.name, excluded.name),
-            serial_number = COALESCE(devices.serial_number, excluded.serial_number),
-            mac_address = COALESCE(devices.mac_address, excluded.mac_address),
-            ip_address = COALESCE(devices.ip_address, excluded.ip_address),
-            first_seen = COALESCE(devices.first_seen, excluded.first_seen),
-            last_seen = excluded.last_seen,
-            last_profile = excluded.last_profile,
-            updated_at = excluded.updated_at
-        RETURNING id
-        """;
-
-    /// <summary>WC-KEY-04: the imported certificate's key is already in another device's certificate.</summary>
-    private const string FlagSharedKey = """
-        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
-        SELECT c.id, 'WC-KEY-04', 2, 'same key as certificate ' || o.serial, 'a key of its own',
-               'Key also used by another device (certificate ' || o.serial || ')', @FoundAt
-        FROM certificates c
-        JOIN certificates o ON o.public_key_sha256 = c.public_key_sha256 AND o.id <> c.id
-        WHERE c.id = @Id AND (c.device_id IS NULL OR o.device_id IS DISTINCT FROM c.device_id)
-        LIMIT 1
-        ON CONFLICT (certificate_id, rule_id) DO NOTHING
-        """;
-
     public static async Task<ImportOutcome> ImportAsync(
         PostgresDataSource source, CertificateRecord certificate, DeviceObservation? device, AuditEvent auditEvent, CancellationToken cancellationToken)
     {
@@ -130,7 +98,7 @@ internal static class PostgresCertificateImport
 
         if (device is not null)
         {
-            row.DeviceId = await connection.ExecuteScalarAsync<long>(UpsertDevice, device, transaction).ConfigureAwait(false);
+            row.DeviceId = await connection.ExecuteScalarAsync<long>(PostgresSql.UpsertDevice, device, transaction).ConfigureAwait(false);
         }
 
         long? id = await connection.ExecuteScalarAsync<long?>(InsertCertificate, row, transaction).ConfigureAwait(false);
@@ -140,7 +108,7 @@ internal static class PostgresCertificateImport
         }
 
         await PostgresPolicyStore.UpsertFindingsAsync(connection, transaction, [new CertificateFindings(certificateId, findings)], foundAt).ConfigureAwait(false);
-        await connection.ExecuteAsync(FlagSharedKey, new { Id = certificateId, FoundAt = foundAt }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync(PostgresSql.FlagSharedKeyById, new { Id = certificateId, FoundAt = foundAt }, transaction).ConfigureAwait(false);
         await PostgresAudit.AppendAsync(connection, transaction, auditEvent with { Target = row.Serial }, limits).ConfigureAwait(false);
         CertificateRow stored = await connection.QuerySingleAsync<CertificateRow>(
             $"SELECT {CertificateColumns} FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction).ConfigureAwait(false);

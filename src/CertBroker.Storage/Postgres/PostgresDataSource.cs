@@ -40,6 +40,10 @@ public sealed class PostgresDataSource : IDisposable, IAsyncDisposable
         Audit = audit ?? new AuditOptions();
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "certbroker";
+        // The stores change no session state (no SET, no temporary tables, no LISTEN), so a connection going back to
+        // the pool needs no reset: without this Npgsql sends DISCARD-like statements with every pooled use, four per
+        // enrolment.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             // The hot path's statements are few and the same every time: prepared once per pooled connection, they

@@ -106,16 +106,41 @@ internal static class PostgresSql
             message = excluded.message, found_at = excluded.found_at
         """;
 
-    /// <summary>WC-KEY-04 on the enrolment path, as on SQLite.</summary>
-    public const string FlagSharedKey = """
+    /// <summary>
+    /// WC-KEY-04 on the enrolment path, as on SQLite: the certificate's key is in a certificate of another device (or
+    /// of no device). Each probe is an ordered seek on ix_certificates_public_key_sha256 (key digest, device), so the
+    /// cost does not grow with the number of certificates sharing a key. As a plain join, or a LIMIT 1 subquery with
+    /// an inequality filter, PostgreSQL's planner chose to scan the whole table whenever its statistics showed keys
+    /// shared by many certificates, which a client can arrange by re-using a key.
+    /// </summary>
+    public const string FlagSharedKey = FlagSharedKeyOf + "c.serial = @Serial::citext" + FlagSharedKeyEnd;
+
+    /// <summary><see cref="FlagSharedKey"/> for the certificate whose id is <c>@Id</c>.</summary>
+    public const string FlagSharedKeyById = FlagSharedKeyOf + "c.id = @Id" + FlagSharedKeyEnd;
+
+    private const string FlagSharedKeyEnd = " ON CONFLICT (certificate_id, rule_id) DO NOTHING";
+
+    private const string FlagSharedKeyOf = """
         INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
         SELECT c.id, 'WC-KEY-04', 2, 'same key as certificate ' || o.serial, 'a key of its own',
                'Key also used by another device (certificate ' || o.serial || ')', @FoundAt
         FROM certificates c
-        JOIN certificates o ON o.public_key_sha256 = c.public_key_sha256 AND o.id <> c.id
-        WHERE c.serial = @Serial::citext AND (c.device_id IS NULL OR o.device_id IS DISTINCT FROM c.device_id)
-        LIMIT 1
-        ON CONFLICT (certificate_id, rule_id) DO NOTHING
+        CROSS JOIN LATERAL (
+            (SELECT other.serial FROM certificates other
+             WHERE c.device_id IS NULL AND other.public_key_sha256 = c.public_key_sha256 AND other.id <> c.id LIMIT 1)
+            UNION ALL
+            (SELECT other.serial FROM certificates other
+             WHERE c.device_id IS NOT NULL AND other.public_key_sha256 = c.public_key_sha256 AND other.device_id IS NULL LIMIT 1)
+            UNION ALL
+            (SELECT other.serial FROM certificates other
+             WHERE other.public_key_sha256 = c.public_key_sha256 AND other.device_id < c.device_id
+             ORDER BY other.device_id DESC LIMIT 1)
+            UNION ALL
+            (SELECT other.serial FROM certificates other
+             WHERE other.public_key_sha256 = c.public_key_sha256 AND other.device_id > c.device_id
+             ORDER BY other.device_id LIMIT 1)
+            LIMIT 1) o
+        WHERE 
         """;
 
     public const string Supersede = """

@@ -105,7 +105,7 @@ CREATE TABLE certificates (
 
 CREATE INDEX ix_certificates_not_after ON certificates (not_after);
 CREATE INDEX ix_certificates_subject ON certificates (subject);
-CREATE INDEX ix_certificates_public_key_sha256 ON certificates (public_key_sha256);
+CREATE INDEX ix_certificates_public_key_sha256 ON certificates (public_key_sha256, device_id);
 CREATE INDEX ix_certificates_profile_transaction_id ON certificates (profile, transaction_id);
 CREATE INDEX ix_certificates_revoked_not_after ON certificates (not_after) WHERE revoked_at IS NOT NULL;
 CREATE INDEX ix_certificates_device_id ON certificates (device_id, not_after);
