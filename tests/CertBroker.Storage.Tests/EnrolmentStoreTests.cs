@@ -116,6 +116,23 @@ public abstract class EnrolmentStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task SaveIssuedAsync_WithFindings_StoresEachWithTheCertificate()
+    {
+        Finding[] findings =
+        [
+            new("WC-RSA-01", FindingSeverity.Warn, "1024 bits", ">= 2048 bits", "RSA key 1024 bits < 2048"),
+            new("WC-SIG-01", FindingSeverity.Info, "SHA-1", null, "Request signed with SHA-1"),
+        ];
+        CertificateRecord certificate = TestData.Certificate() with { Findings = findings };
+
+        await Enrolments.SaveIssuedAsync(TestData.Transaction(), certificate, CancellationToken.None);
+
+        CertificateRecord? stored = await Certificates.FindBySerialAsync(certificate.Serial, CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal(findings.OrderBy(f => f.RuleId), (stored.Findings ?? []).OrderBy(f => f.RuleId));
+    }
+
+    [Fact]
     public async Task SaveIssuedAsync_NewTransaction_StoresBothRecordsWithEveryField()
     {
         var transaction = TestData.Transaction();

@@ -36,48 +36,11 @@ public static class PostgresAudit
     public static async Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEvent auditEvent, AuditOptions limits)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        var auditClass = AuditClasses.Of(auditEvent.Action);
-        long maxRecords = auditClass == AuditClass.Noise ? limits.MaxNoiseRecords : limits.MaxRecords;
 
         // One round trip: the audit-order lock is held from here to the commit, so the fewer trips while it is held, the
         // less every other audited write waits.
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var lockOrder = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        lockOrder.Parameters.Add(new NpgsqlParameter { Value = PostgresDataSource.AuditOrderLockKey });
-        var insert = new NpgsqlBatchCommand(
-            """
-            INSERT INTO audit_events (time, action, outcome, actor, source_address, target, profile, details, class)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-            """);
-        foreach (object? value in new object?[]
-        {
-            UnixMicroseconds.From(auditEvent.Time), auditEvent.Action, (long)auditEvent.Outcome, auditEvent.Actor,
-            auditEvent.SourceAddress, auditEvent.Target, auditEvent.Profile, Bounded(auditEvent.Details), (long)auditClass,
-        })
-        {
-            // A null has no type to infer from; every nullable column of the event is text.
-            insert.Parameters.Add(value is null
-                ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
-                : new NpgsqlParameter { Value = value });
-        }
-
-        var trim = new NpgsqlBatchCommand(
-            """
-            WITH counted AS (UPDATE audit_class_counts SET kept = kept + 1 WHERE class = $1 RETURNING kept)
-            DELETE FROM audit_events WHERE id IN (
-                SELECT id FROM audit_events WHERE class = $1 ORDER BY id
-                LIMIT GREATEST(0, (SELECT kept FROM counted) - $2))
-            """);
-        trim.Parameters.Add(new NpgsqlParameter { Value = (long)auditClass });
-        trim.Parameters.Add(new NpgsqlParameter { Value = maxRecords });
-        var cap = new NpgsqlBatchCommand("UPDATE audit_class_counts SET kept = $2 WHERE class = $1 AND kept > $2");
-        cap.Parameters.Add(new NpgsqlParameter { Value = (long)auditClass });
-        cap.Parameters.Add(new NpgsqlParameter { Value = maxRecords });
-        batch.BatchCommands.Add(lockOrder);
-        batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(trim);
-        batch.BatchCommands.Add(cap);
-
+        AddAppend(batch, auditEvent, limits);
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
         await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
         await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
@@ -87,6 +50,40 @@ public static class PostgresAudit
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> the statements that append <paramref name="auditEvent"/> and keep its class within
+    /// its cap: the audit-order lock (<see cref="PostgresDataSource.LockAuditOrder"/>), the insert (returning the new
+    /// id), the trim of the oldest events beyond the cap, and the count set to the cap. Put them last in the batch: the
+    /// lock is held to the commit.
+    /// </summary>
+    public static void AddAppend(NpgsqlBatch batch, AuditEvent auditEvent, AuditOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        var auditClass = AuditClasses.Of(auditEvent.Action);
+        long maxRecords = auditClass == AuditClass.Noise ? limits.MaxNoiseRecords : limits.MaxRecords;
+        var lockOrder = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@Key)");
+        lockOrder.Parameters.AddWithValue("Key", PostgresDataSource.AuditOrderLockKey);
+        var insert = new NpgsqlBatchCommand(Insert);
+        PostgresParameters.Add(insert.Parameters, Parameters(auditEvent, auditClass), "");
+        var trim = new NpgsqlBatchCommand(
+            """
+            WITH counted AS (UPDATE audit_class_counts SET kept = kept + 1 WHERE class = @Class RETURNING kept)
+            DELETE FROM audit_events WHERE id IN (
+                SELECT id FROM audit_events WHERE class = @Class ORDER BY id
+                LIMIT GREATEST(0, (SELECT kept FROM counted) - @MaxRecords))
+            """);
+        trim.Parameters.AddWithValue("Class", (long)auditClass);
+        trim.Parameters.AddWithValue("MaxRecords", maxRecords);
+        var cap = new NpgsqlBatchCommand("UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords");
+        cap.Parameters.AddWithValue("Class", (long)auditClass);
+        cap.Parameters.AddWithValue("MaxRecords", maxRecords);
+        batch.BatchCommands.Add(lockOrder);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(trim);
+        batch.BatchCommands.Add(cap);
     }
 
     /// <summary>Appends many events and trims each class once.</summary>

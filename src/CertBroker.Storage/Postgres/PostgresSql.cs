@@ -177,9 +177,13 @@ internal static class PostgresSql
     /// then finds it Issued, even when the row did not exist before.
     /// </summary>
     public static Task LockTransactionKey(NpgsqlConnection connection, NpgsqlTransaction transaction, string profile, string transactionId) =>
-        connection.ExecuteAsync(
-            "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))",
-            new { Key = profile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + profile + "/" + transactionId }, transaction);
+        connection.ExecuteAsync(LockTransactionKeySql, new { Key = TransactionKey(profile, transactionId) }, transaction);
+
+    public const string LockTransactionKeySql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
+
+    /// <summary>The text hashed into the transaction's lock key; the length prefix keeps (a, bc) and (ab, c) apart.</summary>
+    public static string TransactionKey(string profile, string transactionId) =>
+        profile.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + profile + "/" + transactionId;
 
     public static Task RecordRenewalAttempt(NpgsqlConnection connection, NpgsqlTransaction transaction, string serial, long at, string result) =>
         connection.ExecuteAsync(
