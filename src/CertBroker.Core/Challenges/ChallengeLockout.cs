@@ -22,12 +22,20 @@ public sealed class ChallengeLockout(IFailureStore store, IOptions<ChallengeLock
 
     private FailureRule Rule => new(options.Value.Threshold, Period, Period);
 
-    /// <summary>The end of <paramref name="source"/>'s lockout from <paramref name="profile"/>, or null when it may try.</summary>
-    public async Task<DateTimeOffset?> LockedUntilAsync(string? source, string profile, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="source"/> is locked out on <paramref name="profile"/> now, and until when.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(string? source, string profile, CancellationToken cancellationToken) =>
+        (await StateAsync(source, profile, cancellationToken).ConfigureAwait(false)).LockedUntil;
+
+    /// <summary>
+    /// Whether <paramref name="source"/> is locked out on <paramref name="profile"/> now, and whether it has failures on
+    /// record at all: a success after none needs no reset (<see cref="RecordSuccessAsync"/>), which saves the store a
+    /// look-up on every enrolment.
+    /// </summary>
+    public async Task<LockoutState> StateAsync(string? source, string profile, CancellationToken cancellationToken)
     {
         if (source is null)
         {
-            return null;
+            return LockoutState.Clear;
         }
 
         DateTimeOffset now = time.GetUtcNow();
@@ -35,17 +43,17 @@ public sealed class ChallengeLockout(IFailureStore store, IOptions<ChallengeLock
         string local = LocalKey(key);
         if (_knownLockouts.TryGetValue(local, out DateTimeOffset known) && known > now)
         {
-            return known;
+            return new LockoutState(known, HasFailures: true);
         }
 
         FailureCount count = await store.FindAsync(key, cancellationToken).ConfigureAwait(false);
         if (!count.IsLockedAt(now))
         {
-            return null;
+            return new LockoutState(null, HasFailures: count.Count > 0);
         }
 
         Remember(local, count.LockedUntil, now);
-        return count.LockedUntil;
+        return new LockoutState(count.LockedUntil, HasFailures: true);
     }
 
     /// <summary>Counts a failure.</summary>

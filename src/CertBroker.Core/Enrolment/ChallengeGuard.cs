@@ -31,7 +31,8 @@ public sealed partial class ChallengeGuard(
             return StaticChallenge.Check(profile, csr);
         }
 
-        if (await lockout.LockedUntilAsync(source, profile.Name, cancellationToken).ConfigureAwait(false) is { } until)
+        LockoutState standing = await lockout.StateAsync(source, profile.Name, cancellationToken).ConfigureAwait(false);
+        if (standing.LockedUntil is { } until)
         {
             // Answered without a write: the lockout itself was audited when it began, and a locked-out source's
             // requests must cost no storage however many it sends.
@@ -51,7 +52,12 @@ public sealed partial class ChallengeGuard(
             return await FailAsync(profile, transactionId, source, result.Reason, count: true, cancellationToken).ConfigureAwait(false);
         }
 
-        await lockout.RecordSuccessAsync(source, profile.Name, cancellationToken).ConfigureAwait(false);
+        if (standing.HasFailures)
+        {
+            // A failure another node records between the look-up and here stays counted: the stricter side.
+            await lockout.RecordSuccessAsync(source, profile.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         return result;
     }
 

@@ -110,6 +110,24 @@ public sealed class ChallengeLockoutTests(CaFixture ca) : IClassFixture<CaFixtur
     }
 
     [Fact]
+    public async Task State_NoFailureOnRecord_SaysSoAndAfterAFailureSaysThereIsOne()
+    {
+        // The enrolment path skips the reset after a success when the look-up found no failure: one store call less.
+        var time = TestClock.StartingNow();
+        var lockout = new ChallengeLockout(new MemoryFailureStore(), Options.Create(new ChallengeLockoutOptions { Threshold = 3, PeriodMinutes = 10 }), time);
+
+        LockoutState before = await lockout.StateAsync("198.51.100.4", "default", CancellationToken.None);
+        await lockout.RecordFailureAsync("198.51.100.4", "default", CancellationToken.None);
+        LockoutState after = await lockout.StateAsync("198.51.100.4", "default", CancellationToken.None);
+        await lockout.RecordSuccessAsync("198.51.100.4", "default", CancellationToken.None);
+        LockoutState reset = await lockout.StateAsync("198.51.100.4", "default", CancellationToken.None);
+
+        Assert.Equal(LockoutState.Clear, before);
+        Assert.Equal(new LockoutState(null, HasFailures: true), after);
+        Assert.False(reset.HasFailures);
+    }
+
+    [Fact]
     public async Task RecordFailure_AddressesOfOneIpv6Network_CountAsOneSource()
     {
         var time = TestClock.StartingNow();
