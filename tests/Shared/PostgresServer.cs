@@ -71,10 +71,11 @@ public static class PostgresServer
         }
 
         var bin = BinDirectory();
+        var asRoot = Environment.UserName == "root";
+        StopAbandoned(bin, asRoot);
         var root = Path.Combine(Path.GetTempPath(), $"certbroker-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
-        var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
             // initdb and the server refuse to run as root: they run as Debian's postgres account.
@@ -107,6 +108,49 @@ public static class PostgresServer
             Database = "postgres",
             Pooling = false,
         }.ToString();
+    }
+
+    /// <summary>
+    /// Stops and removes the servers of earlier test processes that ended without stopping theirs (a test host that is
+    /// killed runs no exit handler): the directory name carries the process ID that started it.
+    /// </summary>
+    private static void StopAbandoned(string bin, bool asPostgres)
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "certbroker-pg-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out var owner) || IsAlive(owner))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+                {
+                    Run(Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-m", "immediate", "stop"], asPostgres);
+                }
+
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Someone else's, or already gone: leave it.
+            }
+        }
+    }
+
+    private static bool IsAlive(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()

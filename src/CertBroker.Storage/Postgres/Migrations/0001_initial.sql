@@ -112,6 +112,15 @@ CREATE INDEX ix_certificates_device_id ON certificates (device_id, not_after);
 CREATE INDEX ix_certificates_renewal_due_at ON certificates (renewal_due_at) WHERE renewal_due_at IS NOT NULL;
 CREATE INDEX ix_certificates_renewal_open ON certificates (renewal_state, renewal_due_at) WHERE renewal_state < 3;
 CREATE INDEX ix_certificates_open_not_after ON certificates (not_after) WHERE renewal_state < 3;
+-- The renewal sweep's batches, each in due order: partial indexes that hold exactly the rows a step may still pick, so
+-- a batch never wades through the certificates earlier batches (or other states) already took. A plain index on the
+-- due time made each batch re-read every overdue and superseded certificate due before the cut-off.
+CREATE INDEX ix_certificates_due_pending ON certificates (renewal_due_at, id)
+    WHERE renewal_state = 0 AND revoked_at IS NULL;
+CREATE INDEX ix_certificates_overdue_pending ON certificates (renewal_due_at, id)
+    WHERE renewal_state IN (0, 1) AND revoked_at IS NULL;
+CREATE INDEX ix_certificates_unscheduled ON certificates (id)
+    WHERE renewal_state = 0 AND renewal_due_at IS NULL;
 CREATE INDEX ix_certificates_current ON certificates (not_after, renewal_due_at)
     WHERE revoked_at IS NULL AND superseded_by IS NULL;
 CREATE INDEX ix_certificates_current_profile ON certificates (profile, not_after, renewal_due_at)
