@@ -18,33 +18,8 @@ internal static class PostgresCertificateImport
     // the winner's row; a third loss in a row is not a race.
     private const int MaxAttempts = 3;
 
-    /// <summary>A certificates row, aliased to <see cref="CertificateRow"/>'s properties, with its findings as a JSON array.</summary>
-    private const string CertificateColumns = """
-        serial AS "Serial", profile AS "Profile", issuer AS "Issuer", subject AS "Subject", subject_alt_names AS "SubjectAltNames",
-        not_before AS "NotBefore", not_after AS "NotAfter", key_algorithm AS "KeyAlgorithm", key_size AS "KeySize",
-        signature_algorithm AS "SignatureAlgorithm", thumbprint_sha256 AS "ThumbprintSha256", public_key_sha256 AS "PublicKeySha256",
-        der AS "Der", transaction_id AS "TransactionId", issued_at AS "IssuedAt", revoked_at AS "RevokedAt",
-        revocation_reason AS "RevocationReason", device_id AS "DeviceId", renewal_due_at AS "RenewalDueAt",
-        renewal_state AS "RenewalState", last_renewal_attempt_at AS "LastRenewalAttemptAt", last_renewal_result AS "LastRenewalResult",
-        superseded_by AS "SupersededBy", source AS "Source",
-        (SELECT coalesce(json_agg(json_build_object('ruleId', f.rule_id, 'severity', f.severity, 'observed', f.observed,
-                'threshold', f.threshold, 'message', f.message)), '[]')::text
-         FROM findings f WHERE f.certificate_id = certificates.id) AS "Findings"
-        """;
-
     // Nothing is inserted when the serial or the thumbprint is taken, by this node or a concurrent one.
-    private const string InsertCertificate = """
-        INSERT INTO certificates (
-            serial, profile, issuer, subject, subject_alt_names, not_before, not_after, key_algorithm, key_size,
-            signature_algorithm, thumbprint_sha256, public_key_sha256, der, transaction_id, issued_at, revoked_at,
-            revocation_reason, device_id, renewal_due_at, source)
-        VALUES (
-            @Serial, @Profile, @Issuer, @Subject, @SubjectAltNames, @NotBefore, @NotAfter, @KeyAlgorithm, @KeySize,
-            @SignatureAlgorithm, @ThumbprintSha256, @PublicKeySha256, @Der, @TransactionId, @IssuedAt, @RevokedAt,
-            @RevocationReason, @DeviceId, @RenewalDueAt, @Source)
-        ON CONFLICT DO NOTHING
-        RETURNING id
-        """;
+    private const string InsertCertificate = PostgresSql.InsertCertificate + " RETURNING id";
 
     public static async Task<ImportOutcome> ImportAsync(
         PostgresDataSource source, CertificateRecord certificate, DeviceObservation? device, AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -81,7 +56,7 @@ internal static class PostgresCertificateImport
         IReadOnlyList<Finding> findings, long foundAt, AuditEvent auditEvent, AuditOptions limits)
     {
         CertificateRow? existing = await connection.QuerySingleOrDefaultAsync<CertificateRow>(
-            $"SELECT {CertificateColumns} FROM certificates WHERE thumbprint_sha256 = CAST(@Thumbprint AS citext)",
+            $"SELECT {PostgresSql.CertificateColumns} FROM certificates WHERE thumbprint_sha256 = CAST(@Thumbprint AS citext)",
             new { Thumbprint = template.ThumbprintSha256 }, transaction).ConfigureAwait(false);
         if (existing is not null)
         {
@@ -111,7 +86,7 @@ internal static class PostgresCertificateImport
         await connection.ExecuteAsync(PostgresSql.FlagSharedKeyById, new { Id = certificateId, FoundAt = foundAt }, transaction).ConfigureAwait(false);
         await PostgresAudit.AppendAsync(connection, transaction, auditEvent with { Target = row.Serial }, limits).ConfigureAwait(false);
         CertificateRow stored = await connection.QuerySingleAsync<CertificateRow>(
-            $"SELECT {CertificateColumns} FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction).ConfigureAwait(false);
+            $"SELECT {PostgresSql.CertificateColumns} FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction).ConfigureAwait(false);
         return (stored, false);
     }
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using CertBroker.Core.Reports;
 using Npgsql;
+using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Postgres;
 
@@ -50,7 +51,7 @@ public sealed class PostgresExpiryReportSource(PostgresDataSource source) : IExp
         }
 
         await using var fetch = new NpgsqlCommand($"FETCH FORWARD {FetchSize} FROM expiry_report", connection, transaction);
-        PostgresExpiryReportOrdinals? ordinals = null;
+        ExpiryReportOrdinals? ordinals = null;
         int fetched;
         do
         {
@@ -59,7 +60,7 @@ public sealed class PostgresExpiryReportSource(PostgresDataSource source) : IExp
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 fetched++;
-                ordinals ??= new PostgresExpiryReportOrdinals(reader);
+                ordinals ??= new ExpiryReportOrdinals(reader);
                 yield return PostgresReports.Row(reader, ordinals, now);
             }
         }

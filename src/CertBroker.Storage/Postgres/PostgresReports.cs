@@ -96,7 +96,7 @@ internal static class PostgresReports
     }
 
     /// <summary>One report row, read by the column names of <see cref="RowColumns"/>.</summary>
-    public static ExpiryReportRow Row(NpgsqlDataReader reader, PostgresExpiryReportOrdinals o, DateTimeOffset now)
+    public static ExpiryReportRow Row(NpgsqlDataReader reader, ExpiryReportOrdinals o, DateTimeOffset now)
     {
         DateTimeOffset notAfter = UnixMicroseconds.ToDateTimeOffset(reader.GetInt64(o.NotAfter));
         return new ExpiryReportRow

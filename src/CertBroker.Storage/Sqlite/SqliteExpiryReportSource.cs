@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CertBroker.Core.Reports;
 using Microsoft.Data.Sqlite;
+using CertBroker.Storage.Rows;
 
 namespace CertBroker.Storage.Sqlite;
 

@@ -1,9 +1,9 @@
-using Npgsql;
+using System.Data.Common;
 
-namespace CertBroker.Storage.Postgres;
+namespace CertBroker.Storage.Rows;
 
-/// <summary>The ordinals of the expiry report's columns (<see cref="PostgresReports"/>) in one result, looked up once per reader.</summary>
-internal sealed class PostgresExpiryReportOrdinals(NpgsqlDataReader reader)
+/// <summary>The ordinals of the expiry report's columns (both databases name them alike) in one result, looked up once per reader.</summary>
+internal sealed class ExpiryReportOrdinals(DbDataReader reader)
 {
     public int DeviceId { get; } = reader.GetOrdinal("device_id");
 

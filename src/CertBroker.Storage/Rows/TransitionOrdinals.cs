@@ -1,9 +1,9 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace CertBroker.Storage.Sqlite;
+namespace CertBroker.Storage.Rows;
 
-/// <summary>The ordinals of <see cref="SqliteRenewalStore.TransitionColumns"/> in one statement's result, looked up once per reader.</summary>
-internal sealed class TransitionOrdinals(SqliteDataReader reader)
+/// <summary>The ordinals of the renewal stores' transition columns (<c>TransitionColumns</c>, named alike on both databases) in one statement's result, looked up once per reader.</summary>
+internal sealed class TransitionOrdinals(DbDataReader reader)
 {
     public int Id { get; } = reader.GetOrdinal("certificate_id");
 
