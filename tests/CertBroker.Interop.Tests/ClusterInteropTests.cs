@@ -52,6 +52,65 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Haproxy_ShippedConfiguration_TakesADeadNodeOutAndKeepsEnrolling()
+    {
+        // HAProxy checks GET /health/ready on each node; with node B killed, enrolments through it go on on node A.
+        var directory = fixture.NewWorkDirectory("haproxy");
+        var port = ServerProcess.FindFreePort();
+        var shipped = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.RepositoryRoot, "deploy", "haproxy", "certbroker-cluster.cfg"));
+        var config = Path.Combine(directory, "haproxy.cfg");
+        await File.WriteAllTextAsync(config, shipped
+            .Replace("bind :8080", $"bind 127.0.0.1:{port}", StringComparison.Ordinal)
+            .Replace("server node1 127.0.0.1:5001", $"server node1 127.0.0.1:{fixture.NodeA.BaseAddress.Port}", StringComparison.Ordinal)
+            .Replace("server node2 127.0.0.1:5002", $"server node2 127.0.0.1:{fixture.NodeB.BaseAddress.Port}", StringComparison.Ordinal));
+        await using var haproxy = ExternalProcess.Start("/usr/sbin/haproxy", ["-f", config, "-db"], directory);
+        var url = $"http://127.0.0.1:{port}/scep";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilAsync(async () => (await http.GetAsync(url + "?operation=GetCACaps")).IsSuccessStatusCode, "HAProxy answering");
+
+        var before = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => EnrolAsync(url, ServerFixture.Challenge, $"haproxy-before-{i}")));
+        await fixture.NodeB.CrashAsync();
+        try
+        {
+            var after = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => EnrolAsync(url, ServerFixture.Challenge, $"haproxy-after-{i}")));
+            foreach (var run in before.Concat(after))
+            {
+                Assert.True(run.Process.Succeeded && run.CertificateWritten, Evidence($"{run.Process.Describe()}\n--- haproxy ---\n{haproxy.StandardOutput}{haproxy.StandardError}"));
+            }
+
+            Assert.Contains("node2", haproxy.StandardOutput + haproxy.StandardError, StringComparison.Ordinal);
+            Assert.Equal(10, await fixture.CountAsync("SELECT count(*) FROM certificates WHERE subject LIKE '%haproxy-%'"));
+        }
+        finally
+        {
+            await fixture.NodeB.RestartAsync();
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"Not reached within 20 s: {what}");
+    }
+
+    [Fact]
     public async Task OneTimePassword_FromNodeA_UsedOnceThroughEachNode_OneSucceeds()
     {
         using var admin = fixture.NewAdminClient(fixture.NodeA);
