@@ -98,7 +98,7 @@ dotnet test CertBroker.sln -c Release --no-build \
 # The test hosts start throwaway PostgreSQL servers (tests/Shared/PostgresServer.cs) and stop them when they exit; a
 # host that is ended rather than exiting leaves its server behind. Stop those whose host is gone.
 shopt -s nullglob
-for server in /tmp/certbroker-pg-*; do
+for server in "${TMPDIR:-/tmp}"/certbroker-pg-*; do
   owner="$(basename "$server" | cut -d- -f3)"
   if [[ "$owner" =~ ^[0-9]+$ ]] && ! kill -0 "$owner" 2>/dev/null; then
     if [[ -e "$server/data/postmaster.pid" ]]; then

@@ -204,7 +204,7 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
         var url = fixture.BalancerUrl("/scep");
         var certificateFiles = directories.Select(d => Path.Combine(d, "cert.pem")).ToList();
         var killAfter = Random.Shared.Next(1, 7);
-        var trigger = KillWhenHeld(fixture.NodeB, certificateFiles, killAfter);
+        var trigger = CrashTrigger.KillWhenHeld(fixture.NodeB, certificateFiles, killAfter, TimeSpan.FromSeconds(15));
         var first = await Task.WhenAll(directories.Select((d, i) => ScepClientDriver.RunAsync(url, ServerFixture.Challenge, d, $"{prefix}{i:D2}", ClientTimeout)));
         var heldAtKill = await trigger;
 
@@ -213,7 +213,7 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
         {
             if (first[i].CertificateWritten)
             {
-                held[i] = SerialOf(first[i].CertificateFile);
+                held[i] = CrashTrigger.SerialOf(first[i].CertificateFile);
                 File.Move(first[i].CertificateFile, Path.Combine(directories[i], "first.pem"));
             }
         }
@@ -227,13 +227,13 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
         {
             var describe = $"{prefix}{i:D2}, first run:\n{first[i].Process.Describe()}\nre-sent:\n{second[i].Process.Describe()}";
             Assert.True(second[i].Process.Succeeded && second[i].CertificateWritten, Evidence($"The re-sent transaction got no certificate\n{describe}"));
-            var resent = SerialOf(second[i].CertificateFile);
+            var resent = CrashTrigger.SerialOf(second[i].CertificateFile);
             if (held.TryGetValue(i, out var had))
             {
-                Assert.True(Normalize(had) == Normalize(resent), Evidence($"The device held {had} but its re-sent transaction got {resent}\n{describe}"));
+                Assert.True(CrashTrigger.Normalize(had) == CrashTrigger.Normalize(resent), Evidence($"The device held {had} but its re-sent transaction got {resent}\n{describe}"));
             }
 
-            Assert.True(serials.Add(Normalize(resent)), $"Serial {resent} went to two devices\n{describe}");
+            Assert.True(serials.Add(CrashTrigger.Normalize(resent)), $"Serial {resent} went to two devices\n{describe}");
         }
 
         Assert.Equal(clients, await fixture.CountAsync($"SELECT count(*) FROM certificates WHERE subject LIKE '%{prefix}%'"));
@@ -288,34 +288,6 @@ public sealed class ClusterInteropTests(ClusterFixture fixture, ITestOutputHelpe
         static string Tail(string log) => log.Length > 4000 ? "...\n" + log[^4000..] : log;
         return $"{what}\n--- node A ---\n{Tail(fixture.NodeA.Output)}\n--- node B ---\n{Tail(fixture.NodeB.Output)}\n{Tail(fixture.Balancer.Output)}";
     }
-
-    private static Task<int> KillWhenHeld(ServerProcess server, IReadOnlyList<string> certificateFiles, int count)
-    {
-        var killed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var watcher = new Thread(() =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            int held;
-            while ((held = certificateFiles.Count(File.Exists)) < count && clock.Elapsed < TimeSpan.FromSeconds(15))
-            {
-                Thread.Sleep(1);
-            }
-
-            _ = server.CrashAsync();
-            killed.SetResult(held);
-        })
-        { IsBackground = true, Name = "node kill trigger" };
-        watcher.Start();
-        return killed.Task;
-    }
-
-    private static string SerialOf(string certificateFile)
-    {
-        using var certificate = OpenSsl.Load(certificateFile);
-        return certificate.SerialNumber;
-    }
-
-    private static string Normalize(string serial) => serial.Replace(":", "", StringComparison.Ordinal).TrimStart('0').ToUpperInvariant();
 }
 
 /// <summary>The cluster tests share one cluster and run one after the other: the crash test kills a node.</summary>

@@ -36,7 +36,7 @@ public sealed class CrashConsistencyTests(AdminCertBrokerFixture fixture, ITestO
         // The kill point varies from run to run on purpose: every assertion below must hold wherever it falls.
         int killAfter = Random.Shared.Next(1, 7);
         var url = fixture.Server.Url("/scep");
-        var trigger = KillWhenHeld(fixture.Server, directories.Select(d => Path.Combine(d, "cert.pem")).ToList(), killAfter);
+        var trigger = CrashTrigger.KillWhenHeld(fixture.Server, directories.Select(d => Path.Combine(d, "cert.pem")).ToList(), killAfter, KillDeadline);
         var firstRuns = directories.Select((directory, i) => ScepClientDriver.RunAsync(url, ServerFixture.Challenge, directory, CommonName(i), ClientTimeout)).ToList();
         int heldAtKill = await trigger;
         await fixture.Server.CrashAsync();
@@ -48,7 +48,7 @@ public sealed class CrashConsistencyTests(AdminCertBrokerFixture fixture, ITestO
         {
             if (first[i].CertificateWritten)
             {
-                held[i] = SerialOf(first[i].CertificateFile);
+                held[i] = CrashTrigger.SerialOf(first[i].CertificateFile);
                 // Without cert.pem scepclient sends PKCSReq again, from the same key, so with the same transactionID.
                 File.Move(first[i].CertificateFile, Path.Combine(directories[i], "first.pem"));
             }
@@ -74,7 +74,7 @@ public sealed class CrashConsistencyTests(AdminCertBrokerFixture fixture, ITestO
         {
             var describe = $"{CommonName(i)}, first run:\n{first[i].Process.Describe()}\nre-sent:\n{second[i].Process.Describe()}";
             Assert.True(second[i].Process.Succeeded && second[i].CertificateWritten, IssuedCertificate.Evidence(fixture, $"The re-sent transaction got no certificate\n{describe}"));
-            var resent = SerialOf(second[i].CertificateFile);
+            var resent = CrashTrigger.SerialOf(second[i].CertificateFile);
             var transactionId = TransactionIdOf(second[i]);
             var firstId = TransactionIdOf(first[i]);
             Assert.True(firstId is null || firstId == transactionId, $"The re-run sent transactionID {transactionId}, not {firstId}\n{describe}");
@@ -83,7 +83,7 @@ public sealed class CrashConsistencyTests(AdminCertBrokerFixture fixture, ITestO
                 Assert.True(Same(had, resent), IssuedCertificate.Evidence(fixture, $"The device held {had} but its re-sent transaction got {resent}\n{describe}"));
             }
 
-            Assert.True(serials.Add(Normalize(resent)), $"Serial {resent} went to two devices\n{describe}");
+            Assert.True(serials.Add(CrashTrigger.Normalize(resent)), $"Serial {resent} went to two devices\n{describe}");
             var entry = stored.SingleOrDefault(c => Same(c.GetProperty("serial").GetString(), resent));
             Assert.True(entry.ValueKind == JsonValueKind.Object, IssuedCertificate.Evidence(fixture, $"Certificate {resent} is not in the store: {Json(stored)}\n{describe}"));
             Assert.Contains("CN=" + CommonName(i), entry.GetProperty("subject").GetString(), StringComparison.Ordinal);
@@ -114,46 +114,8 @@ public sealed class CrashConsistencyTests(AdminCertBrokerFixture fixture, ITestO
             ? match.Groups["id"].Value
             : null;
 
-    private static string SerialOf(string certificateFile)
-    {
-        using var certificate = OpenSsl.Load(certificateFile);
-        return certificate.SerialNumber;
-    }
-
-    /// <summary>
-    /// Sends SIGKILL to the server once <paramref name="count"/> of the certificate files exist, or after
-    /// <see cref="KillDeadline"/>; answers how many existed then.
-    /// </summary>
-    /// <remarks>
-    /// A thread of its own, and a signal to the broker alone (<see cref="ServerProcess.CrashAsync"/>): the broker
-    /// answers the 32 within about 150 ms of each other, and a thread-pool continuation followed by a process-tree kill
-    /// came so late on two cores that every reply had often gone out already.
-    /// </remarks>
-    private static Task<int> KillWhenHeld(ServerProcess server, IReadOnlyList<string> certificateFiles, int count)
-    {
-        var killed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var watcher = new Thread(() =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            int held;
-            while ((held = certificateFiles.Count(File.Exists)) < count && clock.Elapsed < KillDeadline)
-            {
-                Thread.Sleep(1);
-            }
-
-            // The signal goes out before CrashAsync first awaits, on this thread.
-            _ = server.CrashAsync();
-            killed.SetResult(held);
-        })
-        { IsBackground = true, Name = "crash trigger" };
-        watcher.Start();
-        return killed.Task;
-    }
-
     // .NET prints upper-case hex with a leading zero byte when the top bit is set; the inventory may differ in both.
-    private static bool Same(string? listed, string held) => listed is not null && Normalize(listed) == Normalize(held);
-
-    private static string Normalize(string serial) => serial.Replace(":", "", StringComparison.Ordinal).TrimStart('0').ToUpperInvariant();
+    private static bool Same(string? listed, string held) => listed is not null && CrashTrigger.Normalize(listed) == CrashTrigger.Normalize(held);
 
     private static string Json(IEnumerable<JsonElement> elements) => "[" + string.Join(",\n", elements.Select(e => e.GetRawText())) + "]";
 }

@@ -14,31 +14,24 @@ public static class PostgresAudit
         RETURNING id
         """;
 
-    // The class's count goes up by what was added; the oldest rows beyond the cap go, and the count is set to the cap.
-    private const string TrimClass = """
-        WITH counted AS (
-            UPDATE audit_class_counts SET kept = kept + @Added WHERE class = @Class RETURNING kept)
+    // The class's count goes up by what was added and the oldest rows beyond the cap go; then the count is set to the cap.
+    private const string Trim = """
+        WITH counted AS (UPDATE audit_class_counts SET kept = kept + @Added WHERE class = @Class RETURNING kept)
         DELETE FROM audit_events WHERE id IN (
             SELECT id FROM audit_events WHERE class = @Class ORDER BY id
-            LIMIT GREATEST(0, (SELECT kept FROM counted) - @MaxRecords));
-        UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords
+            LIMIT GREATEST(0, (SELECT kept FROM counted) - @MaxRecords))
         """;
 
-    /// <summary>The most characters of an event's details the trail keeps, as on SQLite.</summary>
-    public const int MaxDetailsLength = 2_000;
+    private const string Cap = "UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords";
 
     /// <summary>
     /// Appends <paramref name="auditEvent"/> inside <paramref name="transaction"/> and drops the oldest events of its
-    /// class beyond that class's cap. Takes the audit-order lock first (<see cref="PostgresDataSource.LockAuditOrder"/>),
-    /// so call it as late in the transaction as the change allows.
+    /// class beyond that class's cap, in one round trip (<see cref="AddAppend"/>).
     /// </summary>
     /// <returns>The new event's ID.</returns>
     public static async Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEvent auditEvent, AuditOptions limits)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-
-        // One round trip: the audit-order lock is held from here to the commit, so the fewer trips while it is held, the
-        // less every other audited write waits.
         await using var batch = new NpgsqlBatch(connection, transaction);
         AddAppend(batch, auditEvent, limits);
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
@@ -54,151 +47,98 @@ public static class PostgresAudit
 
     /// <summary>
     /// Adds to <paramref name="batch"/> the statements that append <paramref name="auditEvent"/> and keep its class within
-    /// its cap: the audit-order lock (<see cref="PostgresDataSource.LockAuditOrder"/>), the insert (returning the new
+    /// its cap: the audit-order lock (<see cref="PostgresDataSource.AuditOrderLockKey"/>), the insert (returning the new
     /// id), the trim of the oldest events beyond the cap, and the count set to the cap. Put them last in the batch: the
-    /// lock is held to the commit.
+    /// lock is held to the commit, so the fewer statements after it, the less every other audited write waits.
     /// </summary>
     public static void AddAppend(NpgsqlBatch batch, AuditEvent auditEvent, AuditOptions limits)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(auditEvent);
         var auditClass = AuditClasses.Of(auditEvent.Action);
-        long maxRecords = auditClass == AuditClass.Noise ? limits.MaxNoiseRecords : limits.MaxRecords;
-        var lockOrder = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@Key)");
-        lockOrder.Parameters.AddWithValue("Key", PostgresDataSource.AuditOrderLockKey);
-        var insert = new NpgsqlBatchCommand(Insert);
-        PostgresParameters.Add(insert.Parameters, Parameters(auditEvent, auditClass), "");
-        var trim = new NpgsqlBatchCommand(
-            """
-            WITH counted AS (UPDATE audit_class_counts SET kept = kept + 1 WHERE class = @Class RETURNING kept)
-            DELETE FROM audit_events WHERE id IN (
-                SELECT id FROM audit_events WHERE class = @Class ORDER BY id
-                LIMIT GREATEST(0, (SELECT kept FROM counted) - @MaxRecords))
-            """);
-        trim.Parameters.AddWithValue("Class", (long)auditClass);
-        trim.Parameters.AddWithValue("MaxRecords", maxRecords);
-        var cap = new NpgsqlBatchCommand("UPDATE audit_class_counts SET kept = @MaxRecords WHERE class = @Class AND kept > @MaxRecords");
-        cap.Parameters.AddWithValue("Class", (long)auditClass);
-        cap.Parameters.AddWithValue("MaxRecords", maxRecords);
-        batch.BatchCommands.Add(lockOrder);
-        batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(trim);
-        batch.BatchCommands.Add(cap);
+        batch.BatchCommands.Add(LockOrder());
+        batch.BatchCommands.Add(InsertCommand(auditEvent, auditClass));
+        AddTrim(batch, auditClass, 1, limits);
     }
 
-    /// <summary>Appends many events and trims each class once.</summary>
+    /// <summary>Appends many events and trims each class once, in one round trip.</summary>
     public static async Task AppendManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<AuditEvent> auditEvents, AuditOptions limits)
     {
         ArgumentNullException.ThrowIfNull(auditEvents);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(LockOrder());
         var added = new long[2];
-        var locked = false;
         foreach (var auditEvent in auditEvents)
         {
-            if (!locked)
-            {
-                await PostgresDataSource.LockAuditOrder(connection, transaction).ConfigureAwait(false);
-                locked = true;
-            }
-
             var auditClass = AuditClasses.Of(auditEvent.Action);
-            await connection.ExecuteAsync(Insert, Parameters(auditEvent, auditClass), transaction).ConfigureAwait(false);
+            batch.BatchCommands.Add(InsertCommand(auditEvent, auditClass));
             added[(int)auditClass]++;
+        }
+
+        if (added[0] + added[1] == 0)
+        {
+            return;
         }
 
         foreach (var each in new[] { AuditClass.Security, AuditClass.Noise })
         {
             if (added[(int)each] > 0)
             {
-                await TrimAsync(connection, transaction, each, added[(int)each], limits).ConfigureAwait(false);
+                AddTrim(batch, each, added[(int)each], limits);
             }
         }
-    }
 
-    /// <summary>Details cut to <see cref="MaxDetailsLength"/>, marked with an ellipsis.</summary>
-    public static string? Bounded(string? details) =>
-        details is { Length: > MaxDetailsLength } ? string.Concat(details.AsSpan(0, MaxDetailsLength - 1), "…") : details;
+        await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
 
     public static async Task<List<StoredAuditEvent>> ListAsync(NpgsqlConnection connection, AuditQuery query)
     {
-        var where = new List<string>();
-        var args = new DynamicParameters();
-        if (query.AfterId is { } afterId)
-        {
-            where.Add("id > @AfterId");
-            args.Add("AfterId", afterId);
-        }
-
-        if (query.From is { } from)
-        {
-            where.Add("time >= @From");
-            args.Add("From", UnixMicroseconds.From(from));
-        }
-
-        if (query.To is { } to)
-        {
-            where.Add("time < @To");
-            args.Add("To", UnixMicroseconds.From(to));
-        }
-
-        if (!string.IsNullOrEmpty(query.Action))
-        {
-            where.Add(query.Action.EndsWith('.') ? "left(action, length(@Action)) = @Action" : "action = @Action");
-            args.Add("Action", query.Action);
-        }
-
-        if (!string.IsNullOrEmpty(query.Actor))
-        {
-            where.Add("actor = @Actor");
-            args.Add("Actor", query.Actor);
-        }
-
-        if (!string.IsNullOrEmpty(query.Target))
-        {
-            where.Add("target = @Target");
-            args.Add("Target", query.Target);
-        }
-
-        args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 100_000));
-        var sql = "SELECT id, time, action, outcome, actor, source_address, target, profile, details FROM audit_events"
-            + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))
-            + " ORDER BY id LIMIT @Limit";
-        var rows = await connection.QueryAsync<AuditRow>(sql, args).ConfigureAwait(false);
-        return rows.Select(r => new StoredAuditEvent(r.id, new AuditEvent
-        {
-            Time = UnixMicroseconds.ToDateTimeOffset(r.time),
-            Action = r.action,
-            Outcome = (AuditOutcome)r.outcome,
-            Actor = r.actor,
-            SourceAddress = r.source_address,
-            Target = r.target,
-            Profile = r.profile,
-            Details = r.details,
-        })).ToList();
+        (string sql, DynamicParameters args) = AuditRows.ListQuery(query);
+        var rows = await connection.QueryAsync<AuditRows.AuditRow>(sql, args).ConfigureAwait(false);
+        return rows.Select(AuditRows.ToStored).ToList();
     }
 
-    private static object Parameters(AuditEvent auditEvent, AuditClass auditClass) => new
+    /// <summary>
+    /// Identity values are handed out at insert but become visible at commit: every transaction that appends audit events
+    /// holds this lock from its first insert to its commit, so events become visible in the order of their ids and a
+    /// reader of "events after id N" (the webhook) can never miss one that commits late.
+    /// </summary>
+    private static NpgsqlBatchCommand LockOrder()
     {
-        Time = UnixMicroseconds.From(auditEvent.Time),
-        auditEvent.Action,
-        Outcome = (long)auditEvent.Outcome,
-        auditEvent.Actor,
-        auditEvent.SourceAddress,
-        auditEvent.Target,
-        auditEvent.Profile,
-        Details = Bounded(auditEvent.Details),
-        Class = (long)auditClass,
-    };
+        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@Key)");
+        command.Parameters.AddWithValue("Key", PostgresDataSource.AuditOrderLockKey);
+        return command;
+    }
 
-    private static Task TrimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditClass auditClass, long added, AuditOptions limits) =>
-        connection.ExecuteAsync(TrimClass, new
+    private static NpgsqlBatchCommand InsertCommand(AuditEvent auditEvent, AuditClass auditClass)
+    {
+        var command = new NpgsqlBatchCommand(Insert);
+        PostgresParameters.Add(command.Parameters, new
         {
-            Added = added,
+            Time = UnixMicroseconds.From(auditEvent.Time),
+            auditEvent.Action,
+            Outcome = (long)auditEvent.Outcome,
+            auditEvent.Actor,
+            auditEvent.SourceAddress,
+            auditEvent.Target,
+            auditEvent.Profile,
+            Details = AuditRows.Bounded(auditEvent.Details),
             Class = (long)auditClass,
-            MaxRecords = auditClass == AuditClass.Noise ? limits.MaxNoiseRecords : limits.MaxRecords,
-        }, transaction);
+        }, "");
+        return command;
+    }
 
-#pragma warning disable IDE1006, SA1300 // Column names, as Dapper maps them.
-    private sealed record AuditRow(
-        long id, long time, string action, long outcome, string actor, string? source_address, string? target, string? profile, string? details);
-#pragma warning restore IDE1006, SA1300
+    private static void AddTrim(NpgsqlBatch batch, AuditClass auditClass, long added, AuditOptions limits)
+    {
+        long maxRecords = auditClass == AuditClass.Noise ? limits.MaxNoiseRecords : limits.MaxRecords;
+        var trim = new NpgsqlBatchCommand(Trim);
+        trim.Parameters.AddWithValue("Added", added);
+        trim.Parameters.AddWithValue("Class", (long)auditClass);
+        trim.Parameters.AddWithValue("MaxRecords", maxRecords);
+        var cap = new NpgsqlBatchCommand(Cap);
+        cap.Parameters.AddWithValue("Class", (long)auditClass);
+        cap.Parameters.AddWithValue("MaxRecords", maxRecords);
+        batch.BatchCommands.Add(trim);
+        batch.BatchCommands.Add(cap);
+    }
 }

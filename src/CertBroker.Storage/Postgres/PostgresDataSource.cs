@@ -19,7 +19,7 @@ namespace CertBroker.Storage.Postgres;
 /// </remarks>
 public sealed class PostgresDataSource : IDisposable, IAsyncDisposable
 {
-    /// <summary>Advisory lock key taken for the length of a transaction that appends audit events (see <see cref="LockAuditOrder"/>).</summary>
+    /// <summary>Advisory lock key taken for the length of a transaction that appends audit events (see <see cref="PostgresAudit.AddAppend"/>).</summary>
     public const long AuditOrderLockKey = 0x4365_7274_4175_6431; // "CertAud1"
 
     /// <summary>Advisory lock key of the migrator: nodes starting together migrate one after the other.</summary>
@@ -116,26 +116,13 @@ public sealed class PostgresDataSource : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Holds the audit-order lock until the transaction ends. Every transaction that appends audit events takes it just
-    /// before it inserts them, so events commit in the order of their ids: a consumer that reads "everything after id
-    /// N" (the webhook) can never miss an event that committed after a later one was read.
-    /// </summary>
-    public static async Task LockAuditOrder(NpgsqlConnection connection, NpgsqlTransaction transaction)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
-        command.Parameters.AddWithValue("key", AuditOrderLockKey);
-        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
     /// <summary>40001 serialization_failure and 40P01 deadlock_detected: the whole transaction may simply run again.</summary>
     public static bool IsRetryable(PostgresException e) =>
         e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
-    /// <summary>23505 unique_violation, optionally on one named constraint.</summary>
-    public static bool IsUniqueViolation(Exception e, string? constraint = null) =>
-        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p
-        && (constraint is null || string.Equals(p.ConstraintName, constraint, StringComparison.Ordinal));
+    /// <summary>23505 unique_violation.</summary>
+    public static bool IsUniqueViolation(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <summary>Checks the schema version once per process, not per call.</summary>
     public async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace CertBroker.Storage.Postgres;
 
 /// <summary>
 /// Lifecycle events read back from the audit trail, and each consumer's position in it. Events commit in the order
-/// of their ids (<see cref="PostgresDataSource.LockAuditOrder"/>), so reading "after position N" misses none that
+/// of their ids (<see cref="PostgresDataSource.AuditOrderLockKey"/>), so reading "after position N" misses none that
 /// another node commits later.
 /// </summary>
 public sealed class PostgresRenewalEventLog(PostgresDataSource source) : IRenewalEventLog

@@ -98,14 +98,6 @@ internal static class PostgresSql
         ON CONFLICT DO NOTHING
         """;
 
-    public const string UpsertFinding = """
-        INSERT INTO findings (certificate_id, rule_id, severity, observed, threshold, message, found_at)
-        SELECT id, @RuleId, @Severity, @Observed, @Threshold, @Message, @FoundAt FROM certificates WHERE serial = @Serial::citext
-        ON CONFLICT (certificate_id, rule_id) DO UPDATE SET
-            severity = excluded.severity, observed = excluded.observed, threshold = excluded.threshold,
-            message = excluded.message, found_at = excluded.found_at
-        """;
-
     /// <summary>
     /// WC-KEY-04 on the enrolment path, as on SQLite: the certificate's key is in a certificate of another device (or
     /// of no device). Each probe is an ordered seek on ix_certificates_public_key_sha256 (key digest, device), so the
@@ -189,23 +181,4 @@ internal static class PostgresSql
         connection.ExecuteAsync(
             "UPDATE certificates SET last_renewal_attempt_at = @At, last_renewal_result = @Result WHERE serial = @Serial::citext",
             new { Serial = serial, At = at, Result = result }, transaction);
-
-    public static async Task SaveFindings(NpgsqlConnection connection, NpgsqlTransaction transaction, string serial, IReadOnlyList<Finding> findings, long foundAt)
-    {
-        foreach (var finding in findings)
-        {
-            await connection.ExecuteAsync(UpsertFinding, new
-            {
-                Serial = serial,
-                finding.RuleId,
-                Severity = (long)finding.Severity,
-                finding.Observed,
-                finding.Threshold,
-                finding.Message,
-                FoundAt = foundAt,
-            }, transaction).ConfigureAwait(false);
-        }
-
-        await connection.ExecuteAsync(FlagSharedKey, new { Serial = serial, FoundAt = foundAt }, transaction).ConfigureAwait(false);
-    }
 }

@@ -41,7 +41,7 @@ internal static class SqliteAudit
             auditEvent.SourceAddress,
             auditEvent.Target,
             auditEvent.Profile,
-            Details = Bounded(auditEvent.Details),
+            Details = AuditRows.Bounded(auditEvent.Details),
             Class = (long)auditClass,
             MaxRecords = limits.For(auditClass),
         });
@@ -80,7 +80,7 @@ internal static class SqliteAudit
             source.Value = (object?)auditEvent.SourceAddress ?? DBNull.Value;
             target.Value = (object?)auditEvent.Target ?? DBNull.Value;
             profile.Value = (object?)auditEvent.Profile ?? DBNull.Value;
-            details.Value = (object?)Bounded(auditEvent.Details) ?? DBNull.Value;
+            details.Value = (object?)AuditRows.Bounded(auditEvent.Details) ?? DBNull.Value;
             auditClass.Value = (long)eventClass;
             insert.ExecuteNonQuery();
             added[(int)eventClass]++;
@@ -95,82 +95,11 @@ internal static class SqliteAudit
         }
     }
 
-    /// <summary>The most characters of an event's details the trail keeps, so no event costs more than a few KB.</summary>
-    public const int MaxDetailsLength = 2_000;
-
-    /// <summary>Details cut to <see cref="MaxDetailsLength"/>, marked with an ellipsis.</summary>
-    public static string? Bounded(string? details) =>
-        details is { Length: > MaxDetailsLength } ? string.Concat(details.AsSpan(0, MaxDetailsLength - 1), "…") : details;
-
     public static List<StoredAuditEvent> List(SqliteConnection connection, AuditQuery query)
     {
-        var where = new List<string>();
-        var args = new DynamicParameters();
-        if (query.AfterId is { } afterId)
-        {
-            where.Add("id > @AfterId");
-            args.Add("AfterId", afterId);
-        }
-
-        if (query.From is { } from)
-        {
-            where.Add("time >= @From");
-            args.Add("From", UnixMicroseconds.From(from));
-        }
-
-        if (query.To is { } to)
-        {
-            where.Add("time < @To");
-            args.Add("To", UnixMicroseconds.From(to));
-        }
-
-        if (!string.IsNullOrEmpty(query.Action))
-        {
-            if (query.Action.EndsWith('.'))
-            {
-                where.Add("substr(action, 1, length(@Action)) = @Action");
-            }
-            else
-            {
-                where.Add("action = @Action");
-            }
-
-            args.Add("Action", query.Action);
-        }
-
-        if (!string.IsNullOrEmpty(query.Actor))
-        {
-            where.Add("actor = @Actor");
-            args.Add("Actor", query.Actor);
-        }
-
-        if (!string.IsNullOrEmpty(query.Target))
-        {
-            where.Add("target = @Target");
-            args.Add("Target", query.Target);
-        }
-
-        args.Add("Limit", (long)Math.Clamp(query.Limit, 1, 100_000));
-        string sql = "SELECT id, time, action, outcome, actor, source_address, target, profile, details FROM audit_events"
-            + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))
-            + " ORDER BY id LIMIT @Limit";
-        return connection.Query<AuditRow>(sql, args).Select(r => new StoredAuditEvent(r.id, new AuditEvent
-        {
-            Time = UnixMicroseconds.ToDateTimeOffset(r.time),
-            Action = r.action,
-            Outcome = (AuditOutcome)r.outcome,
-            Actor = r.actor,
-            SourceAddress = r.source_address,
-            Target = r.target,
-            Profile = r.profile,
-            Details = r.details,
-        })).ToList();
+        (string sql, DynamicParameters args) = AuditRows.ListQuery(query);
+        return connection.Query<AuditRows.AuditRow>(sql, args).Select(AuditRows.ToStored).ToList();
     }
 
     public static long Count(SqliteConnection connection) => connection.ExecuteScalar<long>("SELECT count(*) FROM audit_events");
-
-#pragma warning disable IDE1006, SA1300 // Column names, as Dapper maps them.
-    private sealed record AuditRow(
-        long id, long time, string action, long outcome, string actor, string? source_address, string? target, string? profile, string? details);
-#pragma warning restore IDE1006, SA1300
 }

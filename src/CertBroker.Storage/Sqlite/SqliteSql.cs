@@ -331,7 +331,7 @@ internal static class SqliteSql
         ("@SourceAddress", static args => args.Event.SourceAddress),
         ("@Target", static args => args.Event.Target),
         ("@Profile", static args => args.Event.Profile),
-        ("@Details", static args => SqliteAudit.Bounded(args.Event.Details)),
+        ("@Details", static args => AuditRows.Bounded(args.Event.Details)),
         ("@Class", static args => (long)AuditClasses.Of(args.Event.Action)),
         ("@MaxRecords", static args => args.Limits.For(AuditClasses.Of(args.Event.Action))));
 
